@@ -1,0 +1,1 @@
+"""capsim: simulate defense-industrial capacity, contract funding and stockpiles."""

@@ -1,0 +1,68 @@
+"""Shared building blocks of the scenario schema: the frozen base model and rate schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$",
+        max_length=64,
+        description="An identifier: a letter, then letters, digits, '_' or '-'.",
+    ),
+]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(gt=0, le=1)]
+Units = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Months = Annotated[float, Field(ge=0, le=600)]
+USD = Annotated[float, Field(ge=0, le=1e13)]
+
+
+class Spec(BaseModel):
+    """Base of every scenario element: frozen, and unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Interpolation(StrEnum):
+    """How a schedule moves between its points."""
+
+    STEP = "step"
+    """The rate holds until the next point, then jumps."""
+    LINEAR = "linear"
+    """The rate changes linearly from one point to the next (a ramp)."""
+
+
+class RatePoint(Spec):
+    """A rate that a schedule reaches on a calendar date."""
+
+    date: dt.date = Field(description="Calendar date at which the schedule has this rate.")
+    rate: NonNegative = Field(description="Rate, in units per month.")
+
+
+def _check_points_in_order(
+    points: float | tuple[RatePoint, ...],
+) -> float | tuple[RatePoint, ...]:
+    """Refuse a schedule whose points are empty or not in date order."""
+    if isinstance(points, tuple):
+        if not points:
+            raise ValueError("a schedule needs at least one point (or write one number)")
+        dates = [point.date for point in points]
+        if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+            raise ValueError("schedule points must be in strictly increasing date order")
+    return points
+
+
+RateSchedule = Annotated[
+    NonNegative | tuple[RatePoint, ...], AfterValidator(_check_points_in_order)
+]
+"""A rate in units per month: one number for a constant rate, or a list of dated points.
+
+Before the first point the first rate holds; after the last point the last rate holds.
+"""

@@ -1,0 +1,87 @@
+"""The scenario: a typed, frozen description of one simulated world."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from pydantic import Field, field_validator, model_validator
+
+from capsim.scenario.base import Identifier, Spec
+from capsim.scenario.demand import Demand, ReorderPolicy, Stockpile, UnmetDemand
+from capsim.scenario.funding import Budget, Contract
+from capsim.scenario.production import Line, Supplier, System
+
+MAX_HORIZON_MONTHS = 1200
+"""Longest horizon capsim simulates (100 years); longer is refused, not attempted."""
+
+
+class Header(Spec):
+    """Name, dates, seed and conventions of a scenario."""
+
+    name: str = Field(description="Short name, used for the output folder.")
+    description: str = ""
+    start: dt.date = Field(description="First day of the first simulated month.")
+    horizon_months: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Months simulated; give this or ``end``."
+    )
+    end: dt.date | None = Field(None, description="Last day simulated; give this or horizon.")
+    seed: Annotated[int, Field(ge=0)] = Field(0, description="Root seed of all random streams.")
+    fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = Field(
+        10, description="Calendar month in which the fiscal year starts (US: 10, October)."
+    )
+    unmet_demand: UnmetDemand = Field(
+        UnmetDemand.LOST, description="Default for demands that do not say."
+    )
+
+    @field_validator("start")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        if value.day != 1:
+            raise ValueError(
+                f"start must be the first day of a month (got {value}; try "
+                f"{value.replace(day=1)})"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_horizon(self) -> Self:
+        if (self.horizon_months is None) == (self.end is None):
+            raise ValueError("give exactly one of horizon_months or end")
+        months = self.months
+        if months < 1:
+            raise ValueError("end must be after start")
+        if months > MAX_HORIZON_MONTHS:
+            raise ValueError(
+                f"horizon of {months} months is longer than the limit of "
+                f"{MAX_HORIZON_MONTHS} months (100 years)"
+            )
+        return self
+
+    @property
+    def months(self) -> int:
+        """Number of simulated months."""
+        if self.horizon_months is not None:
+            return self.horizon_months
+        assert self.end is not None
+        # A partial last month counts as a whole month.
+        span = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+        return span + 1
+
+
+class Scenario(Spec):
+    """Everything one run needs: production, money, stockpiles, demand and policies.
+
+    Collections are mappings from an id to an element, so every parameter has a path
+    such as ``lines.stinger_tucson.capacity``.
+    """
+
+    scenario: Header
+    systems: dict[Identifier, System]
+    suppliers: dict[Identifier, Supplier] = Field(default_factory=dict)
+    lines: dict[Identifier, Line] = Field(default_factory=dict)
+    budgets: dict[Identifier, Budget] = Field(default_factory=dict)
+    contracts: dict[Identifier, Contract] = Field(default_factory=dict)
+    stockpiles: dict[Identifier, Stockpile] = Field(default_factory=dict)
+    demands: dict[Identifier, Demand] = Field(default_factory=dict)
+    policies: dict[Identifier, ReorderPolicy] = Field(default_factory=dict)
