@@ -1,0 +1,79 @@
+"""What a run records: monthly series in preallocated arrays, plus immutable event rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SeriesKey:
+    """Labels of one monthly series: which entity, which metric."""
+
+    entity_kind: str
+    entity: str
+    metric: str
+    system: str = ""
+    holder: str = ""
+
+
+class MoneyFlow(StrEnum):
+    """Kinds of money movement in the ledger."""
+
+    APPROPRIATED = "appropriated"
+    OBLIGATED = "obligated"
+    OUTLAID = "outlaid"
+    LAPSED = "lapsed"
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One movement of money (USD) in one account and fiscal year."""
+
+    month: int
+    account: str
+    fiscal_year: int
+    flow: MoneyFlow
+    amount: float
+    reference: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """A dated event worth marking on a plot: an award, a transfer, an expansion."""
+
+    date: dt.date
+    kind: str
+    entity: str
+    system: str
+    holder: str
+    quantity: float
+    value: float = 0.0
+
+
+@dataclass
+class Recorder:
+    """Collects a run's records; the model writes, :mod:`capsim.results` reads."""
+
+    months: int
+    series: dict[SeriesKey, np.ndarray] = field(default_factory=dict)
+    constraints: dict[str, list[str]] = field(default_factory=dict)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+
+    def new_series(
+        self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
+    ) -> np.ndarray:
+        """A zeroed monthly array for one series, which the caller fills in place."""
+        values = np.zeros(self.months)
+        self.series[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+        return values
+
+    def new_constraint_log(self, line: str) -> list[str]:
+        """A list that receives the binding constraint of ``line``, one entry per month."""
+        log: list[str] = []
+        self.constraints[line] = log
+        return log

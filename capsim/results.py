@@ -1,0 +1,179 @@
+"""Results of one run: tidy DataFrames, key results (KPIs) and the central picture."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from capsim.calendar import Calendar
+from capsim.kpis import stockpile_kpis
+from capsim.model.records import Recorder
+from capsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+TIMESERIES_COLUMNS = ["month", "entity_kind", "entity", "system", "holder", "metric", "value"]
+
+
+class Results:
+    """What one run of one scenario produced.
+
+    The model's records are turned into DataFrames once, the first time each is read.
+
+    Attributes
+    ----------
+    timeseries
+        Tidy monthly table, one row per month, entity and metric: ``month`` (first day),
+        ``entity_kind`` (line, supplier, stockpile, demand, account), ``entity``,
+        ``system``, ``holder`` (for suppliers, the component), ``metric`` and ``value``.
+        Units are units of the system (or component), except metrics ending in ``_usd``.
+    money
+        Monthly USD by account, fiscal year of the money and flow (appropriated,
+        obligated, outlaid, lapsed).
+    constraints
+        The constraint that bound each line's output each month.
+    events
+        Dated awards, transfers and capacity expansions.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        calendar: Calendar,
+        recorder: Recorder,
+        seed: int,
+        replication: int = 0,
+    ) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.records = recorder
+        self.seed = seed
+        self.replication = replication
+
+    @cached_property
+    def months(self) -> pd.DatetimeIndex:
+        """First day of each simulated month."""
+        return pd.DatetimeIndex(pd.to_datetime(list(self.calendar.month_starts)))
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """Tidy monthly table of every recorded series."""
+        return _timeseries(self.records, self.months)
+
+    @cached_property
+    def money(self) -> pd.DataFrame:
+        """Movements of money by month, account, fiscal year and flow."""
+        return _money(self.records, self.months)
+
+    @cached_property
+    def constraints(self) -> pd.DataFrame:
+        """Binding constraint per line and month."""
+        return _constraints(self.records, self.months, self.scenario)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """Dated awards, transfers and expansions."""
+        return pd.DataFrame(
+            [vars(event) for event in self.records.events],
+            columns=["date", "kind", "entity", "system", "holder", "quantity", "value"],
+        )
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """Key results, one row per stockpile (holder and system)."""
+        return stockpile_kpis(self)
+
+    def series(self, metric: str, entity_kind: str = "stockpile") -> pd.DataFrame:
+        """One metric as a wide table: months by entity."""
+        rows = self.timeseries[
+            (self.timeseries["metric"] == metric) & (self.timeseries["entity_kind"] == entity_kind)
+        ]
+        return rows.pivot(index="month", columns="entity", values="value")
+
+    def plot(self) -> Figure:
+        """Output against demand, and stock against its objective, per system."""
+        from capsim.plot import plot_output_vs_demand
+
+        return plot_output_vs_demand(self)
+
+    def summary(self) -> str:
+        """A short text table of the key results."""
+        table = self.kpis.copy()
+        never_below = table["lowest_stock"] >= table["initial_stock"]
+        no_objective = table["objective"].isna() | (table["months_below_objective"] == 0)
+        for column, unreached in (
+            ("recovery_date", never_below), ("objective_date", no_objective),
+            ("lowest_stock_date", never_below & False),
+        ):
+            table[column] = [
+                "-" if skip else "not within horizon" if pd.isna(value) else f"{value:%Y-%m}"
+                for value, skip in zip(table[column], unreached, strict=True)
+            ]
+        shown = [
+            "holder", "system", "initial_stock", "lowest_stock", "lowest_stock_date",
+            "recovery_date", "objective_date", "months_below_objective", "unmet_total",
+            "peak_monthly_output", "cost_per_delivered_unit_usd",
+        ]
+        name = self.scenario.scenario.name
+        text = table[shown].to_string(index=False, float_format=lambda value: f"{value:,.0f}")
+        return f"{name} (seed {self.seed})\n{text}"
+
+
+def _timeseries(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
+    keys = list(recorder.series)
+    count = len(months)
+    values = (
+        np.concatenate([recorder.series[key] for key in keys]) if keys else np.zeros(0)
+    )
+
+    def label(field: str) -> np.ndarray:
+        return np.repeat(np.array([getattr(key, field) for key in keys], dtype=object), count)
+
+    return pd.DataFrame(
+        {
+            "month": np.tile(months.values, len(keys)),
+            "entity_kind": label("entity_kind"),
+            "entity": label("entity"),
+            "system": label("system"),
+            "holder": label("holder"),
+            "metric": label("metric"),
+            "value": values,
+        },
+        columns=TIMESERIES_COLUMNS,
+    )
+
+
+def _money(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
+    columns = ["month", "account", "fiscal_year", "flow", "amount_usd", "reference"]
+    frame = pd.DataFrame(
+        [
+            (months[row.month], row.account, row.fiscal_year, str(row.flow), row.amount,
+             row.reference)
+            for row in recorder.ledger
+        ],
+        columns=columns,
+    )
+    return frame
+
+
+def _constraints(
+    recorder: Recorder, months: pd.DatetimeIndex, scenario: Scenario
+) -> pd.DataFrame:
+    frames = [
+        pd.DataFrame(
+            {
+                "month": months[: len(log)],
+                "line": line_id,
+                "system": scenario.lines[line_id].system,
+                "constraint": log,
+            }
+        )
+        for line_id, log in recorder.constraints.items()
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["month", "line", "system", "constraint"])
+    return pd.concat(frames, ignore_index=True)
