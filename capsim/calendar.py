@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,6 +49,12 @@ def fiscal_year_of(date: dt.date, start_month: int) -> int:
     return date.year + 1 if date.month >= start_month else date.year
 
 
+@lru_cache(maxsize=64)
+def calendar_for(start: dt.date, months: int, fiscal_year_start_month: int) -> Calendar:
+    """A shared, immutable calendar: replications of one scenario build it once."""
+    return Calendar(start, months, fiscal_year_start_month)
+
+
 @dataclass(frozen=True)
 class Calendar:
     """The simulated months of a scenario, as days since the start."""
@@ -59,11 +66,15 @@ class Calendar:
     boundaries: np.ndarray = field(init=False, repr=False)
     """Day offset of the start of each month; ``months + 1`` entries (the last is the end)."""
 
+    boundary_days: tuple[int, ...] = field(init=False, repr=False)
+    """The same as ``boundaries``, as Python ints for fast scalar use."""
+
     def __post_init__(self) -> None:
         starts = tuple(add_months(self.start, m) for m in range(self.months + 1))
         object.__setattr__(self, "month_starts", starts[:-1])
-        days = np.array([(d - self.start).days for d in starts], dtype=np.int64)
-        object.__setattr__(self, "boundaries", days)
+        days = tuple((d - self.start).days for d in starts)
+        object.__setattr__(self, "boundary_days", days)
+        object.__setattr__(self, "boundaries", np.array(days, dtype=np.int64))
 
     @property
     def end(self) -> dt.date:

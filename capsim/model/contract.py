@@ -47,6 +47,11 @@ class ContractState:
     delivered: int = 0
 
     @property
+    def max_per_month(self) -> int | None:
+        """Cap on units delivered (and so built) in one month; none means no cap."""
+        return self.order.max_deliveries_per_month
+
+    @property
     def remaining(self) -> int:
         """Units still to be built."""
         return self.quantity - self.built

@@ -97,12 +97,18 @@ class LineState:
         self._credit += self._capacity[month] + self._added[month]
         capacity = math.floor(self._credit + 1e-9)
         self._credit -= capacity
-        month_end = self._calendar.boundaries[month + 1]
+        month_end = self._calendar.boundary_days[month + 1]
         lag = self.spec.delivery_lag_months
-        self.contracts = [c for c in self.contracts if c.remaining > 0]
-        open_contracts = [c for c in self.contracts if c.award_day < month_end]
-        eligible = [c for c in open_contracts if month + lag >= c.first_delivery_month]
-        needs = [_cap(c.remaining, c.order.max_deliveries_per_month) for c in eligible]
+        self.contracts = [c for c in self.contracts if c.quantity > c.built]
+        open_contracts: list[ContractState] = []
+        eligible: list[ContractState] = []
+        needs: list[int] = []
+        for contract in self.contracts:
+            if contract.award_day < month_end:
+                open_contracts.append(contract)
+                if month + lag >= contract.first_delivery_month:
+                    eligible.append(contract)
+                    needs.append(_cap(contract.remaining, contract.max_per_month))
         kits = {
             component: supplier.inventory // self._bill[component]
             for component, supplier in self._suppliers.items()

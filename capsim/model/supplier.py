@@ -103,7 +103,7 @@ class SupplierState:
     def _uptime(self, month: int) -> float:
         if not self.outages:
             return 1.0
-        begin, end = self._calendar.boundaries[month], self._calendar.boundaries[month + 1]
+        begin, end = self._calendar.boundary_days[month], self._calendar.boundary_days[month + 1]
         lost = sum(max(0.0, min(end, stop) - max(begin, start)) for start, stop in self.outages)
         return max(0.0, 1.0 - lost / (end - begin))
 

@@ -13,7 +13,7 @@ from collections.abc import Generator
 
 import simpy
 
-from capsim.calendar import Calendar
+from capsim.calendar import calendar_for
 from capsim.model.budget import Treasury
 from capsim.model.contract import ContractState, Order, award, scheduled_award
 from capsim.model.demand import DemandState, serve
@@ -34,7 +34,7 @@ class World:
         header = scenario.scenario
         self.scenario = scenario
         self.env = simpy.Environment()
-        self.calendar = Calendar(header.start, header.months, header.fiscal_year_start_month)
+        self.calendar = calendar_for(header.start, header.months, header.fiscal_year_start_month)
         self.recorder = Recorder(header.months)
         self._on_order: dict[tuple[str, str], list[ContractState]] = {}
 
@@ -132,7 +132,7 @@ class World:
                      line.waiting)
 
     def _clock(self) -> Generator[simpy.Event, None, None]:
-        boundaries = self.calendar.boundaries
+        boundaries = self.calendar.boundary_days
         self._open_month(0)
         for month in range(self.calendar.months):
             yield self.env.timeout(float(boundaries[month + 1]) - self.env.now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from enum import StrEnum
 from typing import Annotated
 
@@ -54,7 +55,7 @@ def _check_points_in_order(
         if not points:
             raise ValueError("a schedule needs at least one point (or write one number)")
         dates = [point.date for point in points]
-        if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+        if any(later <= earlier for earlier, later in itertools.pairwise(dates)):
             raise ValueError("schedule points must be in strictly increasing date order")
     return points
 

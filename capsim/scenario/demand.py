@@ -86,9 +86,7 @@ class Attrition(DemandBase):
     end: dt.date | None = None
 
 
-Demand = Annotated[
-    Transfer | Consumption | Expenditure | Attrition, Field(discriminator="kind")
-]
+Demand = Annotated[Transfer | Consumption | Expenditure | Attrition, Field(discriminator="kind")]
 
 
 class ReorderPolicy(Spec):

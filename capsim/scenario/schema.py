@@ -39,8 +39,7 @@ class Header(Spec):
     def _first_of_month(cls, value: dt.date) -> dt.date:
         if value.day != 1:
             raise ValueError(
-                f"start must be the first day of a month (got {value}; try "
-                f"{value.replace(day=1)})"
+                f"start must be the first day of a month (got {value}; try {value.replace(day=1)})"
             )
         return value
 

@@ -1,0 +1,83 @@
+"""Load a scenario file: safe YAML, schema validation, cross-references, located errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+from pydantic import ValidationError
+
+from capsim.scenario.errors import Problem, ScenarioError
+from capsim.scenario.references import find_reference_problems
+from capsim.scenario.schema import Scenario
+from capsim.scenario.validation_errors import Finding, findings_from_validation_error
+from capsim.scenario.yaml_source import SourceMap, read_yaml
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each located by file, line, column and path.
+    OSError
+        If the file cannot be read.
+    """
+    data, source_map = read_yaml(path)
+    return parse_scenario(data, source_map)
+
+
+def parse_scenario(data: Any, source_map: SourceMap | None = None) -> Scenario:
+    """Validate scenario data (as read from YAML); ``source_map`` locates problems.
+
+    Examples
+    --------
+    >>> parse_scenario({"scenario": {"name": "x", "start": "2023-01-01"}, "systems": {}})
+    Traceback (most recent call last):
+    ...
+    capsim.scenario.errors.ScenarioError: scenario: give exactly one of horizon_months or end
+    """
+    data = _text_keys(data)
+    if not isinstance(data, dict):
+        message = "a scenario is a mapping with sections such as scenario, systems, lines"
+        raise ScenarioError(_located([Finding(Problem((), message), False)], source_map))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        findings = findings_from_validation_error(error, data)
+        raise ScenarioError(_located(findings, source_map)) from None
+    problems = find_reference_problems(scenario)
+    if problems:
+        raise ScenarioError(_located([Finding(p, False) for p in problems], source_map))
+    return scenario
+
+
+def _text_keys(data: Any) -> Any:
+    """Copy of ``data`` with every mapping key as text (YAML may read ``2022`` as a number)."""
+    if isinstance(data, dict):
+        return {str(key): _text_keys(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_text_keys(value) for value in data]
+    return data
+
+
+def _located(findings: list[Finding], source_map: SourceMap | None) -> list[Problem]:
+    """Problems with file, line and column filled in, in file order."""
+    if source_map is None:
+        return [finding.problem for finding in findings]
+    problems = []
+    for problem, on_key in findings:
+        path = problem.path
+        where = source_map.locate_key(path) if on_key else source_map.locate(path)
+        if where is None:
+            problems.append(dataclasses.replace(problem, file=source_map.file))
+        else:
+            problems.append(
+                dataclasses.replace(problem, file=where.file, line=where.line, column=where.column)
+            )
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+__all__ = ["load_scenario", "parse_scenario"]
