@@ -1,21 +1,20 @@
-"""Key results of a run, one row per stockpile."""
+"""Key results of a run, one row per stockpile, computed from the run's records."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from capsim.results import Results
+from capsim.calendar import Calendar
+from capsim.model.records import MoneyFlow, Recorder, SeriesKey
+from capsim.scenario.schema import Scenario
 
 KPI_COLUMNS = [
     "stockpile", "holder", "system", "initial_stock", "objective", "lowest_stock",
     "lowest_stock_date", "recovery_date", "objective_date", "months_below_objective",
     "unmet_total", "delivered_total", "peak_monthly_output", "cost_per_delivered_unit_usd",
     "outlay_per_delivered_unit_usd", "obligated_usd", "appropriated_usd",
-]
+]  # fmt: skip
 
 
 def first_month_back(stock: np.ndarray, level: float) -> int | None:
@@ -34,47 +33,61 @@ def first_month_back(stock: np.ndarray, level: float) -> int | None:
     return int(below[0] + back[0]) if back.size else None
 
 
-def stockpile_kpis(results: Results) -> pd.DataFrame:
+def stockpile_kpis(scenario: Scenario, calendar: Calendar, records: Recorder) -> pd.DataFrame:
     """KPIs per stockpile: recovery, lowest point, shortfall, output, cost and money.
 
-    * ``recovery_date``: first month-end back at the initial (pre-drawdown) stock after
-      falling below it; NaT if it never fell or never recovered within the horizon;
+    * ``recovery_date``: last day of the first month back at the initial (pre-drawdown)
+      stock after falling below it; NaT if it never fell, or never recovered within the
+      horizon;
     * ``objective_date``: the same for the inventory objective;
-    * ``peak_monthly_output``, ``cost_per_delivered_unit_usd`` (learning-curve production
-      cost over units delivered to all buyers) are per system;
+    * ``peak_monthly_output`` and ``cost_per_delivered_unit_usd`` (learning-curve
+      production cost over units delivered to all buyers; NaN without a learning curve)
+      are per system;
     * ``obligated_usd``: money obligated for this holder's contracts for this system;
       ``appropriated_usd``: all money appropriated to the accounts that paid for them.
     """
-    scenario = results.scenario
-    series = results.timeseries
-    months = series["month"].drop_duplicates().reset_index(drop=True)
-    by_key = {
-        key: group["value"].to_numpy()
-        for key, group in series.groupby(["entity_kind", "entity", "metric"], sort=False)
+    series = records.series
+    month_ends = pd.DatetimeIndex(calendar.month_starts) + pd.offsets.MonthEnd(0)
+    buyers = {
+        event.entity: (event.holder, event.system)
+        for event in records.events
+        if event.kind == "award"
     }
-    money = results.money
-    awards = results.events[results.events["kind"] == "award"]
     rows = []
     for stockpile_id, stockpile in scenario.stockpiles.items():
-        stock = by_key[("stockpile", stockpile_id, "stock")]
+        labels = (stockpile.system, stockpile.holder)
+
+        def metric(
+            name: str, entity: str = stockpile_id, on: tuple[str, str] = labels
+        ) -> np.ndarray:
+            return series[SeriesKey("stockpile", entity, name, *on)]
+
+        stock = metric("stock")
         system = stockpile.system
-        lowest = int(np.argmin(stock)) if stock.size else 0
+        lowest = int(np.argmin(stock))
         objective = stockpile.objective
         recovered = first_month_back(stock, stockpile.initial)
         reached = None if objective is None else first_month_back(stock, objective)
-        output = _system_total(by_key, scenario.lines, system, "production")
-        cost = _system_total(by_key, scenario.lines, system, "production_cost_usd").sum()
+        lines = [line_id for line_id, line in scenario.lines.items() if line.system == system]
+        output = sum(
+            (series[SeriesKey("line", line, "production", system)] for line in lines),
+            np.zeros(calendar.months),
+        )
+        priced = any(scenario.lines[line].learning_curve is not None for line in lines)
+        cost = sum(
+            series[SeriesKey("line", line, "production_cost_usd", system)].sum() for line in lines
+        )
         delivered_all = sum(
-            by_key[("stockpile", other_id, "deliveries")].sum()
+            series[SeriesKey("stockpile", other_id, "deliveries", system, other.holder)].sum()
             for other_id, other in scenario.stockpiles.items()
             if other.system == system
         )
-        contracts = awards[(awards["holder"] == stockpile.holder) & (awards["system"] == system)]
-        flows = money[money["reference"].isin(set(contracts["entity"]))]
-        accounts = set(flows["account"])
-        appropriated = money[(money["flow"] == "appropriated") & money["account"].isin(accounts)]
-        outlaid = flows[flows["flow"] == "outlaid"]["amount_usd"].sum()
-        delivered = by_key[("stockpile", stockpile_id, "deliveries")].sum()
+        delivered = float(metric("deliveries").sum())
+        mine = [
+            row for row in records.ledger if buyers.get(row.reference) == (stockpile.holder, system)
+        ]
+        accounts = {row.account for row in mine}
+        outlaid = sum(row.amount for row in mine if row.flow is MoneyFlow.OUTLAID)
         rows.append(
             {
                 "stockpile": stockpile_id,
@@ -83,34 +96,34 @@ def stockpile_kpis(results: Results) -> pd.DataFrame:
                 "initial_stock": stockpile.initial,
                 "objective": np.nan if objective is None else objective,
                 "lowest_stock": float(stock[lowest]),
-                "lowest_stock_date": _month_end(months, lowest),
-                "recovery_date": _month_end(months, recovered),
-                "objective_date": _month_end(months, reached),
-                "months_below_objective": int((stock < objective).sum()) if objective else 0,
-                "unmet_total": float(by_key[("stockpile", stockpile_id, "unmet")].sum()),
-                "delivered_total": float(delivered),
-                "peak_monthly_output": float(output.max()) if output.size else 0.0,
-                "cost_per_delivered_unit_usd": cost / delivered_all if delivered_all else np.nan,
+                "lowest_stock_date": month_ends[lowest],
+                "recovery_date": _month_end(month_ends, recovered),
+                "objective_date": _month_end(month_ends, reached),
+                "months_below_objective": _months_below(stock, objective),
+                "unmet_total": float(metric("unmet").sum()),
+                "delivered_total": delivered,
+                "peak_monthly_output": float(output.max()),
+                "cost_per_delivered_unit_usd": cost / delivered_all
+                if priced and delivered_all
+                else np.nan,
                 "outlay_per_delivered_unit_usd": outlaid / delivered if delivered else np.nan,
-                "obligated_usd": flows[flows["flow"] == "obligated"]["amount_usd"].sum(),
-                "appropriated_usd": appropriated["amount_usd"].sum(),
+                "obligated_usd": sum(row.amount for row in mine if row.flow is MoneyFlow.OBLIGATED),
+                "appropriated_usd": sum(
+                    row.amount
+                    for row in records.ledger
+                    if row.flow is MoneyFlow.APPROPRIATED and row.account in accounts
+                ),
             }
         )
-    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+    table = pd.DataFrame(rows, columns=KPI_COLUMNS)
+    for column in ("lowest_stock_date", "recovery_date", "objective_date"):
+        table[column] = pd.to_datetime(table[column])
+    return table
 
 
-def _system_total(
-    by_key: dict[tuple[str, str, str], np.ndarray], lines: object, system: str, metric: str
-) -> np.ndarray:
-    arrays = [
-        by_key[("line", line_id, metric)]
-        for line_id, line in lines.items()  # type: ignore[attr-defined]
-        if line.system == system
-    ]
-    return np.sum(arrays, axis=0) if arrays else np.zeros(0)
+def _months_below(stock: np.ndarray, objective: int | None) -> int:
+    return 0 if objective is None else int((stock < objective).sum())
 
 
-def _month_end(months: pd.Series, index: int | None) -> pd.Timestamp:
-    if index is None:
-        return pd.NaT
-    return months[index] + pd.offsets.MonthEnd(0)
+def _month_end(month_ends: pd.DatetimeIndex, index: int | None) -> pd.Timestamp | None:
+    return None if index is None else month_ends[index]

@@ -85,7 +85,7 @@ class Results:
     @cached_property
     def kpis(self) -> pd.DataFrame:
         """Key results, one row per stockpile (holder and system)."""
-        return stockpile_kpis(self)
+        return stockpile_kpis(self.scenario, self.calendar, self.records)
 
     def series(self, metric: str, entity_kind: str = "stockpile") -> pd.DataFrame:
         """One metric as a wide table: months by entity."""
@@ -106,7 +106,8 @@ class Results:
         never_below = table["lowest_stock"] >= table["initial_stock"]
         no_objective = table["objective"].isna() | (table["months_below_objective"] == 0)
         for column, unreached in (
-            ("recovery_date", never_below), ("objective_date", no_objective),
+            ("recovery_date", never_below),
+            ("objective_date", no_objective),
             ("lowest_stock_date", never_below & False),
         ):
             table[column] = [
@@ -114,9 +115,17 @@ class Results:
                 for value, skip in zip(table[column], unreached, strict=True)
             ]
         shown = [
-            "holder", "system", "initial_stock", "lowest_stock", "lowest_stock_date",
-            "recovery_date", "objective_date", "months_below_objective", "unmet_total",
-            "peak_monthly_output", "cost_per_delivered_unit_usd",
+            "holder",
+            "system",
+            "initial_stock",
+            "lowest_stock",
+            "lowest_stock_date",
+            "recovery_date",
+            "objective_date",
+            "months_below_objective",
+            "unmet_total",
+            "peak_monthly_output",
+            "cost_per_delivered_unit_usd",
         ]
         name = self.scenario.scenario.name
         text = table[shown].to_string(index=False, float_format=lambda value: f"{value:,.0f}")
@@ -126,12 +135,15 @@ class Results:
 def _timeseries(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
     keys = list(recorder.series)
     count = len(months)
-    values = (
-        np.concatenate([recorder.series[key] for key in keys]) if keys else np.zeros(0)
-    )
+    values = np.concatenate([recorder.series[key] for key in keys]) if keys else np.zeros(0)
 
-    def label(field: str) -> np.ndarray:
-        return np.repeat(np.array([getattr(key, field) for key in keys], dtype=object), count)
+    def label(field: str) -> pd.Categorical:
+        names = [getattr(key, field) for key in keys]
+        categories = sorted(set(names))
+        codes = np.array([categories.index(name) for name in names], dtype=np.int64)
+        return pd.Categorical.from_codes(  # type: ignore[call-overload,no-any-return]
+            np.repeat(codes, count), categories=categories
+        )
 
     return pd.DataFrame(
         {
@@ -151,8 +163,14 @@ def _money(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
     columns = ["month", "account", "fiscal_year", "flow", "amount_usd", "reference"]
     frame = pd.DataFrame(
         [
-            (months[row.month], row.account, row.fiscal_year, str(row.flow), row.amount,
-             row.reference)
+            (
+                months[row.month],
+                row.account,
+                row.fiscal_year,
+                str(row.flow),
+                row.amount,
+                row.reference,
+            )
             for row in recorder.ledger
         ],
         columns=columns,
@@ -160,9 +178,7 @@ def _money(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
     return frame
 
 
-def _constraints(
-    recorder: Recorder, months: pd.DatetimeIndex, scenario: Scenario
-) -> pd.DataFrame:
+def _constraints(recorder: Recorder, months: pd.DatetimeIndex, scenario: Scenario) -> pd.DataFrame:
     frames = [
         pd.DataFrame(
             {

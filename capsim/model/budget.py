@@ -53,8 +53,7 @@ class Treasury:
         self._balances: dict[str, dict[int, float]] = {account: {} for account in budgets}
         self._arrivals = {account: env.event() for account in budgets}
         self._available = {
-            account: recorder.new_series("account", account, "available_usd")
-            for account in budgets
+            account: recorder.new_series("account", account, "available_usd") for account in budgets
         }
 
     def open_month(self, month: int) -> None:
@@ -119,8 +118,9 @@ class Treasury:
             already = max(already - obligated, 0.0)
             if share > 0:
                 amount -= share
-                self._record(month, obligation.account, year, MoneyFlow.OUTLAID, share,
-                             obligation.reference)
+                self._record(
+                    month, obligation.account, year, MoneyFlow.OUTLAID, share, obligation.reference
+                )
 
     def _record(
         self, month: int, account: str, year: int, flow: MoneyFlow, amount: float, ref: str

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import numpy as np
 
 from capsim.calendar import Calendar
@@ -51,58 +48,46 @@ class DemandState:
         self.backorder = (spec.unmet or default_unmet) is UnmetDemand.BACKORDER
         self.outstanding = 0
         self._rng = rng
-        self._credit = 0.0
-        self._calendar = calendar
-        self._rates: list[float] = [0.0] * calendar.months
-        self._active = np.ones(calendar.months, dtype=bool)
-        if isinstance(spec, Consumption | Expenditure):
-            self._rates = monthly_rates(spec.rate, calendar, spec.interpolation).tolist()
-        elif isinstance(spec, Attrition):
+        self.is_attrition = isinstance(spec, Attrition)
+        self.requests = self._requests(spec, calendar)
+        """Units newly asked for in each month (attrition is drawn at service time)."""
+        if isinstance(spec, Attrition):
             first = 0 if spec.start is None else calendar.month_of(spec.start)
             last = calendar.months if spec.end is None else calendar.month_of(spec.end) + 1
-            self._active[:] = False
-            self._active[max(first, 0) : max(last, 0)] = True
-        elif isinstance(spec, Transfer):
-            self._transfer_month = calendar.month_of(spec.date)
-            if destination is not None:
-                recorder.events.append(
-                    EventRow(spec.date, "transfer", demand_id, spec.system, source.holder,
-                             spec.quantity)
+            self._active = [first <= month < last for month in range(calendar.months)]
+        if isinstance(spec, Transfer) and destination is not None:
+            recorder.events.append(
+                EventRow(
+                    spec.date, "transfer", demand_id, spec.system, source.holder, spec.quantity
                 )
+            )
         labels = (spec.system, source.holder)
         self.requested = recorder.new_series("demand", demand_id, "demand", *labels)
         self.served = recorder.new_series("demand", demand_id, "served", *labels)
         self.unmet = recorder.new_series("demand", demand_id, "unmet", *labels)
 
-    def new_request(self, month: int) -> int:
-        """Units newly asked for in ``month`` (attrition is drawn at service time)."""
-        spec = self.spec
+    def _requests(self, spec: Demand, calendar: Calendar) -> list[int]:
+        requests = [0] * calendar.months
         if isinstance(spec, Transfer):
-            return spec.quantity if month == self._transfer_month else 0
-        if isinstance(spec, Expenditure):
-            return int(self._rng.poisson(self._rates[month]))
-        if isinstance(spec, Consumption):
-            self._credit += self._rates[month]
-            whole = math.floor(self._credit + 1e-9)
-            self._credit -= whole
-            return whole
-        return 0
+            month = calendar.month_of(spec.date)
+            if 0 <= month < calendar.months:
+                requests[month] = spec.quantity
+        elif isinstance(spec, Expenditure):
+            rates = monthly_rates(spec.rate, calendar, spec.interpolation)
+            requests = self._rng.poisson(rates).tolist()
+        elif isinstance(spec, Consumption):
+            # Whole units, carrying the fraction: 2.5 a month is 2, 3, 2, 3, ...
+            rates = monthly_rates(spec.rate, calendar, spec.interpolation)
+            cumulative = np.floor(np.cumsum(rates) + 1e-9)
+            requests = np.diff(cumulative, prepend=0.0).astype(int).tolist()
+        return requests
 
     def attrition(self, month: int) -> int:
-        """Units lost to attrition now, from the stock on hand."""
+        """Units lost to attrition now, a binomial draw from the stock on hand."""
         spec = self.spec
         if not isinstance(spec, Attrition) or not self._active[month]:
             return 0
         return int(self._rng.binomial(self.source.stock, spec.fraction_per_month))
-
-
-@dataclass(frozen=True)
-class _Claim:
-    priority: int
-    fresh: bool
-    index: int
-    demand: DemandState
-    quantity: int
 
 
 def serve(month: int, demands: list[DemandState]) -> None:
@@ -112,21 +97,20 @@ def serve(month: int, demands: list[DemandState]) -> None:
     scenario declares them. A transfer's served units join the receiving stockpile at
     once, so a later claim on that stockpile can use them.
     """
-    claims: list[_Claim] = []
+    claims: list[tuple[int, bool, int, DemandState, int]] = []
     for demand in demands:
         if demand.outstanding:
-            claims.append(_Claim(demand.priority, False, demand.index, demand, demand.outstanding))
+            claims.append((demand.priority, False, demand.index, demand, demand.outstanding))
             demand.outstanding = 0
-        fresh = demand.new_request(month)
-        if fresh or isinstance(demand.spec, Attrition):
-            claims.append(_Claim(demand.priority, True, demand.index, demand, fresh))
-    claims.sort(key=lambda claim: (claim.priority, claim.fresh, claim.index))
-    for claim in claims:
-        demand, source = claim.demand, claim.demand.source
-        quantity = claim.quantity
-        if claim.fresh and isinstance(demand.spec, Attrition):
+        fresh = demand.requests[month]
+        if fresh or demand.is_attrition:
+            claims.append((demand.priority, True, demand.index, demand, fresh))
+    claims.sort(key=_claim_order)
+    for _, fresh, _, demand, quantity in claims:
+        source = demand.source
+        if fresh and demand.is_attrition:
             quantity = demand.attrition(month)
-        if claim.fresh:
+        if fresh:
             demand.requested[month] += quantity
             source.demand[month] += quantity
         served = min(quantity, source.stock)
@@ -147,3 +131,7 @@ def serve(month: int, demands: list[DemandState]) -> None:
         demand.source.backorders = 0
     for demand in demands:
         demand.source.backorders += demand.outstanding
+
+
+def _claim_order(claim: tuple[int, bool, int, DemandState, int]) -> tuple[int, bool, int]:
+    return claim[0], claim[1], claim[2]

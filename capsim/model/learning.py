@@ -34,7 +34,7 @@ def cumulative_cost(curve: LearningCurve, units: int) -> float:
         return 0.0
     b = learning_exponent(curve.slope)
     if curve.theory is LearningTheory.CUMULATIVE_AVERAGE:
-        return curve.first_unit_cost * units ** (b + 1.0)
+        return float(curve.first_unit_cost * units ** (b + 1.0))
     return float(curve.first_unit_cost * np.sum(np.arange(1, units + 1, dtype=float) ** b))
 
 

@@ -118,7 +118,9 @@ class LineState:
         for component, supplier in self._suppliers.items():
             supplier.inventory -= starts * self._bill[component]
         good_total = 0
-        for contract, started in zip(eligible, self._allocate(starts, eligible, needs), strict=True):
+        for contract, started in zip(
+            eligible, self._allocate(starts, eligible, needs), strict=True
+        ):
             good = self._accepted(started)
             contract.built += good
             good_total += good
@@ -162,8 +164,15 @@ class LineState:
             treasury.obligate(account, expansion.cost, month, f"{self.id}.{expansion_id}")
         funded_on = calendar.date(env.now)
         self._recorder.events.append(
-            EventRow(funded_on, "expansion", expansion_id, self.spec.system, "",
-                     expansion.added_rate, expansion.cost)
+            EventRow(
+                funded_on,
+                "expansion",
+                expansion_id,
+                self.spec.system,
+                "",
+                expansion.added_rate,
+                expansion.cost,
+            )
         )
         yield env.timeout(expansion.lead_time_months * AVERAGE_DAYS_PER_MONTH)
         if env.now >= calendar.boundaries[-1]:
@@ -186,13 +195,14 @@ class LineState:
             if open_contracts:
                 return Constraint.NONE
             return Constraint.FUNDING if self.awaiting_funds else Constraint.BACKLOG
+        if starts == sum(needs):
+            # Everything the contracts allowed was built: orders, not the line, bound output.
+            capped = starts < sum(contract.remaining for contract in open_contracts)
+            return Constraint.NONE if capped else Constraint.BACKLOG
         for component, kit in kits.items():
             if kit == starts:
                 return component
-        if capacity == starts:
-            return Constraint.CAPACITY
-        capped = sum(needs) < sum(contract.remaining for contract in open_contracts)
-        return Constraint.NONE if capped else Constraint.BACKLOG
+        return Constraint.CAPACITY
 
     def _allocate(self, starts: int, eligible: list[ContractState], needs: list[int]) -> list[int]:
         rule = self.spec.allocation

@@ -113,11 +113,13 @@ class SupplierState:
         if spec is None:
             return
         while True:
-            yield env.timeout(self._rng.exponential(spec.mean_time_between_months)
-                              * AVERAGE_DAYS_PER_MONTH)
+            yield env.timeout(
+                self._rng.exponential(spec.mean_time_between_months) * AVERAGE_DAYS_PER_MONTH
+            )
             start = env.now
             # An outage counts from its start, before anyone knows when it will end.
             self.outages.append((start, math.inf))
-            yield env.timeout(self._rng.exponential(spec.mean_duration_months)
-                              * AVERAGE_DAYS_PER_MONTH)
+            yield env.timeout(
+                self._rng.exponential(spec.mean_duration_months) * AVERAGE_DAYS_PER_MONTH
+            )
             self.outages[-1] = (start, env.now)

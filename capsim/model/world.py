@@ -128,8 +128,9 @@ class World:
             self._on_order.setdefault((order.buyer, order.system), []).append(contract)
             line.add_contract(contract)
 
-        return award(self.env, order, self.treasury, self.calendar, self.recorder, on_award,
-                     line.waiting)
+        return award(
+            self.env, order, self.treasury, self.calendar, self.recorder, on_award, line.waiting
+        )
 
     def _clock(self) -> Generator[simpy.Event, None, None]:
         boundaries = self.calendar.boundary_days
@@ -185,4 +186,6 @@ class World:
         )
 
     def _line_for(self, system: str) -> str:
-        return next(line_id for line_id, line in self.scenario.lines.items() if line.system == system)
+        return next(
+            line_id for line_id, line in self.scenario.lines.items() if line.system == system
+        )
