@@ -49,6 +49,15 @@ def fiscal_year_of(date: dt.date, start_month: int) -> int:
     return date.year + 1 if date.month >= start_month else date.year
 
 
+def fiscal_year_start(fiscal_year: int, start_month: int) -> dt.date:
+    """First day of a fiscal year.
+
+    >>> fiscal_year_start(2023, start_month=10)
+    datetime.date(2022, 10, 1)
+    """
+    return dt.date(fiscal_year if start_month == 1 else fiscal_year - 1, start_month, 1)
+
+
 @lru_cache(maxsize=64)
 def calendar_for(start: dt.date, months: int, fiscal_year_start_month: int) -> Calendar:
     """A shared, immutable calendar: replications of one scenario build it once."""

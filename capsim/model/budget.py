@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from capsim.calendar import Calendar
+from capsim.calendar import Calendar, fiscal_year_start
 from capsim.model.records import LedgerRow, MoneyFlow, Recorder
-from capsim.scenario.funding import Budget, UnspentFunds
+from capsim.scenario.funding import Appropriation, Budget
 
 MONEY_TOLERANCE = 1e-6
 """USD below which a balance counts as zero (floating-point dust)."""
@@ -33,10 +33,11 @@ class Obligation:
 class Treasury:
     """All budget accounts of a scenario.
 
-    Money is appropriated at the start of each fiscal year. Obligations draw on the
-    oldest money first. Unobligated money of a ``lapse`` account expires when its fiscal
-    year ends; a ``carry_over`` account keeps it. Outlays follow deliveries and can
-    never exceed what was obligated.
+    Money is appropriated at the start of each fiscal year (or when enacted).
+    Obligations draw on the oldest money first. Unobligated money of a ``lapse`` account
+    expires ``years_available`` fiscal years after its own (the US rule for procurement
+    accounts is three); a ``carry_over`` account keeps it. Outlays follow deliveries and
+    can never exceed what was obligated.
     """
 
     def __init__(
@@ -52,29 +53,48 @@ class Treasury:
         self._ledger = recorder.ledger
         self._balances: dict[str, dict[int, float]] = {account: {} for account in budgets}
         self._arrivals = {account: env.event() for account in budgets}
+        self._schedule = {
+            account: self._appropriation_months(budget) for account, budget in budgets.items()
+        }
         self._available = {
             account: recorder.new_series("account", account, "available_usd") for account in budgets
         }
 
     def open_month(self, month: int) -> None:
-        """Appropriate a new fiscal year's money, and lapse the old, when one begins."""
-        if not self._calendar.starts_fiscal_year(month):
-            return
+        """Expire old money and make new appropriations available, as the month begins."""
         fiscal_year = self._calendar.fiscal_year(month)
         for account, budget in self._budgets.items():
             balances = self._balances[account]
-            if budget.unspent is UnspentFunds.LAPSE:
-                for year in [year for year in balances if year < fiscal_year]:
+            if self._calendar.starts_fiscal_year(month):
+                for year in [year for year in balances if _expired(budget, year, fiscal_year)]:
                     self._record(month, account, year, MoneyFlow.LAPSED, balances.pop(year), "")
-            for key, amount in budget.appropriations.items():
-                year = int(key[2:])
-                opening = month == 0 and year < fiscal_year
-                carried = opening and budget.unspent is UnspentFunds.CARRY_OVER
-                if year == fiscal_year or carried:
+            arrived = False
+            for year, amount, key in self._schedule[account].get(month, []):
+                if not _expired(budget, year, fiscal_year):
                     balances[year] = balances.get(year, 0.0) + amount
                     self._record(month, account, year, MoneyFlow.APPROPRIATED, amount, key)
-            arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
-            arrival.succeed()
+                    arrived = True
+            if arrived:
+                arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
+                arrival.succeed()
+
+    def _appropriation_months(self, budget: Budget) -> dict[int, list[tuple[int, float, str]]]:
+        """Month → (fiscal year, USD, key) of the money that becomes available then.
+
+        Money of a fiscal year that began before the scenario is available at the start.
+        """
+        calendar = self._calendar
+        months: dict[int, list[tuple[int, float, str]]] = {}
+        for key, appropriation in budget.appropriations.items():
+            year = int(key[2:])
+            if isinstance(appropriation, Appropriation):
+                month, amount = calendar.month_of(appropriation.enacted), appropriation.amount
+            else:
+                month = calendar.month_of(fiscal_year_start(year, calendar.fiscal_year_start_month))
+                amount = appropriation
+            if month < calendar.months:
+                months.setdefault(max(month, 0), []).append((year, amount, key))
+        return months
 
     def close_month(self, month: int) -> None:
         """Record each account's unobligated balance at the end of ``month``."""
@@ -126,3 +146,8 @@ class Treasury:
         self, month: int, account: str, year: int, flow: MoneyFlow, amount: float, ref: str
     ) -> None:
         self._ledger.append(LedgerRow(month, account, year, flow, amount, ref))
+
+
+def _expired(budget: Budget, year: int, fiscal_year: int) -> bool:
+    expires = budget.expires(year)
+    return expires is not None and fiscal_year >= expires

@@ -20,15 +20,38 @@ class UnspentFunds(StrEnum):
     CARRY_OVER = "carry_over"
 
 
-class Budget(Spec):
-    """Money available to one account, appropriated per fiscal year."""
+class Appropriation(Spec):
+    """Money enacted during its fiscal year, such as a supplemental appropriation."""
 
-    appropriations: dict[FiscalYearKey, USD] = Field(
-        description="Fiscal year (``fy2023``) → USD appropriated at the start of that year."
+    amount: USD = Field(description="USD appropriated.")
+    enacted: dt.date = Field(description="Date the money becomes available for obligation.")
+
+
+class Budget(Spec):
+    """Money available to one account, appropriated per fiscal year.
+
+    An appropriation is available for obligation from the start of its fiscal year (or
+    from its ``enacted`` date) for ``years_available`` fiscal years, after which what is
+    left unobligated expires (US procurement accounts: three years; operation and
+    maintenance: one). ``unspent: carry_over`` keeps it without limit.
+    """
+
+    appropriations: dict[FiscalYearKey, USD | Appropriation] = Field(
+        description="Fiscal year (``fy2023``) → USD, or {amount, enacted} for money enacted "
+        "during the year."
     )
     unspent: UnspentFunds = Field(
-        UnspentFunds.LAPSE, description="Whether unobligated money lapses or carries over."
+        UnspentFunds.LAPSE, description="Whether unobligated money expires or carries over."
     )
+    years_available: Annotated[int, Field(ge=1, le=10)] = Field(
+        1, description="Fiscal years an appropriation can be obligated, when it lapses."
+    )
+
+    def expires(self, fiscal_year: int) -> int | None:
+        """First fiscal year in which money of ``fiscal_year`` can no longer be obligated."""
+        if self.unspent is UnspentFunds.CARRY_OVER:
+            return None
+        return fiscal_year + self.years_available
 
 
 class WhenUnfunded(StrEnum):
