@@ -77,6 +77,8 @@ class Calendar:
 
     boundary_days: tuple[int, ...] = field(init=False, repr=False)
     """The same as ``boundaries``, as Python ints for fast scalar use."""
+    month_ends: np.ndarray = field(init=False, repr=False)
+    """Last day of each month, as ``datetime64[D]``."""
 
     def __post_init__(self) -> None:
         starts = tuple(add_months(self.start, m) for m in range(self.months + 1))
@@ -84,6 +86,8 @@ class Calendar:
         days = tuple((d - self.start).days for d in starts)
         object.__setattr__(self, "boundary_days", days)
         object.__setattr__(self, "boundaries", np.array(days, dtype=np.int64))
+        ends = np.array(starts[1:], dtype="datetime64[D]") - np.timedelta64(1, "D")
+        object.__setattr__(self, "month_ends", ends)
 
     @property
     def end(self) -> dt.date:
@@ -104,7 +108,8 @@ class Calendar:
         return min(max(index, 0), self.months - 1)
 
     def month_of(self, date: dt.date) -> int:
-        """Index of the month containing ``date`` (clamped to the horizon)."""
+        """Index of the month containing ``date``; negative before the start, and
+        ``months`` or more after the horizon."""
         return (date.year - self.start.year) * 12 + date.month - self.start.month
 
     def days_in(self, month: int) -> int:

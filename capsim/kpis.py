@@ -34,6 +34,22 @@ def first_month_back(stock: np.ndarray, level: float) -> int | None:
 
 
 def stockpile_kpis(scenario: Scenario, calendar: Calendar, records: Recorder) -> pd.DataFrame:
+    """KPIs per stockpile as a table; see :func:`stockpile_kpi_rows`."""
+    return kpi_table(stockpile_kpi_rows(scenario, calendar, records))
+
+
+def kpi_table(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """KPI rows (of one or many runs) as a DataFrame with date columns as datetimes."""
+    columns = list(rows[0]) if rows else KPI_COLUMNS
+    table = pd.DataFrame.from_records(rows, columns=columns)
+    for column in ("lowest_stock_date", "recovery_date", "objective_date"):
+        table[column] = table[column].astype("datetime64[s]")
+    return table
+
+
+def stockpile_kpi_rows(
+    scenario: Scenario, calendar: Calendar, records: Recorder
+) -> list[dict[str, object]]:
     """KPIs per stockpile: recovery, lowest point, shortfall, output, cost and money.
 
     * ``recovery_date``: last day of the first month back at the initial (pre-drawdown)
@@ -47,7 +63,7 @@ def stockpile_kpis(scenario: Scenario, calendar: Calendar, records: Recorder) ->
       ``appropriated_usd``: all money appropriated to the accounts that paid for them.
     """
     series = records.series
-    month_ends = pd.DatetimeIndex(calendar.month_starts) + pd.offsets.MonthEnd(0)
+    month_ends = calendar.month_ends
     buyers = {
         event.entity: (event.holder, event.system)
         for event in records.events
@@ -115,15 +131,12 @@ def stockpile_kpis(scenario: Scenario, calendar: Calendar, records: Recorder) ->
                 ),
             }
         )
-    table = pd.DataFrame(rows, columns=KPI_COLUMNS)
-    for column in ("lowest_stock_date", "recovery_date", "objective_date"):
-        table[column] = pd.to_datetime(table[column])
-    return table
+    return rows
 
 
 def _months_below(stock: np.ndarray, objective: int | None) -> int:
     return 0 if objective is None else int((stock < objective).sum())
 
 
-def _month_end(month_ends: pd.DatetimeIndex, index: int | None) -> pd.Timestamp | None:
-    return None if index is None else month_ends[index]
+def _month_end(month_ends: np.ndarray, index: int | None) -> np.datetime64:
+    return np.datetime64("NaT", "D") if index is None else month_ends[index]

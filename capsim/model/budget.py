@@ -67,7 +67,9 @@ class Treasury:
             balances = self._balances[account]
             if self._calendar.starts_fiscal_year(month):
                 for year in [year for year in balances if _expired(budget, year, fiscal_year)]:
-                    self._record(month, account, year, MoneyFlow.LAPSED, balances.pop(year), "")
+                    lapsed = balances.pop(year)
+                    if lapsed > MONEY_TOLERANCE:
+                        self._record(month, account, year, MoneyFlow.LAPSED, lapsed, "")
             arrived = False
             for year, amount, key in self._schedule[account].get(month, []):
                 if not _expired(budget, year, fiscal_year):

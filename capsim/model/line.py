@@ -9,7 +9,7 @@ from enum import StrEnum
 import numpy as np
 import simpy
 
-from capsim.calendar import AVERAGE_DAYS_PER_MONTH, Calendar
+from capsim.calendar import Calendar, add_months
 from capsim.model.allocation import priority_fill, weighted_fill
 from capsim.model.budget import MONEY_TOLERANCE, Treasury
 from capsim.model.contract import NOON, ContractState
@@ -174,11 +174,13 @@ class LineState:
                 expansion.cost,
             )
         )
-        yield env.timeout(expansion.lead_time_months * AVERAGE_DAYS_PER_MONTH)
-        if env.now >= calendar.boundaries[-1]:
+        # Calendar months, as for contract lags: funded 1 March + 2 months is 1 May.
+        effective = calendar.day(add_months(funded_on, expansion.lead_time_months))
+        if effective >= calendar.boundary_days[-1]:
             return
-        month = calendar.month_of_day(env.now)
-        share = (calendar.boundaries[month + 1] - env.now) / calendar.days_in(month)
+        yield env.timeout(max(effective - env.now, 0.0))
+        month = calendar.month_of_day(effective)
+        share = (calendar.boundary_days[month + 1] - effective) / calendar.days_in(month)
         self._added[month] += expansion.added_rate * share
         for later in range(month + 1, calendar.months):
             self._added[later] += expansion.added_rate

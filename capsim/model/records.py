@@ -63,14 +63,25 @@ class Recorder:
     constraints: dict[str, list[str]] = field(default_factory=dict)
     ledger: list[LedgerRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    _filling: dict[SeriesKey, list[float]] = field(default_factory=dict, repr=False)
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
-    ) -> np.ndarray:
-        """A zeroed monthly array for one series, which the caller fills in place."""
-        values = np.zeros(self.months)
-        self.series[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+    ) -> list[float]:
+        """A zeroed monthly list for one series, which the caller fills in place.
+
+        Lists are faster than arrays for one value at a time; :meth:`freeze` turns them
+        into arrays when the run ends.
+        """
+        values = [0.0] * self.months
+        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
         return values
+
+    def freeze(self) -> None:
+        """Turn the filled series into float arrays, once, at the end of the run."""
+        for key, values in self._filling.items():
+            self.series[key] = np.array(values, dtype=float)
+        self._filling.clear()
 
     def new_constraint_log(self, line: str) -> list[str]:
         """A list that receives the binding constraint of ``line``, one entry per month."""

@@ -109,6 +109,7 @@ class World:
         for supplier in self.suppliers.values():
             env.process(supplier.disruptions(env))
         env.run(until=float(self.calendar.boundaries[-1]) + 0.25)
+        self.recorder.freeze()
         return self.recorder
 
     def place(self, order: Order) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from model_builders import minimal_scenario
+
+from tests.model.model_builders import minimal_scenario
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from model_builders import (
+
+from capsim.model.allocation import priority_fill, weighted_fill
+from tests.model.model_builders import (
     ALLY,
     ALLY_STOCKPILE,
     BUYER,
@@ -15,8 +17,6 @@ from model_builders import (
     metric,
     run,
 )
-
-from capsim.model.allocation import priority_fill, weighted_fill
 
 
 def two_buyers(scenario: dict[str, Any], army: int, ally: int) -> dict[str, Any]:

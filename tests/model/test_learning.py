@@ -6,10 +6,10 @@ import math
 from typing import Any
 
 import pytest
-from model_builders import LINE, metric, run
 
 from capsim.model.learning import batch_cost, cumulative_cost, learning_exponent
 from capsim.scenario.production import LearningCurve
+from tests.model.model_builders import LINE, metric, run
 
 
 @pytest.mark.parametrize("prior_units", [0, 500])
@@ -35,9 +35,7 @@ def test_cumulative_average_total_cost_is_closed_form(
 
 
 @pytest.mark.parametrize("prior_units", [0, 37])
-def test_unit_theory_total_cost_is_explicit_sum(
-    scenario: dict[str, Any], prior_units: int
-) -> None:
+def test_unit_theory_total_cost_is_explicit_sum(scenario: dict[str, Any], prior_units: int) -> None:
     t1, slope = 1000.0, 0.85
     scenario["lines"][LINE]["learning_curve"] = {
         "first_unit_cost": t1,

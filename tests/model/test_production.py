@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from model_builders import LINE, STOCKPILE, constraints, metric, money, run
+
+from tests.model.model_builders import LINE, STOCKPILE, constraints, metric, money, run
 
 
-def test_constant_capacity_builds_capacity_times_months(scenario: dict[str, Any]) -> None:
+@pytest.mark.parametrize("parts_on_hand", [0, 5000])
+def test_constant_capacity_builds_capacity_times_months(
+    scenario: dict[str, Any], parts_on_hand: int
+) -> None:
+    for supplier in scenario["suppliers"].values():
+        supplier["initial_inventory"] = parts_on_hand
     contract = scenario["contracts"]["lot1"]
     contract["first_delivery_lag_months"] = 3  # first delivery in April (month 3)
 
@@ -110,11 +116,10 @@ def test_expansion_adds_capacity_after_lead_time_and_obligates_cost(
     results = run(scenario)
 
     capacity = metric(results, "line", LINE, "capacity")
-    # Funded at noon of day 60; in effect 2 × 30.4375 days later, day 121.375 (May 1st).
+    # Funded 2024-03-01; in effect two calendar months later, from 2024-05-01.
     assert capacity[:4] == [10.0] * 4
-    assert capacity[4] == pytest.approx(10 + 5 * (152 - 121.375) / 31)
-    assert capacity[5:] == [15.0] * 19
-    assert metric(results, "line", LINE, "production")[:6] == [10, 10, 10, 10, 14, 15]
+    assert capacity[4:] == [15.0] * 20
+    assert metric(results, "line", LINE, "production")[:6] == [10, 10, 10, 10, 15, 15]
     obligated = money(results, "obligated")
     row = obligated[obligated["reference"] == "main.second_shift"]
     assert row["amount_usd"].tolist() == [2_000_000]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 import capsim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,10 +31,18 @@ def scenario_files() -> list[Path]:
 def key_results(path: Path) -> dict[str, dict[str, object]]:
     """The pinned columns of a scenario's KPIs, by stockpile, as JSON-ready values."""
     kpis = capsim.simulate(capsim.load_scenario(path), seed=SEED).kpis.set_index("stockpile")
-    table = kpis[COLUMNS].astype(object).where(kpis[COLUMNS].notna(), None)
-    for column in ("lowest_stock_date", "recovery_date", "objective_date"):
-        table[column] = [None if value is None else str(value.date()) for value in table[column]]
-    return {str(index): dict(row) for index, row in table.iterrows()}
+    return {
+        str(stockpile): {column: _plain(row[column]) for column in COLUMNS}
+        for stockpile, row in kpis.iterrows()
+    }
+
+
+def _plain(value: object) -> object:
+    if pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return str(value.date())
+    return value.item() if hasattr(value, "item") else value
 
 
 def main() -> None:

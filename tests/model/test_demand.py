@@ -1,0 +1,158 @@
+"""Stockpiles and demands: transfers, shortfalls, priorities and the reorder policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.model.model_builders import ALLY, ALLY_STOCKPILE, BUYER, STOCKPILE, SYSTEM, metric, run
+
+
+def transfer(quantity: int, date: str = "2024-03-10", **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "transfer",
+        "system": SYSTEM,
+        "from": BUYER,
+        "to": ALLY,
+        "date": date,
+        "quantity": quantity,
+        **extra,
+    }
+
+
+def consumption(rate: float, priority: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": "consumption",
+        "system": SYSTEM,
+        "holder": BUYER,
+        "rate": rate,
+        "priority": priority,
+        **extra,
+    }
+
+
+@pytest.fixture
+def no_production(scenario: dict[str, Any]) -> dict[str, Any]:
+    """The minimal scenario without its contract, and 100 units in the army's stock."""
+    del scenario["contracts"]["lot1"]
+    scenario["stockpiles"][STOCKPILE]["initial"] = 100
+    return scenario
+
+
+def test_transfer_moves_exactly_its_quantity(no_production: dict[str, Any]) -> None:
+    no_production["demands"] = {"aid": transfer(30)}
+
+    results = run(no_production)
+
+    assert metric(results, "stockpile", STOCKPILE, "stock")[:4] == [100, 100, 70, 70]
+    assert metric(results, "stockpile", ALLY_STOCKPILE, "stock")[:4] == [0, 0, 30, 30]
+    assert metric(results, "stockpile", STOCKPILE, "transfers_out")[2] == 30
+    assert metric(results, "stockpile", ALLY_STOCKPILE, "transfers_in")[2] == 30
+    assert sum(metric(results, "stockpile", STOCKPILE, "unmet")) == 0
+    assert metric(results, "demand", "aid", "served") == [0, 0, 30] + [0] * 21
+    events = results.events[results.events["kind"] == "transfer"]
+    assert events[["entity", "quantity"]].values.tolist() == [["aid", 30]]
+
+
+def test_transfer_larger_than_stock_loses_the_rest(no_production: dict[str, Any]) -> None:
+    no_production["demands"] = {"aid": transfer(150, unmet="lost")}
+
+    results = run(no_production)
+
+    assert metric(results, "stockpile", STOCKPILE, "stock")[-1] == 0
+    assert metric(results, "stockpile", ALLY_STOCKPILE, "stock")[-1] == 100
+    assert metric(results, "demand", "aid", "unmet")[2] == 50
+    assert metric(results, "stockpile", STOCKPILE, "unmet")[2] == 50
+    assert sum(metric(results, "stockpile", STOCKPILE, "backorders")) == 0
+
+
+def test_transfer_larger_than_stock_is_backordered(scenario: dict[str, Any]) -> None:
+    # 100 on hand, 10 delivered a month from February: 120 by the end of March.
+    scenario["stockpiles"][STOCKPILE]["initial"] = 100
+    scenario["demands"] = {"aid": transfer(150, unmet="backorder")}
+
+    results = run(scenario)
+
+    assert metric(results, "demand", "aid", "served")[:7] == [0, 0, 120, 10, 10, 10, 0]
+    assert metric(results, "stockpile", STOCKPILE, "backorders")[:7] == [0, 0, 30, 20, 10, 0, 0]
+    assert metric(results, "stockpile", ALLY_STOCKPILE, "stock")[-1] == 150
+    assert metric(results, "stockpile", STOCKPILE, "stock")[:8] == [100, 110, 0, 0, 0, 0, 10, 20]
+    assert sum(metric(results, "demand", "aid", "unmet")) == 0
+    # Demand is counted once, when it is asked for.
+    assert sum(metric(results, "demand", "aid", "demand")) == 150
+
+
+def test_scenario_default_for_unmet_demand(no_production: dict[str, Any]) -> None:
+    no_production["scenario"]["unmet_demand"] = "backorder"
+    no_production["demands"] = {"aid": transfer(150)}
+
+    results = run(no_production)
+
+    assert metric(results, "stockpile", STOCKPILE, "backorders")[-1] == 50
+    assert sum(metric(results, "demand", "aid", "unmet")) == 0
+
+
+def test_higher_priority_demand_is_served_first(no_production: dict[str, Any]) -> None:
+    no_production["stockpiles"][STOCKPILE]["initial"] = 15
+    # Declared first but lower priority (higher number).
+    no_production["demands"] = {
+        "training": consumption(10, priority=2),
+        "operations": consumption(10, priority=1),
+    }
+
+    results = run(no_production)
+
+    assert metric(results, "demand", "operations", "served")[:2] == [10, 0]
+    assert metric(results, "demand", "training", "served")[:2] == [5, 0]
+    assert metric(results, "demand", "training", "unmet")[:2] == [5, 10]
+    assert metric(results, "demand", "operations", "unmet")[:2] == [0, 10]
+
+
+def test_equal_priority_serves_in_declared_order(no_production: dict[str, Any]) -> None:
+    no_production["stockpiles"][STOCKPILE]["initial"] = 15
+    no_production["demands"] = {
+        "training": consumption(10, priority=1),
+        "operations": consumption(10, priority=1),
+    }
+
+    results = run(no_production)
+
+    assert metric(results, "demand", "training", "served")[0] == 10
+    assert metric(results, "demand", "operations", "served")[0] == 5
+
+
+def test_fractional_consumption_carries_the_fraction(no_production: dict[str, Any]) -> None:
+    no_production["demands"] = {"training": consumption(0.5, priority=1)}
+
+    requested = metric(run(no_production), "demand", "training", "demand")
+
+    assert requested[:6] == [0, 1, 0, 1, 0, 1]
+
+
+def test_reorder_policy_orders_up_to_level(no_production: dict[str, Any]) -> None:
+    no_production["stockpiles"][STOCKPILE]["initial"] = 20
+    no_production["demands"] = {"training": consumption(5, priority=1)}
+    no_production["policies"] = {
+        "replenish": {
+            "holder": BUYER,
+            "system": SYSTEM,
+            "account": "procurement",
+            "reorder_point": 10,
+            "order_up_to": 40,
+            "unit_price": 100.0,
+        }
+    }
+
+    results = run(no_production)
+
+    awards = results.events[results.events["kind"] == "award"]
+    # Stock 20, 15, 10 at the reviews of months 1 to 3: the first below 10 is month 3's
+    # review (after month 2 ends at 5 units), which orders 40 - 5 = 35.
+    first = awards.iloc[0]
+    assert first["entity"] == "replenish#1"
+    assert str(first["date"]) == "2024-04-01"
+    assert first["quantity"] == 35
+    assert awards["quantity"].tolist() == [35, 35, 35]
+    # Built in April, delivered from May, 10 a month against 5 a month of use.
+    assert metric(results, "stockpile", STOCKPILE, "stock")[:9] == [15, 10, 5, 0, 5, 10, 15, 15, 10]
