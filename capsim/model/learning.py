@@ -35,7 +35,7 @@ def cumulative_cost(curve: LearningCurve, units: int) -> float:
     b = learning_exponent(curve.slope)
     if curve.theory is LearningTheory.CUMULATIVE_AVERAGE:
         return float(curve.first_unit_cost * units ** (b + 1.0))
-    return float(curve.first_unit_cost * np.sum(np.arange(1, units + 1, dtype=float) ** b))
+    return curve.first_unit_cost * _power_sum(1, units, b)
 
 
 def batch_cost(curve: LearningCurve, built_before: int, batch: int) -> float:
@@ -50,5 +50,31 @@ def batch_cost(curve: LearningCurve, built_before: int, batch: int) -> float:
     if curve.theory is LearningTheory.CUMULATIVE_AVERAGE:
         return cumulative_cost(curve, first + batch) - cumulative_cost(curve, first)
     b = learning_exponent(curve.slope)
-    numbers = np.arange(first + 1, first + batch + 1, dtype=float)
-    return float(curve.first_unit_cost * np.sum(numbers**b))
+    return curve.first_unit_cost * _power_sum(first + 1, first + batch, b)
+
+
+EXACT_TERMS = 4096
+"""Terms of a power sum added one by one; the rest by Euler–Maclaurin."""
+
+
+def _power_sum(first: int, last: int, exponent: float) -> float:
+    """Sum of n**exponent for n = first..last, in bounded memory and time.
+
+    Up to ``EXACT_TERMS`` terms are summed exactly; beyond, the Euler–Maclaurin formula
+    with two correction terms, whose error for n > 4096 and -1 < exponent <= 0 is far
+    below a dollar on any realistic first-unit cost.
+    """
+    if last < first:
+        return 0.0
+    split = min(last, first + EXACT_TERMS - 1)
+    total = float(np.sum(np.arange(first, split + 1, dtype=float) ** exponent))
+    if split == last:
+        return total
+    a, c = float(split + 1), float(last)
+    if exponent == -1.0:
+        integral = math.log(c / a)
+    else:
+        integral = (c ** (exponent + 1) - a ** (exponent + 1)) / (exponent + 1)
+    ends = (a**exponent + c**exponent) / 2
+    slopes = exponent * (c ** (exponent - 1) - a ** (exponent - 1)) / 12
+    return total + integral + ends + slopes

@@ -18,6 +18,8 @@ Identifier = Annotated[
     ),
 ]
 NonNegative = Annotated[float, Field(ge=0)]
+Rate = Annotated[float, Field(ge=0, le=1e9)]
+"""Units per month: at most a billion, far beyond any real line, so runs stay bounded."""
 Positive = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(gt=0, le=1)]
 Units = Annotated[int, Field(ge=0, le=1_000_000_000)]
@@ -44,7 +46,7 @@ class RatePoint(Spec):
     """A rate that a schedule reaches on a calendar date."""
 
     date: dt.date = Field(description="Calendar date at which the schedule has this rate.")
-    rate: NonNegative = Field(description="Rate, in units per month.")
+    rate: Rate = Field(description="Rate, in units per month.")
 
 
 def _check_points_in_order(
@@ -61,7 +63,7 @@ def _check_points_in_order(
 
 
 RateSchedule = Annotated[
-    NonNegative | tuple[RatePoint, ...], AfterValidator(_check_points_in_order)
+    Rate | tuple[RatePoint, ...], AfterValidator(_check_points_in_order)
 ]
 """A rate in units per month: one number for a constant rate, or a list of dated points.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from capsim.model.learning import batch_cost, cumulative_cost, learning_exponent
@@ -89,3 +90,12 @@ def test_batch_costs_add_up_to_cumulative_cost(theory: str) -> None:
         built += batch
     expected = cumulative_cost(curve, 12 + built) - cumulative_cost(curve, 12)
     assert total == pytest.approx(expected, rel=1e-12)
+
+
+def test_unit_theory_cost_of_a_huge_batch_is_bounded_and_accurate() -> None:
+    """A billion units cost one closed-form evaluation, not a billion-element array."""
+    from capsim.model.learning import _power_sum
+
+    exact = float(np.sum(np.arange(1, 200_001, dtype=float) ** -0.152))
+    assert _power_sum(1, 200_000, -0.152) == pytest.approx(exact, rel=1e-12)
+    assert _power_sum(1, 10**9, -0.152) > _power_sum(1, 10**8, -0.152)

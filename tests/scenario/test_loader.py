@@ -235,3 +235,10 @@ def test_oversized_file_refused(tmp_path: Path) -> None:
 def test_yaml_12_floats_are_numbers(write_scenario: WriteScenario) -> None:
     path = write_scenario(("total_value: 624.6e6", "total_value: 300e6"))
     assert load_scenario(path).contracts["c2023"].total_value == 300e6
+
+
+def test_absurd_rate_refused_with_its_limit(write_scenario: WriteScenario) -> None:
+    path = write_scenario(("rate: 60", "rate: 1e12"))
+    message = only_problem(path)
+    assert f"{path}:{line_of(path, 'rate: 1e12')}:" in message
+    assert "lines.tucson.capacity[1].rate" in message and "1000000000" in message
