@@ -2,20 +2,41 @@
 
 >>> import capsim
 >>> sorted(capsim.__all__)[:3]
-['Results', 'Scenario', 'ScenarioError']
+['Comparison', 'DaskExecutor', 'Ensemble']
 """
 
+from capsim.compare import Comparison, compare
 from capsim.engine import simulate
+from capsim.experiments import (
+    DaskExecutor,
+    Ensemble,
+    ProcessExecutor,
+    SerialExecutor,
+    Sweep,
+    replicate,
+    run_experiment,
+    sensitivity,
+)
 from capsim.results import Results
 from capsim.scenario.errors import ScenarioError
 from capsim.scenario.loader import load_scenario, parse_scenario
 from capsim.scenario.schema import Scenario
 
 __all__ = [
+    "Comparison",
+    "DaskExecutor",
+    "Ensemble",
+    "ProcessExecutor",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SerialExecutor",
+    "Sweep",
+    "compare",
     "load_scenario",
     "parse_scenario",
+    "replicate",
+    "run_experiment",
+    "sensitivity",
     "simulate",
 ]

@@ -1,4 +1,4 @@
-"""Command line: ``capsim validate``, ``capsim schema`` and ``capsim run``."""
+"""Command line: ``capsim validate``, ``schema``, ``run``, ``resolve`` and ``compare``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
     run.set_defaults(command=_run)
+    from capsim.experiments.cli import add_run_options, add_sweep_command
+
+    add_run_options(run)
+    add_sweep_command(commands)
+
+    from capsim.compare.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -91,6 +99,10 @@ def _run(arguments: argparse.Namespace) -> int:
     from capsim.output import write_run
 
     path: Path = arguments.file
+    if arguments.replications is not None:
+        from capsim.experiments.cli import run_replications
+
+        return run_replications(arguments)
     scenario = load_scenario(path)
     results = simulate(scenario, seed=arguments.seed)
     folder = write_run(results, scenario_path=path, out_root=arguments.out)

@@ -25,13 +25,18 @@ def manifest(results: Results, scenario_path: Path | None) -> dict[str, Any]:
         "scenario_sha256": digest,
         "seed": results.seed,
         "replication": results.replication,
-        "versions": {
-            "capsim": version("capsim"),
-            "simpy": version("simpy"),
-            "numpy": version("numpy"),
-            "pandas": version("pandas"),
-            "python": platform.python_version(),
-        },
+        "versions": versions(),
+    }
+
+
+def versions() -> dict[str, str]:
+    """Versions of capsim, its main dependencies and Python."""
+    return {
+        "capsim": version("capsim"),
+        "simpy": version("simpy"),
+        "numpy": version("numpy"),
+        "pandas": version("pandas"),
+        "python": platform.python_version(),
     }
 
 

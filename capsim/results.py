@@ -38,6 +38,8 @@ class Results:
         The constraint that bound each line's output each month.
     events
         Dated awards, transfers and capacity expansions.
+    inputs
+        Values drawn for the uncertain inputs, by parameter path (empty if none).
     """
 
     def __init__(
@@ -47,12 +49,15 @@ class Results:
         recorder: Recorder,
         seed: int,
         replication: int = 0,
+        inputs: dict[str, float] | None = None,
     ) -> None:
         self.scenario = scenario
         self.calendar = calendar
         self.records = recorder
         self.seed = seed
         self.replication = replication
+        self.inputs = dict(inputs or {})
+        """Values drawn for the scenario's uncertain inputs in this run, by path."""
 
     @cached_property
     def months(self) -> pd.DatetimeIndex:

@@ -12,11 +12,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_public_names_are_pinned() -> None:
     assert sorted(capsim.__all__) == [
+        "Comparison",
+        "DaskExecutor",
+        "Ensemble",
+        "ProcessExecutor",
         "Results",
         "Scenario",
         "ScenarioError",
+        "SerialExecutor",
+        "Sweep",
+        "compare",
         "load_scenario",
         "parse_scenario",
+        "replicate",
+        "run_experiment",
+        "sensitivity",
         "simulate",
     ]
 

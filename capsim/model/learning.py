@@ -77,4 +77,4 @@ def _power_sum(first: int, last: int, exponent: float) -> float:
         integral = (c ** (exponent + 1) - a ** (exponent + 1)) / (exponent + 1)
     ends = (a**exponent + c**exponent) / 2
     slopes = exponent * (c ** (exponent - 1) - a ** (exponent - 1)) / 12
-    return total + integral + ends + slopes
+    return float(total + integral + ends + slopes)

@@ -25,7 +25,7 @@ class Constraint(StrEnum):
 
     CAPACITY = "capacity"
     FUNDING = "funding"
-    """No order could be built, and an order was waiting for money."""
+    """No order could be built, and an order or a policy was waiting for money."""
     BACKLOG = "backlog"
     """No orders left to build."""
     NONE = "none"
@@ -42,8 +42,9 @@ class LineState:
     funded contracts still need, within each contract's monthly delivery cap and not
     before its first-delivery month (less the line's delivery lag). Units pass acceptance
     with probability ``acceptance_yield``; failures are scrapped and rebuilt. Components
-    are ordered by net requirements (material requirements planning): what remaining
-    contracts need, less what is on hand and on order.
+    are ordered by net requirements (material requirements planning, Orlicky): the
+    starts that remaining contracts need, with a planned scrap allowance (remaining good
+    units divided by the acceptance yield), less what is on hand and on order.
     """
 
     def __init__(
@@ -71,6 +72,9 @@ class LineState:
         self._started_total = 0
         self.contracts: list[ContractState] = []
         self.awaiting_funds = 0
+        """Orders waiting for money to be awarded."""
+        self.unfunded_units = 0
+        """Units a policy wanted at its last review and could not pay for."""
         self._deliveries: dict[int, list[tuple[ContractState, int]]] = {}
         system = spec.system
         series = recorder.new_series
@@ -196,15 +200,19 @@ class LineState:
         if sum(needs) == 0:
             if open_contracts:
                 return Constraint.NONE
-            return Constraint.FUNDING if self.awaiting_funds else Constraint.BACKLOG
+            return self._no_orders()
         if starts == sum(needs):
             # Everything the contracts allowed was built: orders, not the line, bound output.
             capped = starts < sum(contract.remaining for contract in open_contracts)
-            return Constraint.NONE if capped else Constraint.BACKLOG
+            return Constraint.NONE if capped else self._no_orders()
         for component, kit in kits.items():
             if kit == starts:
                 return component
         return Constraint.CAPACITY
+
+    def _no_orders(self) -> str:
+        short_of_money = self.awaiting_funds or self.unfunded_units
+        return Constraint.FUNDING if short_of_money else Constraint.BACKLOG
 
     def _allocate(self, starts: int, eligible: list[ContractState], needs: list[int]) -> list[int]:
         rule = self.spec.allocation
@@ -213,16 +221,33 @@ class LineState:
         order = sorted(range(len(eligible)), key=lambda i: _priority_key(eligible[i]))
         ranked_needs = [needs[i] for i in order]
         if rule is AllocationRule.SHARES:
-            weights = [self.spec.shares.get(eligible[i].order.buyer, 0.0) for i in order]
-            ranked = weighted_fill(starts, ranked_needs, weights)
-            left = [need - got for need, got in zip(ranked_needs, ranked, strict=True)]
-            extra = priority_fill(starts - sum(ranked), left)
-            ranked = [got + more for got, more in zip(ranked, extra, strict=True)]
+            buyers = [eligible[i].order.buyer for i in order]
+            ranked = self._share_by_buyer(starts, buyers, ranked_needs)
         else:
             ranked = priority_fill(starts, ranked_needs)
         given = [0] * len(eligible)
         for position, i in enumerate(order):
             given[i] = ranked[position]
+        return given
+
+    def _share_by_buyer(self, starts: int, buyers: list[str], needs: list[int]) -> list[int]:
+        """Split ``starts`` between buyers by their shares, then within each by priority.
+
+        A buyer's share is for the buyer, however many contracts it has open. What a buyer
+        cannot use goes to the others by weight, then to buyers without a share.
+        """
+        names = list(dict.fromkeys(buyers))
+        wanted = [sum(n for b, n in zip(buyers, needs, strict=True) if b == name) for name in names]
+        weights = [self.spec.shares.get(name, 0.0) for name in names]
+        totals = weighted_fill(starts, wanted, weights)
+        left = [need - got for need, got in zip(wanted, totals, strict=True)]
+        extra = priority_fill(starts - sum(totals), left)
+        given: list[int] = []
+        budget = {name: got + more for name, got, more in zip(names, totals, extra, strict=True)}
+        for buyer, need in zip(buyers, needs, strict=True):
+            take = min(need, budget[buyer])
+            budget[buyer] -= take
+            given.append(take)
         return given
 
     def _accepted(self, started: int) -> int:
@@ -236,9 +261,12 @@ class LineState:
 
     def _requirement_for(self, component: str) -> Callable[[], int]:
         per_unit = self._bill[component]
+        acceptance = self.spec.acceptance_yield
 
         def requirement() -> int:
-            return per_unit * sum(contract.remaining for contract in self.contracts)
+            # Planned scrap allowance: starts needed for the remaining good units.
+            remaining = sum(contract.remaining for contract in self.contracts)
+            return per_unit * math.ceil(remaining / acceptance - 1e-9)
 
         return requirement
 

@@ -19,7 +19,8 @@ class ReorderPolicyState:
     At each review (the first day of every ``review_period_months``-th month) the
     inventory position is stock plus units on order minus backorders. Below the reorder
     point ``s``, it orders up to ``S``, cut to what the account can pay for now; orders
-    under ``minimum_order`` are not placed.
+    under ``minimum_order`` are not placed. What it wanted and could not buy is reported
+    through ``shortfall`` so that the line can say money bound its output.
     """
 
     def __init__(
@@ -32,6 +33,7 @@ class ReorderPolicyState:
         calendar: Calendar,
         on_order: Callable[[str, str], int],
         place: Callable[[Order], None],
+        shortfall: Callable[[int], None],
     ) -> None:
         self.id = policy_id
         self._spec = spec
@@ -40,6 +42,7 @@ class ReorderPolicyState:
         self._treasury = treasury
         self._on_order = on_order
         self._place = place
+        self._shortfall = shortfall
         self._first_review = 0 if spec.start is None else calendar.month_of(spec.start)
         self._orders = 0
 
@@ -57,11 +60,16 @@ class ReorderPolicyState:
             return
         position = self.position()
         if position >= spec.reorder_point:
+            self._shortfall(0)
             return
         available = self._treasury.available(spec.account)
         affordable = math.floor((available + MONEY_TOLERANCE) / spec.unit_price)
-        quantity = min(spec.order_up_to - position, affordable)
+        wanted = spec.order_up_to - position
+        quantity = min(wanted, affordable)
         if quantity < spec.minimum_order:
+            quantity = 0
+        self._shortfall(wanted - quantity)
+        if not quantity:
             return
         self._orders += 1
         self._place(

@@ -9,7 +9,7 @@ processes at noon of their day, and supplier outages at random times.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import simpy
 
@@ -80,6 +80,7 @@ class World:
                 calendar,
                 self.on_order,
                 self.place,
+                self._shortfall_reporter(policy.line or self._line_for(policy.system)),
             )
             for policy_id, policy in scenario.policies.items()
         ]
@@ -185,6 +186,14 @@ class World:
             self.recorder,
             stream(seed, f"demands.{demand_id}", replication),
         )
+
+    def _shortfall_reporter(self, line_id: str) -> Callable[[int], None]:
+        line = self.lines[line_id]
+
+        def report(units: int) -> None:
+            line.unfunded_units = units
+
+        return report
 
     def _line_for(self, system: str) -> str:
         return next(

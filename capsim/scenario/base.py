@@ -62,9 +62,7 @@ def _check_points_in_order(
     return points
 
 
-RateSchedule = Annotated[
-    Rate | tuple[RatePoint, ...], AfterValidator(_check_points_in_order)
-]
+RateSchedule = Annotated[Rate | tuple[RatePoint, ...], AfterValidator(_check_points_in_order)]
 """A rate in units per month: one number for a constant rate, or a list of dated points.
 
 Before the first point the first rate holds; after the last point the last rate holds.

@@ -68,7 +68,9 @@ class Resolved:
     files: tuple[Path, ...]
 
 
-def resolve_file(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> Resolved:
+def resolve_file(
+    path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None
+) -> Resolved:
     """Read a scenario file and merge in the chain of files it ``extends``.
 
     Parameters
@@ -149,30 +151,24 @@ def _parent_of(
         return ScenarioError([Problem((EXTENDS,), message, str(current), line, column)])
 
     if not isinstance(written, str) or not written.strip():
-        return refuse("extends takes the path of one parent file, relative to this file")
+        raise refuse("extends takes the path of one parent file, relative to this file")
     if os.path.isabs(written) or Path(written).is_absolute() or written.startswith("~"):
-        return _raise(refuse(f"absolute parent path {written!r} refused; write it relative to this file"))
+        raise refuse(f"absolute parent path {written!r} refused; write it relative to this file")
     if len(chain) >= MAX_DEPTH:
-        return _raise(refuse(f"more than {MAX_DEPTH} levels of extends"))
+        raise refuse(f"more than {MAX_DEPTH} levels of extends")
     candidate = current.parent / written
     real = candidate.resolve()
     if not real.is_relative_to(tree):
-        return _raise(
-            refuse(
-                f"parent {written!r} is outside the scenario tree {tree} "
-                "(the folder of the file named); parents must lie inside it"
-            )
+        raise refuse(
+            f"parent {written!r} is outside the scenario tree {tree} "
+            "(the folder of the file named); parents must lie inside it"
         )
     if real in seen:
         cycle = " -> ".join(str(path) for path, _, _ in chain[seen[real] :])
-        return _raise(refuse(f"inheritance cycle: {cycle} -> {candidate}"))
+        raise refuse(f"inheritance cycle: {cycle} -> {candidate}")
     if not real.is_file():
-        return _raise(refuse(f"parent file {written!r} not found (looked for {candidate})"))
+        raise refuse(f"parent file {written!r} not found (looked for {candidate})")
     return candidate
-
-
-def _raise(error: ScenarioError) -> Path:
-    raise error
 
 
 def _without_extends(data: Any, source: SourceMap) -> tuple[Any, SourceMap]:
@@ -183,14 +179,17 @@ def _without_extends(data: Any, source: SourceMap) -> tuple[Any, SourceMap]:
 
 def _merge_values(parent: Any, child: Any, path: DataPath, child_source: SourceMap) -> Any:
     """``child`` over ``parent`` at ``path``: mappings deeply, everything else replaced."""
-    if isinstance(child, dict):
-        _check_marker_alone(child, path, child_source)
     if not (isinstance(parent, dict) and isinstance(child, dict)):
         _refuse_markers_inside(child, path, child_source)
         return child
     result = dict(parent)
     for key, value in child.items():
         here = (*path, key)
+        if key == REMOVE:
+            message = "write {$remove: true} as the value of the element to remove"
+            raise _located(here, message, child_source)
+        if isinstance(value, dict):
+            _check_marker_alone(value, here, child_source)
         if _is_removal(value):
             if key not in result:
                 raise _located(here, "$remove: nothing of this name to remove", child_source)

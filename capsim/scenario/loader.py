@@ -9,14 +9,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from capsim.scenario.errors import Problem, ScenarioError
+from capsim.scenario.inheritance import resolve_file
 from capsim.scenario.references import find_reference_problems
 from capsim.scenario.schema import Scenario
+from capsim.scenario.uncertainty import extract_uncertain, uncertain_problems
 from capsim.scenario.validation_errors import Finding, findings_from_validation_error
-from capsim.scenario.yaml_source import SourceMap, read_yaml
+from capsim.scenario.yaml_source import SourceMap
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario file.
+    """Read and validate a scenario file, merging in the files it ``extends``.
+
+    See :mod:`capsim.scenario.inheritance` for ``extends`` and ``{$remove: true}``.
 
     Raises
     ------
@@ -25,8 +29,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     OSError
         If the file cannot be read.
     """
-    data, source_map = read_yaml(path)
-    return parse_scenario(data, source_map)
+    resolved = resolve_file(path)
+    return parse_scenario(resolved.data, resolved.source_map)
 
 
 def parse_scenario(data: Any, source_map: SourceMap | None = None) -> Scenario:
@@ -43,12 +47,15 @@ def parse_scenario(data: Any, source_map: SourceMap | None = None) -> Scenario:
     if not isinstance(data, dict):
         message = "a scenario is a mapping with sections such as scenario, systems, lines"
         raise ScenarioError(_located([Finding(Problem((), message), False)], source_map))
+    data, findings = extract_uncertain(data)
+    if findings:
+        raise ScenarioError(_located(findings, source_map))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         findings = findings_from_validation_error(error, data)
         raise ScenarioError(_located(findings, source_map)) from None
-    problems = find_reference_problems(scenario)
+    problems = find_reference_problems(scenario) or uncertain_problems(scenario)
     if problems:
         raise ScenarioError(_located([Finding(p, False) for p in problems], source_map))
     return scenario

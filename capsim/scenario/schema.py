@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from capsim.scenario.base import Identifier, Spec
 from capsim.scenario.demand import Demand, ReorderPolicy, Stockpile, UnmetDemand
+from capsim.scenario.distributions import Distribution
 from capsim.scenario.funding import Budget, Contract
 from capsim.scenario.production import Line, Supplier, System
 
@@ -84,3 +85,7 @@ class Scenario(Spec):
     stockpiles: dict[Identifier, Stockpile] = Field(default_factory=dict)
     demands: dict[Identifier, Demand] = Field(default_factory=dict)
     policies: dict[Identifier, ReorderPolicy] = Field(default_factory=dict)
+    uncertain: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Uncertain inputs: parameter path → distribution, sampled per replication.",
+    )

@@ -117,3 +117,19 @@ def test_priority_fill() -> None:
     assert priority_fill(10, [4, 4, 4]) == [4, 4, 2]
     assert priority_fill(0, [4, 4]) == [0, 0]
     assert priority_fill(100, [4, 4]) == [4, 4]
+
+
+def test_shares_are_per_buyer_not_per_contract(scenario: dict[str, Any]) -> None:
+    """A buyer with two open contracts still gets only its share of the line."""
+    scenario["lines"][LINE]["allocation"] = "shares"
+    scenario["lines"][LINE]["shares"] = {BUYER: 1.0, ALLY: 1.0}
+    lot = scenario["contracts"]["lot1"]
+    scenario["contracts"]["lot2"] = {**lot, "award": "2024-01-16"}
+    scenario["contracts"]["ally_lot"] = {**lot, "buyer": ALLY}
+
+    results = run(scenario)
+
+    army = metric(results, "stockpile", STOCKPILE, "deliveries")
+    ally = metric(results, "stockpile", ALLY_STOCKPILE, "deliveries")
+    assert army[1:6] == [5.0] * 5
+    assert ally[1:6] == [5.0] * 5

@@ -6,7 +6,16 @@ from typing import Any
 
 import pytest
 
-from tests.model.model_builders import LINE, STOCKPILE, constraints, metric, money, run
+from tests.model.model_builders import (
+    BUYER,
+    LINE,
+    STOCKPILE,
+    SYSTEM,
+    constraints,
+    metric,
+    money,
+    run,
+)
 
 
 @pytest.mark.parametrize("parts_on_hand", [0, 5000])
@@ -212,3 +221,40 @@ def test_minimum_sustaining_rate_flag(scenario: dict[str, Any]) -> None:
     flags = metric(run(scenario), "line", LINE, "below_minimum_sustaining_rate")
 
     assert flags[:4] == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_binding_constraint_is_funding_when_a_policy_cannot_pay(
+    scenario: dict[str, Any],
+) -> None:
+    """A reorder policy cut short by its budget makes money, not orders, the constraint."""
+    del scenario["contracts"]["lot1"]
+    scenario["budgets"]["procurement"]["appropriations"] = {"fy2024": 5_000}
+    scenario["stockpiles"]["army_missile"]["initial"] = 0
+    scenario["policies"] = {
+        "refill": {
+            "holder": BUYER,
+            "system": SYSTEM,
+            "account": "procurement",
+            "reorder_point": 50,
+            "order_up_to": 100,
+            "unit_price": 1000.0,
+        }
+    }
+
+    results = run(scenario)
+
+    # Month 0 buys the 5 units the money allows; the line builds them, then waits for
+    # money until October, when fiscal 2025 has none either.
+    assert metric(results, "line", LINE, "production")[:2] == [5, 0]
+    assert constraints(results)[:9] == ["funding"] * 9
+
+
+def test_components_are_ordered_with_a_scrap_allowance(scenario: dict[str, Any]) -> None:
+    """At 50 % acceptance, 100 good units need 200 starts' worth of parts, ordered at once."""
+    scenario["lines"][LINE]["acceptance_yield"] = 0.5
+    scenario["contracts"]["lot1"]["quantity"] = 100
+
+    results = run(scenario)
+
+    assert metric(results, "supplier", "seeker_co", "production")[0] == 200
+    assert metric(results, "supplier", "motor_co", "production")[0] == 400

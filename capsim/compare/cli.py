@@ -1,0 +1,108 @@
+"""Command line: ``capsim compare`` and ``capsim resolve``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+
+
+def add_commands(commands: Any) -> None:
+    """Register ``compare`` and ``resolve`` on the ``capsim`` sub-command parser."""
+    compare = commands.add_parser(
+        "compare", help="run a baseline and its variants; write a report, figures and CSVs"
+    )
+    compare.add_argument("baseline", type=Path, metavar="BASE")
+    compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT")
+    compare.add_argument(
+        "--replications", type=_positive, default=1, metavar="N", help="per scenario (default 1)"
+    )
+    compare.add_argument(
+        "--seed", type=int, default=None, help="root seed for all (default: the baseline's)"
+    )
+    compare.add_argument(
+        "--out", type=Path, default=Path("out/compare"), help="output folder (default out/compare)"
+    )
+    compare.set_defaults(command=_compare)
+
+    resolve = commands.add_parser(
+        "resolve", help="print a scenario with the files it extends merged in, as YAML"
+    )
+    resolve.add_argument("file", type=Path, metavar="FILE")
+    resolve.set_defaults(command=_resolve)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _compare(arguments: argparse.Namespace) -> int:
+    """Run the comparison, print its KPI table, write the output folder."""
+    from capsim.compare import compare
+
+    files = [arguments.baseline, *arguments.variants]
+    comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
+    print(comparison.summary())
+    folder = write_comparison(comparison, arguments.out)
+    print(folder)
+    return EXIT_OK
+
+
+def write_comparison(comparison: Any, folder: Path) -> Path:
+    """Write report.html, figures, CSVs and manifest.json into ``folder``, all or nothing.
+
+    Files are written into a temporary folder beside ``folder``, which replaces it only
+    when everything is written.
+    """
+    from capsim.compare.report import csv_tables, write_report
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        write_report(comparison, staging / "report.html")
+        for name, table in csv_tables(comparison).items():
+            table.to_csv(staging / name, index=False)
+        for name, figure in (
+            ("output_vs_demand.png", comparison.plot()),
+            ("differences.png", comparison.plot_differences()),
+        ):
+            figure.savefig(staging / name, dpi=110)
+        text = json.dumps(comparison.manifest(), indent=2)
+        (staging / "manifest.json").write_text(text + "\n", encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def _resolve(arguments: argparse.Namespace) -> int:
+    """Print the scenario with its parents merged in; it is validated first."""
+    import yaml
+
+    from capsim.scenario.inheritance import resolve_file
+    from capsim.scenario.loader import parse_scenario
+
+    resolved = resolve_file(arguments.file)
+    parse_scenario(resolved.data, resolved.source_map)
+    chain = " <- ".join(str(path) for path in reversed(resolved.files))
+    sys.stdout.write(f"# resolved from {chain}\n")
+    sys.stdout.write(yaml.safe_dump(resolved.data, sort_keys=False, allow_unicode=True))
+    return EXIT_OK
+
+
+__all__ = ["add_commands", "write_comparison"]

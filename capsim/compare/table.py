@@ -1,0 +1,148 @@
+"""The KPI table of a comparison: each scenario's KPIs, and differences against the baseline."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from capsim.compare.runs import KPI_UNITS
+from capsim.compare.stats import band, paired_difference
+
+TABLE_COLUMNS = [
+    "stockpile", "kpi", "unit", "scenario", "replications", "median", "p05", "p95",
+    "censored_share", "difference", "difference_low", "difference_high", "excludes_zero",
+]  # fmt: skip
+
+
+def kpi_table(replicated: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """One row per stockpile, KPI and scenario; the first scenario is the baseline.
+
+    ``replicated`` has columns ``scenario``, ``replication``, ``stockpile``, ``kpi``,
+    ``value`` and ``censored``. Per scenario: the median and 5–95 % band across
+    replications (NaN with one replication) and the share of replications censored at
+    the horizon. Per variant: the mean paired difference against the baseline with its
+    95 % t interval, and whether that interval excludes zero (None without an interval).
+    KPIs that are NaN in every replication of every scenario are left out.
+    """
+    baseline = scenarios[0]
+    rows = []
+    for (stockpile, kpi), group in replicated.groupby(["stockpile", "kpi"], sort=False):
+        if group["value"].isna().all():
+            continue
+        values = {
+            name: part.sort_values("replication")
+            for name, part in group.groupby("scenario", sort=False)
+        }
+        base = values.get(baseline)
+        for name in scenarios:
+            part = values.get(name)
+            if part is None:
+                continue
+            median, low, high = band(part["value"])
+            difference = None
+            if name != baseline and base is not None:
+                paired = base.merge(part, on="replication", suffixes=("_base", ""))
+                difference = paired_difference(paired["value_base"], paired["value"])
+            rows.append(
+                {
+                    "stockpile": stockpile,
+                    "kpi": kpi,
+                    "unit": KPI_UNITS.get(str(kpi), ""),
+                    "scenario": name,
+                    "replications": len(part),
+                    "median": median,
+                    "p05": low,
+                    "p95": high,
+                    "censored_share": float(part["censored"].mean()),
+                    "difference": math.nan if difference is None else difference.mean,
+                    "difference_low": math.nan if difference is None else difference.low,
+                    "difference_high": math.nan if difference is None else difference.high,
+                    "excludes_zero": None if difference is None else difference.excludes_zero,
+                }
+            )
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def changed_rows(table: pd.DataFrame, scenarios: list[str]) -> pd.Series:
+    """For each (stockpile, kpi): does it differ between scenarios? (bool, by that key)
+
+    A KPI differs when a scenario lacks it, or when any scenario's median, band or censored
+    share is not the baseline's (beyond 1e-9 of its size, which is rounding).
+    """
+
+    def differs(rows: pd.DataFrame) -> bool:
+        if len(rows) < len(scenarios):
+            return True
+        for column in ("median", "p05", "p95", "censored_share"):
+            values = rows[column].to_numpy(dtype=float)
+            scale = max(float(np.nanmax(np.abs(values), initial=0.0)), 1.0)
+            if not np.allclose(values, values[0], rtol=0, atol=1e-9 * scale, equal_nan=True):
+                return True
+        return False
+
+    return table.groupby(["stockpile", "kpi"], sort=False)[list(table.columns)].apply(differs)
+
+
+def format_table(table: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """The KPI table side by side, as text: one row per stockpile and KPI.
+
+    Columns: each scenario's median with its 5–95 % band, then each variant's difference
+    against the baseline with its paired 95 % interval, starred when the interval
+    excludes zero. With one replication: values and plain differences only.
+    """
+    if table.empty:
+        return pd.DataFrame(columns=["stockpile", "kpi", "unit", *scenarios])
+    keys = table[["stockpile", "kpi", "unit"]].drop_duplicates()
+    wide = keys.set_index(["stockpile", "kpi"])
+    for name in scenarios:
+        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
+        wide[name] = [_value_cell(rows.loc[key]) if key in rows.index else "" for key in wide.index]
+    for name in scenarios[1:]:
+        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
+        wide[f"Δ {name}"] = [
+            _difference_cell(rows.loc[key]) if key in rows.index else "" for key in wide.index
+        ]
+    return wide.reset_index()
+
+
+def _number(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    magnitude = abs(value)
+    if magnitude < 0.005:
+        return "0"
+    if magnitude >= 1e6:
+        return f"{value / 1e6:,.1f}M"
+    if magnitude >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _value_cell(row: pd.Series) -> str:
+    text = _number(float(row["median"]))
+    if not np.isnan(row["p05"]):
+        text += f" [{_number(float(row['p05']))}, {_number(float(row['p95']))}]"
+    if row["censored_share"] > 0:
+        text += f" ({row['censored_share']:.0%} ≥ horizon)"
+    return text
+
+
+def _difference_cell(row: pd.Series) -> str:
+    text = _signed(float(row["difference"]))
+    if not np.isnan(row["difference_low"]):
+        text += (
+            f" [{_signed(float(row['difference_low']))}, {_signed(float(row['difference_high']))}]"
+        )
+        if row["excludes_zero"]:
+            text += " *"
+    return text
+
+
+def _signed(value: float) -> str:
+    text = _number(value)
+    return text if text.startswith("-") or text in ("–", "0") else f"+{text}"
+
+
+__all__ = ["TABLE_COLUMNS", "changed_rows", "format_table", "kpi_table"]

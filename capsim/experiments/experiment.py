@@ -1,0 +1,177 @@
+"""Run a design: every point × replication on an executor, streamed to an optional store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from capsim.experiments.design import Sweep
+from capsim.experiments.ensemble import DEFAULT_QUANTILES
+from capsim.experiments.executors import Executor, default_executor
+from capsim.experiments.progress import progress as progress_report
+from capsim.experiments.store import ResultStore
+from capsim.experiments.tables import DATE_KPIS, kpi_frame
+from capsim.experiments.tasks import Chunk, ChunkResult, chunk_size, run_chunk, split
+
+
+@dataclass
+class ExperimentResult:
+    """KPIs of every point × replication × stockpile of a design.
+
+    Attributes
+    ----------
+    design
+        The design that was run.
+    kpis
+        One row per point, replication and stockpile: ``point``, ``replication``, the
+        point's parameter values (one column per path), then the KPI columns of
+        :func:`capsim.kpis.stockpile_kpis`.
+    inputs
+        Values drawn for uncertain inputs: ``point``, ``replication``, one column per path.
+    """
+
+    design: Sweep
+    kpis: pd.DataFrame
+    inputs: pd.DataFrame
+
+    def summary(self, column: str, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+        """Quantiles of one KPI per point and stockpile (dates: days from the start)."""
+        values = self.kpis[column]
+        if column in DATE_KPIS:
+            start = pd.Timestamp(self.design.scenario.scenario.start)
+            values = (values - start) / pd.Timedelta(days=1)
+        frame = self.kpis[["point", *self.design.paths, "stockpile"]].assign(value=values)
+        grouped = frame.groupby(["point", *self.design.paths, "stockpile"], sort=False)["value"]
+        table = grouped.quantile(list(quantiles)).unstack()  # type: ignore[arg-type]
+        table.columns = [f"p{q * 100:g}" for q in quantiles]
+        return table.reset_index()
+
+
+def run_experiment(
+    design: Sweep,
+    executor: Executor | None = None,
+    store: str | Path | None = None,
+    progress: bool = True,
+    chunk: int | None = None,
+    stop_after: int | None = None,
+) -> ExperimentResult:
+    """Run every point of a design, ``design.replications`` times each.
+
+    Point ``k`` replication ``r`` is ``simulate(point_scenario_k, design.seed,
+    replication=r)``: all points share common random numbers.
+
+    Parameters
+    ----------
+    design
+        What to run (:class:`Sweep`).
+    executor
+        How to run it; ``None`` picks a process pool when more than one core is free.
+    store
+        A folder: results are written there chunk by chunk (see
+        :mod:`capsim.experiments.store`); if it already holds part of this design, only
+        the missing runs are made (resume), and the result is read back from it.
+    progress
+        Show a progress bar.
+    chunk
+        Replications per chunk; ``None`` chooses.
+    stop_after
+        Stop after this many chunks (for tests of interruption and resume).
+    """
+    saved = None if store is None else ResultStore(store, design)
+    try:
+        done = saved.done() if saved is not None else set()
+        todo = [
+            (point, replication)
+            for point in range(len(design.points))
+            for replication in range(design.replications)
+            if (point, replication) not in done
+        ]
+        runner = executor if executor is not None else default_executor(len(todo))
+        size = chunk if chunk is not None else chunk_size(len(todo), runner.workers)
+        chunks = list(_chunks(design, todo, size))
+        if stop_after is not None:
+            chunks = chunks[:stop_after]
+        report = progress_report(len(todo), design.scenario.scenario.name, progress)
+        results: list[ChunkResult] = []
+        try:
+            for result in runner.map(run_chunk, chunks):
+                if saved is not None:
+                    saved.write(result)
+                else:
+                    results.append(result)
+                report.advance(len(result.replications))
+        finally:
+            report.close()
+        if saved is not None:
+            columns, inputs = saved.read()
+            return assemble(design, columns, inputs)
+        return assemble(design, *_gather(results))
+    finally:
+        if saved is not None:
+            saved.close()
+
+
+def load_experiment(folder: str | Path, design: Sweep) -> ExperimentResult:
+    """Read a store back into an :class:`ExperimentResult` (``design`` must match it)."""
+    saved = ResultStore(folder, design)
+    try:
+        return assemble(design, *saved.read())
+    finally:
+        saved.close()
+
+
+def _chunks(design: Sweep, todo: list[tuple[int, int]], size: int) -> Iterator[Chunk]:
+    by_point: dict[int, list[int]] = {}
+    for point, replication in todo:
+        by_point.setdefault(point, []).append(replication)
+    for point, replications in by_point.items():
+        for group in split(replications, size):
+            yield Chunk(design.scenarios[point], design.seed, group, point, keep_series=False)
+
+
+def _gather(
+    results: list[ChunkResult],
+) -> tuple[dict[str, list[Any]], list[tuple[int, int, str, float]]]:
+    columns: dict[str, list[Any]] = {"point": []}
+    inputs: list[tuple[int, int, str, float]] = []
+    for result in results:
+        columns["point"].extend([result.point] * len(result.kpis["replication"]))
+        for name, values in result.kpis.items():
+            columns.setdefault(name, []).extend(values)
+        for path, values in result.inputs.items():
+            for replication, value in zip(result.replications, values, strict=True):
+                inputs.append((result.point, replication, path, float(value)))
+    return columns, inputs
+
+
+def assemble(
+    design: Sweep, columns: dict[str, list[Any]], inputs: list[tuple[int, int, str, float]]
+) -> ExperimentResult:
+    """The result of a design from its KPI columns and input rows, in any order."""
+    kpis = (
+        kpi_frame(columns) if columns.get("point") else kpi_frame({"point": [], "replication": []})
+    )
+    kpis = kpis.sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
+    points = pd.DataFrame(design.points)
+    values = (
+        points.iloc[kpis["point"].to_numpy()].reset_index(drop=True)
+        if len(kpis)
+        else points.iloc[:0]
+    )
+    kpis = pd.concat(
+        [kpis[["point", "replication"]], values, kpis.drop(columns=["point", "replication"])],
+        axis=1,
+    )
+    drawn = pd.DataFrame(inputs, columns=["point", "replication", "path", "value"])
+    wide = drawn.pivot_table(
+        index=["point", "replication"], columns="path", values="value", sort=True
+    )
+    wide.columns.name = None
+    return ExperimentResult(design, kpis, wide.reset_index())
+
+
+__all__ = ["ExperimentResult", "load_experiment", "run_experiment"]

@@ -1,0 +1,217 @@
+"""Distributions of uncertain inputs, written as data: ``{distribution: triangular, ...}``.
+
+Each distribution is sampled by inversion: one uniform number ``u`` in [0, 1) from the
+input's own random stream gives the value ``ppf(u)``. The same map turns the points of a
+Latin hypercube, a Sobol sequence or a sensitivity design (all on the unit cube) into
+values of the input.
+
+The *nominal* value, which stands in for the input in a scenario run without sampling,
+is the distribution's median; for a discrete ``choice`` it is the most likely value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from capsim.scenario.base import Spec
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Spread = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class Triangular(Spec):
+    """Triangular on [low, high] with its peak at ``mode``."""
+
+    distribution: Literal["triangular"]
+    low: Finite
+    mode: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall."""
+        low, mode, high = self.low, self.mode, self.high
+        split = (mode - low) / (high - low)
+        if u < split:
+            return low + math.sqrt(u * (high - low) * (mode - low))
+        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+
+class Uniform(Spec):
+    """Uniform on [low, high]."""
+
+    distribution: Literal["uniform"]
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.low < self.high:
+            raise ValueError("need low < high")
+        return self
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall."""
+        return self.low + u * (self.high - self.low)
+
+
+class Normal(Spec):
+    """Normal with ``mean`` and ``sd``, truncated to [low, high] when they are given."""
+
+    distribution: Literal["normal"]
+    mean: Finite
+    sd: Spread
+    low: Finite | None = None
+    high: Finite | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError("need low < high")
+        lower, upper = self._cdf_bounds()
+        if upper - lower < 1e-12:
+            raise ValueError("[low, high] lies too far in a tail of the normal to sample")
+        return self
+
+    def _cdf_bounds(self) -> tuple[float, float]:
+        from scipy.special import ndtr
+
+        lower = 0.0 if self.low is None else float(ndtr((self.low - self.mean) / self.sd))
+        upper = 1.0 if self.high is None else float(ndtr((self.high - self.mean) / self.sd))
+        return lower, upper
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall."""
+        from scipy.special import ndtri
+
+        lower, upper = self._cdf_bounds()
+        value = self.mean + self.sd * float(ndtri(lower + u * (upper - lower)))
+        return _clip(value, self.low, self.high)
+
+
+class Lognormal(Spec):
+    """Lognormal with ``median`` and ``sigma`` (the sd of its logarithm)."""
+
+    distribution: Literal["lognormal"]
+    median: Spread
+    sigma: Spread
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall."""
+        from scipy.special import ndtri
+
+        return self.median * math.exp(self.sigma * float(ndtri(u))) if u > 0 else 0.0
+
+
+class Pert(Spec):
+    """PERT (modified beta) on [low, high] with mode ``mode`` and shape ``lamb`` (4 by default).
+
+    Beta(1 + lamb (mode - low)/(high - low), 1 + lamb (high - mode)/(high - low)),
+    scaled to [low, high] (Vose, *Risk Analysis*, 3rd ed., 2008, § 9.1.4).
+    """
+
+    distribution: Literal["pert"]
+    low: Finite
+    mode: Finite
+    high: Finite
+    lamb: Spread = 4.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall."""
+        from scipy.special import betaincinv
+
+        span = self.high - self.low
+        alpha = 1 + self.lamb * (self.mode - self.low) / span
+        beta = 1 + self.lamb * (self.high - self.mode) / span
+        return self.low + span * float(betaincinv(alpha, beta, u))
+
+
+class Choice(Spec):
+    """One of ``values``, with probabilities proportional to ``weights`` (equal if omitted)."""
+
+    distribution: Literal["choice"]
+    values: tuple[Finite, ...] = Field(min_length=1)
+    weights: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
+
+    @model_validator(mode="after")
+    def _weights_fit(self) -> Self:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"give one weight per value ({len(self.values)} values, "
+                    f"{len(self.weights)} weights)"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("at least one weight must be above 0")
+        return self
+
+    def ppf(self, u: float) -> float:
+        """The value below which a fraction ``u`` of draws fall (values taken as listed)."""
+        weights = self.weights or (1.0,) * len(self.values)
+        target, running = u * sum(weights), 0.0
+        for value, weight in zip(self.values, weights, strict=True):
+            running += weight
+            if target < running:
+                return value
+        return next(
+            v for v, w in zip(reversed(self.values), reversed(weights), strict=True) if w > 0
+        )
+
+
+Distribution = Annotated[
+    Triangular | Uniform | Normal | Lognormal | Pert | Choice,
+    Field(discriminator="distribution"),
+]
+"""An uncertain input: one of the distributions above, chosen by its ``distribution`` key."""
+
+DISTRIBUTION_KEY = "distribution"
+
+
+def nominal(distribution: Triangular | Uniform | Normal | Lognormal | Pert | Choice) -> float:
+    """The value that stands in for an uncertain input when it is not sampled.
+
+    The median (``ppf(0.5)``), except for a ``choice``: its most likely value (the first
+    of equally likely ones).
+
+    >>> nominal(Triangular(distribution="triangular", low=40, mode=60, high=80))
+    60.0
+    """
+    if isinstance(distribution, Choice):
+        weights = distribution.weights or (1.0,) * len(distribution.values)
+        return distribution.values[weights.index(max(weights))]
+    return distribution.ppf(0.5)
+
+
+def _clip(value: float, low: float | None, high: float | None) -> float:
+    if low is not None:
+        value = max(value, low)
+    if high is not None:
+        value = min(value, high)
+    return value
+
+
+__all__ = [
+    "DISTRIBUTION_KEY",
+    "Choice",
+    "Distribution",
+    "Lognormal",
+    "Normal",
+    "Pert",
+    "Triangular",
+    "Uniform",
+    "nominal",
+]
