@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from capsim.output import staged_folder
 
 EXIT_OK = 0
 
@@ -68,9 +68,7 @@ def write_comparison(comparison: Any, folder: Path) -> Path:
     """
     from capsim.compare.report import csv_tables, write_report
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    with staged_folder(folder) as staging:
         write_report(comparison, staging / "report.html")
         for name, table in csv_tables(comparison).items():
             table.to_csv(staging / name, index=False)
@@ -81,12 +79,6 @@ def write_comparison(comparison: Any, folder: Path) -> Path:
             figure.savefig(staging / name, dpi=110)
         text = json.dumps(comparison.manifest(), indent=2)
         (staging / "manifest.json").write_text(text + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return folder
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
+from capsim.output import staged_folder
 from capsim.scenario.errors import Problem, ScenarioError
 
 EXIT_OK = 0
@@ -115,12 +114,10 @@ def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
 def _write_ensemble(ensemble: Any, scenario_path: Path, out_root: Path) -> Path:
     """Write ``out_root/<name>/``: kpis, inputs and bands CSVs, fan chart, manifest."""
     from capsim.experiments.store import scenario_sha256, versions
-    from capsim.output import _folder_name
+    from capsim.output import folder_name
 
-    target = out_root / _folder_name(ensemble.scenario.scenario.name)
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=out_root))
-    try:
+    target = out_root / folder_name(ensemble.scenario.scenario.name)
+    with staged_folder(target) as staging:
         ensemble.kpis.to_csv(staging / "kpis.csv", index=False)
         if len(ensemble.inputs.columns):
             ensemble.inputs.to_csv(staging / "inputs.csv")
@@ -139,12 +136,6 @@ def _write_ensemble(ensemble: Any, scenario_path: Path, out_root: Path) -> Path:
             "versions": versions(),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
 
 
