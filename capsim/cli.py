@@ -8,11 +8,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from capsim.experiments.executors import WorkerLostError
 from capsim.scenario.errors import ScenarioError
 from capsim.scenario.loader import load_scenario
 from capsim.scenario.schema import Scenario
 
 EXIT_OK = 0
+EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -29,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"capsim: {_os_message(error)}", file=sys.stderr)
         return EXIT_INVALID
+    except WorkerLostError as error:
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("capsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

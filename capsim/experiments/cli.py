@@ -16,6 +16,8 @@ from capsim.scenario.errors import Problem, ScenarioError
 
 EXIT_OK = 0
 EXIT_INVALID = 2
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 SHOWN_KPIS = ("lowest_stock", "unmet_total", "months_below_objective", "recovery_date")
 
 
@@ -169,6 +171,7 @@ def _scalar(text: str) -> Any:
 def sweep_command(arguments: argparse.Namespace) -> int:
     """``capsim sweep``: run (or resume) a grid, store it, print KPI quantiles per point."""
     from capsim.experiments.design import Sweep
+    from capsim.experiments.executors import WorkerLostError
     from capsim.experiments.experiment import run_experiment
     from capsim.experiments.store import MANIFEST, design_sha256
     from capsim.scenario.loader import load_scenario
@@ -193,6 +196,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
             print(f"capsim: {folder} already holds a sweep: continue it with --resume {folder}",
                   file=sys.stderr)  # fmt: skip
             return EXIT_INVALID
+    kept = f"the runs finished so far are kept in {folder}: continue with --resume {folder}"
     try:
         executor = _executor(arguments)
         result = run_experiment(
@@ -203,6 +207,12 @@ def sweep_command(arguments: argparse.Namespace) -> int:
             raise
         print(f"capsim: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except WorkerLostError as error:
+        print(f"capsim: {error}; {kept}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"capsim: interrupted; {kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     result.kpis.to_csv(folder / "kpis.csv", index=False)
     if len(result.inputs.columns) > 2:
         result.inputs.to_csv(folder / "inputs.csv", index=False)

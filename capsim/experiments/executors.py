@@ -19,6 +19,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ R = TypeVar("R")
 
 CONNECT_TIMEOUT_SECONDS = 10.0
 """How long :class:`DaskExecutor` waits for a scheduler before giving up."""
+
+
+class WorkerLostError(RuntimeError):
+    """A worker process died (killed, or out of memory) before finishing its chunk."""
 
 
 class Executor(Protocol):
@@ -89,6 +94,8 @@ class ProcessExecutor:
 
         At most two chunks per worker are in flight, so results stream through the
         parent rather than pile up. Interrupting the iteration cancels what is queued.
+        A worker that dies stops the map with :class:`WorkerLostError`; the chunks
+        already yielded stay good (a stored experiment resumes from them).
         """
         method = self.start_method or _default_start_method()
         context = multiprocessing.get_context(method)
@@ -113,6 +120,10 @@ def _ordered(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise WorkerLostError(
+            "a worker process died (killed, or out of memory) before finishing its runs"
+        ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -264,6 +275,7 @@ __all__ = [
     "Executor",
     "ProcessExecutor",
     "SerialExecutor",
+    "WorkerLostError",
     "available_cores",
     "default_executor",
 ]

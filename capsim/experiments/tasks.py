@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from capsim.engine import simulate
-from capsim.kpis import KPI_COLUMNS
+from capsim.kpis import KPI_COLUMNS, stockpile_kpi_rows
 from capsim.model.records import SeriesKey
 from capsim.scenario.schema import Scenario
 
@@ -65,14 +65,27 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
             raise RuntimeError("replications of one scenario recorded different series")
         if chunk.keep_series:
             stacks.append(np.stack([series[key] for key in keys]))
-        table = results.kpis
-        kpis["replication"].extend([replication] * len(table))
-        for column in KPI_COLUMNS:
-            kpis[column].extend(table[column].tolist())
+        rows = stockpile_kpi_rows(results.scenario, results.calendar, results.records)
+        kpis["replication"].extend([replication] * len(rows))
+        for row in rows:
+            for column in KPI_COLUMNS:
+                kpis[column].append(_plain(row[column]))
         for path, value in results.inputs.items():
             inputs[path].append(value)
     stacked = np.stack(stacks) if chunk.keep_series and stacks else None
     return ChunkResult(chunk.point, chunk.replications, keys, stacked, kpis, inputs)
+
+
+def _plain(value: Any) -> Any:
+    """A KPI value as plain Python: dates as ISO text (``None`` for NaT), numbers as such.
+
+    The rows are built without pandas, which costs a fifth of a run's time.
+    """
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def chunk_size(runs: int, workers: int) -> int:
