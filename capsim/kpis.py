@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -64,11 +66,15 @@ def stockpile_kpi_rows(
     """
     series = records.series
     month_ends = calendar.month_ends
-    buyers = {
-        event.entity: (event.holder, event.system)
-        for event in records.events
-        if event.kind == "award"
-    }
+    money = _money_by_buyer(records)
+    appropriated = _totals(records, MoneyFlow.APPROPRIATED)
+    lines_of: dict[str, list[str]] = {}
+    for line_id, line in scenario.lines.items():
+        lines_of.setdefault(line.system, []).append(line_id)
+    delivered_of: dict[str, float] = {}
+    for other_id, other in scenario.stockpiles.items():
+        key = SeriesKey("stockpile", other_id, "deliveries", other.system, other.holder)
+        delivered_of[other.system] = delivered_of.get(other.system, 0.0) + series[key].sum()
     rows = []
     for stockpile_id, stockpile in scenario.stockpiles.items():
         labels = (stockpile.system, stockpile.holder)
@@ -84,7 +90,7 @@ def stockpile_kpi_rows(
         objective = stockpile.objective
         recovered = first_month_back(stock, stockpile.initial)
         reached = None if objective is None else first_month_back(stock, objective)
-        lines = [line_id for line_id, line in scenario.lines.items() if line.system == system]
+        lines = lines_of.get(system, [])
         output = sum(
             (series[SeriesKey("line", line, "production", system)] for line in lines),
             np.zeros(calendar.months),
@@ -93,17 +99,9 @@ def stockpile_kpi_rows(
         cost = sum(
             series[SeriesKey("line", line, "production_cost_usd", system)].sum() for line in lines
         )
-        delivered_all = sum(
-            series[SeriesKey("stockpile", other_id, "deliveries", system, other.holder)].sum()
-            for other_id, other in scenario.stockpiles.items()
-            if other.system == system
-        )
+        delivered_all = delivered_of[system]
         delivered = float(metric("deliveries").sum())
-        mine = [
-            row for row in records.ledger if buyers.get(row.reference) == (stockpile.holder, system)
-        ]
-        accounts = {row.account for row in mine}
-        outlaid = sum(row.amount for row in mine if row.flow is MoneyFlow.OUTLAID)
+        mine = money.get((stockpile.holder, system), _BuyerMoney())
         rows.append(
             {
                 "stockpile": stockpile_id,
@@ -122,16 +120,53 @@ def stockpile_kpi_rows(
                 "cost_per_delivered_unit_usd": cost / delivered_all
                 if priced and delivered_all
                 else np.nan,
-                "outlay_per_delivered_unit_usd": outlaid / delivered if delivered else np.nan,
-                "obligated_usd": sum(row.amount for row in mine if row.flow is MoneyFlow.OBLIGATED),
+                "outlay_per_delivered_unit_usd": mine.outlaid / delivered if delivered else np.nan,
+                "obligated_usd": mine.obligated,
                 "appropriated_usd": sum(
-                    row.amount
-                    for row in records.ledger
-                    if row.flow is MoneyFlow.APPROPRIATED and row.account in accounts
+                    appropriated.get(account, 0.0) for account in mine.accounts
                 ),
             }
         )
     return rows
+
+
+@dataclass
+class _BuyerMoney:
+    """Money on one buyer's contracts for one system: accounts that paid, USD moved."""
+
+    accounts: set[str] = field(default_factory=set)
+    obligated: float = 0.0
+    outlaid: float = 0.0
+
+
+def _money_by_buyer(records: Recorder) -> dict[tuple[str, str], _BuyerMoney]:
+    """Obligations and outlays by (holder, system) of the contract they paid for."""
+    buyers = {
+        event.entity: (event.holder, event.system)
+        for event in records.events
+        if event.kind == "award"
+    }
+    found: dict[tuple[str, str], _BuyerMoney] = {}
+    for row in records.ledger:
+        buyer = buyers.get(row.reference)
+        if buyer is None:
+            continue
+        money = found.setdefault(buyer, _BuyerMoney())
+        money.accounts.add(row.account)
+        if row.flow is MoneyFlow.OBLIGATED:
+            money.obligated += row.amount
+        elif row.flow is MoneyFlow.OUTLAID:
+            money.outlaid += row.amount
+    return found
+
+
+def _totals(records: Recorder, flow: MoneyFlow) -> dict[str, float]:
+    """USD of one kind of flow per account."""
+    totals: dict[str, float] = {}
+    for row in records.ledger:
+        if row.flow is flow:
+            totals[row.account] = totals.get(row.account, 0.0) + row.amount
+    return totals
 
 
 def _months_below(stock: np.ndarray, objective: int | None) -> int:
