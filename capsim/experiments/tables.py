@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from capsim.kpis import KPI_COLUMNS
+from capsim.kpis import DATE_COLUMNS, KPI_COLUMNS
 
-DATE_KPIS = ("lowest_stock_date", "recovery_date", "objective_date")
+DATE_KPIS = DATE_COLUMNS
 TEXT_KPIS = ("stockpile", "holder", "system")
 WHOLE_KPIS = ("initial_stock", "months_below_objective")
 
