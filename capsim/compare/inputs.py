@@ -30,8 +30,10 @@ def inputs_diff(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
 
     Scenarios are compared after validation (defaults filled in), leaf by leaf, by path
     (``lines.stinger_tucson.capacity[1].rate``). A path one scenario lacks holds
-    :data:`ABSENT` there. Rows follow the first scenario's order, then paths new in later
-    ones; the index is the path, the columns the scenario names.
+    :data:`ABSENT` there. An optional field left unset (``None``) where the others lack
+    the element altogether is no difference, and is left out. Rows follow the first
+    scenario's order, then paths new in later ones; the index is the path, the columns
+    the scenario names.
 
     Examples
     --------
@@ -52,10 +54,26 @@ def inputs_diff(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
     rows = []
     for path in paths:
         row = [values.get(path, ABSENT) for values in flat.values()]
-        if any(not _same(row[0], other) for other in row[1:]):
+        unset = all(value is ABSENT or value is None for value in row)
+        if not unset and any(not _same(row[0], other) for other in row[1:]):
             rows.append([path, *row])
     frame = pd.DataFrame(rows, columns=["path", *scenarios], dtype=object)
     return frame.set_index("path")
+
+
+def format_input(value: Any) -> str:
+    """A parameter value for a reader: thousands separated, unset shown as a dash.
+
+    >>> [format_input(v) for v in (252500000.0, 0.25, 1300, None, ABSENT, "wait")]
+    ['252,500,000', '0.25', '1,300', '—', '(absent)', 'wait']
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
 
 
 def _same(first: Any, second: Any) -> bool:
@@ -64,4 +82,4 @@ def _same(first: Any, second: Any) -> bool:
     return bool(first == second)
 
 
-__all__ = ["ABSENT", "inputs_diff"]
+__all__ = ["ABSENT", "format_input", "inputs_diff"]

@@ -21,6 +21,7 @@ import matplotlib
 import pandas as pd
 
 from capsim.compare.figures import scenario_colours
+from capsim.compare.inputs import format_input
 from capsim.compare.table import format_table
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def _inputs_table(comparison: Comparison) -> str:
     head = "".join(f"<th>{_text(name)}</th>" for name in diff.columns)
     rows = [
         f"<tr><td><code>{_text(path)}</code></td>"
-        + "".join(f"<td>{_text(value)}</td>" for value in values)
+        + "".join(f"<td>{_text(format_input(value))}</td>" for value in values)
         + "</tr>"
         for path, values in zip(diff.index, diff.itertuples(index=False), strict=True)
     ]

@@ -92,7 +92,7 @@ def describe(annotation: Any, unit: str = "") -> str:
     --------
     >>> from capsim.scenario.base import RateSchedule
     >>> describe(RateSchedule, "units per month")
-    'a number >= 0 (units per month) or a list of {date, rate} points'
+    'a number >= 0 and <= 1e+09 (units per month) or a list of {date, rate} points'
     """
     raw = _strip(annotation)
     if get_origin(raw) in (Union, types.UnionType):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +13,6 @@ from capsim.compare.runs import run_replications
 from tests.compare.conftest import write
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.mark.parametrize(
-    "module", ["capsim.compare.inputs", "capsim.compare.figures", "capsim.compare.stats"]
-)
-def test_doctests(module: str) -> None:
-    assert doctest.testmod(importlib.import_module(module)).failed == 0
 
 
 def test_identical_scenarios_differ_by_exactly_zero(tree: Path) -> None:
@@ -64,6 +55,21 @@ def test_inputs_diff_lists_exactly_the_overridden_paths(tree: Path) -> None:
     assert set(diff.index) - removed == {"scenario.name", "contracts.lot_1.quantity"}
     assert removed and all(diff.loc[path, "variant"] is ABSENT for path in removed)
     assert diff.loc["contracts.lot_1.quantity"].tolist() == [300, 400]
+
+
+def test_inputs_diff_leaves_out_unset_fields_of_an_added_element(tree: Path) -> None:
+    variant = write(
+        tree,
+        "added.yaml",
+        "extends: base.yaml\n"
+        "contracts:\n  lot_2: {buyer: us_army, system: missile, quantity: 50,\n"
+        "          unit_price: 1e5, award: 2022-06-01, account: army}\n",
+    )
+    diff = capsim.compare([tree / "base.yaml", variant]).inputs_diff
+    added = {path.removeprefix("contracts.lot_2.") for path in diff.index}
+    assert {"quantity", "unit_price", "award", "priority"} <= added  # priority: its default, 1
+    assert not {"total_value", "line", "max_deliveries_per_month"} & added  # unset: None
+    assert diff.loc["contracts.lot_2.quantity"].tolist() == [ABSENT, 50]
 
 
 def test_one_replication_is_a_plain_side_by_side_table(tree: Path) -> None:
