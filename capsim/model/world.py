@@ -89,21 +89,24 @@ class World:
         """Run the whole horizon and return the records."""
         env = self.env
         env.process(self._clock())
+        start_month = self.scenario.scenario.fiscal_year_start_month
         for contract_id, contract in self.scenario.contracts.items():
-            order = Order(
-                id=contract_id,
-                buyer=contract.buyer,
-                system=contract.system,
-                line=contract.line or self._line_for(contract.system),
-                quantity=contract.quantity,
-                unit_price=contract.price_per_unit,
-                account=contract.account,
-                first_delivery_lag_months=contract.first_delivery_lag_months,
-                max_deliveries_per_month=contract.max_deliveries_per_month,
-                priority=contract.priority,
-                when_unfunded=contract.when_unfunded,
-            )
-            env.process(scheduled_award(env, self.calendar.day(contract.award), self._award(order)))
+            for lot in contract.funded_lots(start_month):
+                order = Order(
+                    id=contract_id if lot.key is None else f"{contract_id}.{lot.key}",
+                    buyer=contract.buyer,
+                    system=contract.system,
+                    line=contract.line or self._line_for(contract.system),
+                    quantity=lot.quantity,
+                    unit_price=contract.price_per_unit,
+                    account=contract.account,
+                    first_delivery_lag_months=contract.first_delivery_lag_months,
+                    max_deliveries_per_month=contract.max_deliveries_per_month,
+                    priority=contract.priority,
+                    when_unfunded=contract.when_unfunded,
+                )
+                day = self.calendar.day(lot.funded)
+                env.process(scheduled_award(env, day, self._award(order)))
         for line in self.lines.values():
             for expansion_id, expansion in line.spec.expansions.items():
                 env.process(line.expand(env, expansion_id, expansion, self.treasury))

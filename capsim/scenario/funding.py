@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
+from capsim.calendar import fiscal_year_start
 from capsim.scenario.base import USD, Identifier, Months, Positive, Spec, Units
 
 FiscalYearKey = Annotated[str, Field(pattern=r"^fy\d{4}$")]
@@ -63,8 +65,29 @@ class WhenUnfunded(StrEnum):
     """Award the quantity the account can pay for now, if any."""
 
 
+@dataclass(frozen=True)
+class Lot:
+    """One funded lot of a contract: its fiscal year key (``None``: the whole contract)."""
+
+    key: str | None
+    funded: dt.date
+    quantity: int
+
+
 class Contract(Spec):
-    """An order for a quantity of a system from a line, obligated at award."""
+    """An order for a quantity of a system from a line, obligated at award.
+
+    A multiyear procurement (10 U.S.C. 3501) gives ``lots``: the units of each program
+    year. Following the practice the CRS describes (Multiyear Procurement (MYP) and
+    Block Buy Contracting in Defense Acquisition, R41909), each lot is funded from its
+    own fiscal year's money, not all at award
+    (https://crsreports.congress.gov/product/pdf/R/R41909): the first lot is obligated at the award
+    date, each later one when its fiscal year opens (waiting, like any award, for
+    money), and each lot's first delivery comes ``first_delivery_lag_months`` after its
+    own funding. The contract's price, priority and account apply to every lot, and so
+    does ``max_deliveries_per_month``, to each lot separately. Advance procurement for
+    economic order quantities (components bought for later lots) is not modelled.
+    """
 
     buyer: Identifier = Field(description="The holder whose stockpile receives deliveries.")
     system: Identifier
@@ -86,12 +109,46 @@ class Contract(Spec):
         1, description="Order on the line under ``priority`` allocation (lower first)."
     )
     when_unfunded: WhenUnfunded = WhenUnfunded.WAIT
+    lots: dict[FiscalYearKey, Annotated[int, Field(ge=1, le=100_000_000)]] = Field(
+        default_factory=dict,
+        description="Multiyear procurement: units funded in each program (fiscal) year, "
+        "adding up to ``quantity``; each lot is obligated when its fiscal year opens (the "
+        "first at award) and delivers after the lag from its own funding. Empty: one lot, "
+        "obligated at award.",
+    )
 
     @model_validator(mode="after")
     def _one_price(self) -> Self:
         if (self.unit_price is None) == (self.total_value is None):
             raise ValueError("give exactly one of unit_price or total_value")
         return self
+
+    @model_validator(mode="after")
+    def _lots_add_up(self) -> Self:
+        if self.lots and sum(self.lots.values()) != self.quantity:
+            raise ValueError(
+                f"lots add up to {sum(self.lots.values())} units but quantity is "
+                f"{self.quantity}: they must be equal"
+            )
+        return self
+
+    def funded_lots(self, fiscal_year_start_month: int) -> list[Lot]:
+        """The lots in funding order; without ``lots``, the whole contract at award.
+
+        >>> contract = Contract(buyer="army", system="m", quantity=30, unit_price=1.0,
+        ...     award=dt.date(2024, 11, 5), account="a", lots={"fy2025": 10, "fy2026": 20})
+        >>> [(lot.key, lot.funded.isoformat(), lot.quantity)
+        ...  for lot in contract.funded_lots(fiscal_year_start_month=10)]
+        [('fy2025', '2024-11-05', 10), ('fy2026', '2025-10-01', 20)]
+        """
+        if not self.lots:
+            return [Lot(None, self.award, self.quantity)]
+        lots = [
+            Lot(key, max(self.award, fiscal_year_start(int(key[2:]), fiscal_year_start_month)),
+                quantity)
+            for key, quantity in self.lots.items()
+        ]  # fmt: skip
+        return sorted(lots, key=lambda lot: lot.funded)
 
     @property
     def price_per_unit(self) -> float:
@@ -102,4 +159,4 @@ class Contract(Spec):
         return self.total_value / self.quantity
 
 
-__all__ = ["Budget", "Contract", "Units", "UnspentFunds", "WhenUnfunded"]
+__all__ = ["Budget", "Contract", "Lot", "Units", "UnspentFunds", "WhenUnfunded"]

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from capsim.calendar import fiscal_year_of
 from capsim.scenario.demand import Attrition, ReorderPolicy, Transfer
 from capsim.scenario.errors import DataPath, Problem
 from capsim.scenario.funding import Contract
@@ -28,6 +29,7 @@ def find_reference_problems(scenario: Scenario) -> list[Problem]:
         _stockpile_references,
         _duplicate_stockpiles,
         _shares,
+        _lot_years,
         _dates_in_horizon,
     )
     return [problem for check in checks for problem in check(scenario)]
@@ -189,10 +191,28 @@ def _shares(scenario: Scenario) -> Iterator[Problem]:
             yield Problem(("lines", key, "shares"), message)
 
 
+def _lot_years(scenario: Scenario) -> Iterator[Problem]:
+    """A multiyear contract's lots fall in or after the fiscal year of its award."""
+    start_month = scenario.scenario.fiscal_year_start_month
+    for key, contract in scenario.contracts.items():
+        awarded = fiscal_year_of(contract.award, start_month)
+        for lot in contract.lots:
+            if int(lot[2:]) < awarded:
+                message = (
+                    f"lot {lot} is before the award ({contract.award}, in fy{awarded}): "
+                    f"allowed fy{awarded} or later"
+                )
+                yield Problem(("contracts", key, "lots", lot), message)
+
+
 def _dated(scenario: Scenario) -> Iterator[tuple[DataPath, dt.date | None]]:
     """(path, date) of every date that must lie within the horizon."""
+    start_month = scenario.scenario.fiscal_year_start_month
     for key, contract in scenario.contracts.items():
         yield ("contracts", key, "award"), contract.award
+        for lot in contract.funded_lots(start_month):
+            if lot.key is not None:
+                yield ("contracts", key, "lots", lot.key), lot.funded
     for key, demand in scenario.demands.items():
         if isinstance(demand, Transfer):
             yield ("demands", key, "date"), demand.date

@@ -133,3 +133,54 @@ def test_outlays_charged_to_oldest_money_of_the_obligation(scenario: dict[str, A
     assert first[["fiscal_year", "amount_usd"]].values.tolist() == [[2024, 10_000]]
     by_year = outlaid.groupby("fiscal_year")["amount_usd"].sum().to_dict()
     assert by_year == pytest.approx({2024: 15_000, 2025: 85_000})
+
+
+def test_multiyear_lots_are_funded_year_by_year(scenario: dict[str, Any]) -> None:
+    # 20 units from fy2024 money at award, 200 from fy2025 money when fy2025 opens.
+    set_budget(scenario, fy2024=20_000, fy2025=200_000)
+    contract = scenario["contracts"]["lot1"]
+    contract.update(quantity=220, lots={"fy2024": 20, "fy2025": 200})
+
+    results = run(scenario)
+
+    assert awards(results) == [
+        ("lot1.fy2024", "2024-01-15", 20, 20_000),
+        ("lot1.fy2025", "2024-10-01", 200, 200_000),
+    ]
+    assert obligated_by_year(results) == {2024: 20_000, 2025: 200_000}
+    assert money(results, "lapsed").empty
+    production = metric(results, "line", LINE, "production")
+    # The line builds the first lot, then waits for the second lot's money.
+    assert production[:2] == [10, 10] and production[2:9] == [0] * 7
+    assert production[9:] == [10] * 15
+
+
+def test_a_lot_waits_for_its_years_money(scenario: dict[str, Any]) -> None:
+    set_budget(scenario, fy2024=20_000)
+    scenario["budgets"][ACCOUNT]["appropriations"]["fy2025"] = {
+        "amount": 200_000,
+        "enacted": "2025-03-01",  # a continuing resolution until March
+    }
+    scenario["contracts"]["lot1"].update(quantity=220, lots={"fy2024": 20, "fy2025": 200})
+
+    results = run(scenario)
+
+    assert [award[:2] for award in awards(results)] == [
+        ("lot1.fy2024", "2024-01-15"),
+        ("lot1.fy2025", "2025-03-01"),
+    ]
+    production = metric(results, "line", LINE, "production")
+    assert sum(production[:14]) == 20 and production[14] == 10
+
+
+def test_each_lot_delivers_after_the_lag_from_its_own_funding(scenario: dict[str, Any]) -> None:
+    contract = scenario["contracts"]["lot1"]
+    contract.update(quantity=20, lots={"fy2024": 10, "fy2025": 10}, first_delivery_lag_months=6)
+
+    results = run(scenario)
+
+    deliveries = metric(results, "stockpile", "army_missile", "deliveries")
+    # fy2024 lot: awarded 2024-01-15, first delivery July 2024 (month 6);
+    # fy2025 lot: funded 2024-10-01, first delivery April 2025 (month 15).
+    assert deliveries[6] == 10 and sum(deliveries[:6]) == 0
+    assert deliveries[15] == 10 and sum(deliveries[7:15]) == 0

@@ -86,6 +86,35 @@ def test_date_outside_horizon(write_scenario: WriteScenario) -> None:
     assert "2023-01-01 to 2024-12-31" in message
 
 
+def test_multiyear_lots_must_add_up_to_the_quantity(write_scenario: WriteScenario) -> None:
+    path = write_scenario(
+        ("    award: 2023-05-01\n", "    award: 2023-05-01\n    lots: {fy2023: 300, fy2024: 900}\n")
+    )
+    message = only_problem(path)
+    assert f"{path}:{line_of(path, 'buyer: us_army')}:" in message
+    assert "contracts.c2023: lots add up to 1200 units but quantity is 1300" in message
+
+
+def test_multiyear_lot_before_the_award_or_after_the_horizon(
+    write_scenario: WriteScenario,
+) -> None:
+    path = write_scenario(
+        (
+            "    award: 2023-05-01\n",
+            "    award: 2023-05-01\n    lots:\n      fy2022: 300\n      fy2023: 500\n"
+            "      fy2026: 500\n",
+        )
+    )
+    problems = [str(problem) for problem in problems_of(path)]
+    assert len(problems) == 2, problems
+    before, after = problems
+    assert f"{path}:{line_of(path, 'fy2022: 300')}:" in before
+    assert "contracts.c2023.lots.fy2022: lot fy2022 is before the award" in before
+    assert "allowed fy2023 or later" in before
+    assert f"{path}:{line_of(path, 'fy2026: 500')}:" in after
+    assert "contracts.c2023.lots.fy2026: date 2025-10-01 is outside the horizon" in after
+
+
 def test_undefined_system(write_scenario: WriteScenario) -> None:
     path = write_scenario(
         ("    system: stinger\n    capacity:", "    system: stingr\n    capacity:")
