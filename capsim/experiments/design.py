@@ -8,6 +8,7 @@ wrong path or value is refused, with a "did you mean" hint, before anything runs
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -27,6 +28,13 @@ from capsim.scenario.yaml_source import read_yaml
 
 Point = dict[str, Any]
 """One design point: parameter path → value."""
+
+
+MAX_POINTS = 10_000
+"""Most points one design may have: each point holds a validated scenario in memory."""
+
+MAX_RUNS = 1_000_000
+"""Most runs (points × replications) of one experiment: its KPI table is read into memory."""
 
 
 class Sweep:
@@ -65,6 +73,13 @@ class Sweep:
         for path, values in grid.items():
             if isinstance(values, str | bytes) or not len(values):
                 raise ScenarioError([Problem((), f"sweep: give {path} a list of values")])
+        size = math.prod(len(values) for values in grid.values())
+        if size > MAX_POINTS:
+            sizes = " × ".join(f"{len(values):,}" for values in grid.values())
+            raise ScenarioError(
+                [Problem((), f"sweep: the grid has {sizes} = {size:,} points, more than the "
+                             f"limit of {MAX_POINTS:,}; split it into several sweeps")]
+            )  # fmt: skip
         paths = list(grid)
         points = [
             dict(zip(paths, values, strict=True)) for values in itertools.product(*grid.values())
@@ -78,6 +93,15 @@ class Sweep:
             raise ScenarioError(
                 [Problem((), f"sweep: replications must be at least 1 (got {replications})")]
             )
+        if len(points) > MAX_POINTS:
+            message = f"sweep: {len(points):,} points, more than the limit of {MAX_POINTS:,}"
+            raise ScenarioError([Problem((), message)])
+        if len(points) * replications > MAX_RUNS:
+            raise ScenarioError(
+                [Problem((), f"sweep: {len(points):,} points × {replications:,} replications = "
+                             f"{len(points) * replications:,} runs, more than the limit of "
+                             f"{MAX_RUNS:,} for one experiment; split it into several")]
+            )  # fmt: skip
         self.scenario = scenario
         self.points: list[Point] = [dict(point) for point in points]
         self.replications = replications
@@ -251,6 +275,9 @@ def check_points(scenario: Scenario, points: Sequence[Point]) -> list[Scenario]:
 def _count(samples: int) -> int:
     if samples < 1:
         raise ScenarioError([Problem((), f"sweep: samples must be at least 1 (got {samples})")])
+    if samples > MAX_POINTS:
+        message = f"sweep: {samples:,} samples, more than the limit of {MAX_POINTS:,} points"
+        raise ScenarioError([Problem((), message)])
     return samples
 
 

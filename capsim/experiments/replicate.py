@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from capsim.engine import simulate
+from capsim.experiments.design import MAX_RUNS
 from capsim.experiments.ensemble import Ensemble
 from capsim.experiments.executors import Executor, default_executor
 from capsim.experiments.progress import progress as progress_report
 from capsim.experiments.tasks import Chunk, ChunkResult, chunk_size, run_chunk, split
 from capsim.scenario.schema import Scenario
+
+MAX_ENSEMBLE_BYTES = 4 * 2**30
+"""Most memory the monthly series of one :class:`Ensemble` may take (4 GiB)."""
 
 
 def replicate(
@@ -49,7 +54,10 @@ def replicate(
     """
     if n < 1:
         raise ValueError(f"the number of replications must be at least 1 (got {n})")
+    if n > MAX_RUNS:
+        raise ValueError(f"{n:,} replications are more than the limit of {MAX_RUNS:,}")
     root = scenario.scenario.seed if seed is None else seed
+    _check_memory(scenario, root, n)
     runner = executor if executor is not None else default_executor(n)
     size = chunk if chunk is not None else chunk_size(n, runner.workers)
     chunks = [Chunk(scenario, root, replications) for replications in split(range(n), size)]
@@ -64,4 +72,17 @@ def replicate(
     return Ensemble(scenario, root, done)
 
 
-__all__ = ["replicate"]
+def _check_memory(scenario: Scenario, seed: int, n: int) -> None:
+    """Refuse, before running, an ensemble whose monthly series would not fit the limit."""
+    first = simulate(scenario, seed=seed, replication=0).records.series
+    needed = n * sum(values.nbytes for values in first.values())
+    if needed > MAX_ENSEMBLE_BYTES:
+        raise ValueError(
+            f"{n:,} replications of {scenario.scenario.name} would hold "
+            f"{needed / 2**30:,.1f} GiB of monthly series in memory, more than the limit of "
+            f"{MAX_ENSEMBLE_BYTES / 2**30:g} GiB: run fewer, or sweep it (capsim.Sweep, "
+            "capsim sweep), which keeps only the KPIs and streams them to disk"
+        )
+
+
+__all__ = ["MAX_ENSEMBLE_BYTES", "replicate"]

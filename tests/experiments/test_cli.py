@@ -75,3 +75,10 @@ def test_bad_paths_and_values_exit_2_without_traceback(tmp_path: Path) -> None:
         assert message in done.stderr and "Traceback" not in done.stderr
     done = capsim("run", str(path), "--replications", "0", cwd=tmp_path)
     assert done.returncode == 2 and "at least 1" in done.stderr
+    done = capsim("run", str(path), "--replications", "5000000", cwd=tmp_path)
+    assert done.returncode == 2 and "more than the limit" in done.stderr
+    assert "Traceback" not in done.stderr
+    many = ",".join(str(value) for value in range(200))
+    done = capsim("sweep", str(path), "--set", f"stockpiles.depot.initial={many}",
+                  "--set", f"lines.plant.capacity={many}", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2 and "40,000 points, more than the limit" in done.stderr

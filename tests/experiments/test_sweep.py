@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +47,29 @@ def test_unknown_path_bad_value_and_bad_counts_are_refused_before_running() -> N
         capsim.Sweep.sobol(model, {"lines.plant.capacity": (9, 1)}, samples=4)
     with pytest.raises(capsim.ScenarioError, match="replications must be at least 1"):
         capsim.Sweep(model, GRID, replications=0)
+
+
+def test_designs_too_big_for_memory_are_refused_at_once() -> None:
+    model = scenario()
+    huge = {"stockpiles.depot.initial": range(1000), "lines.plant.capacity": range(1, 1001)}
+    with pytest.raises(capsim.ScenarioError, match=r"1,000 × 1,000 = 1,000,000 points, more"):
+        capsim.Sweep(model, huge)  # refused before a million points are made
+    with pytest.raises(capsim.ScenarioError, match="2,000,000 runs, more than the limit"):
+        capsim.Sweep(model, {"stockpiles.depot.initial": [1, 2]}, replications=1_000_000)
+    with pytest.raises(capsim.ScenarioError, match="more than the limit of 10,000 points"):
+        capsim.Sweep.sobol(model, {"stockpiles.depot.initial": (1, 9)}, samples=2**20)
+    with pytest.raises(ValueError, match="more than the limit of 1,000,000"):
+        capsim.replicate(model, 5_000_000)
+
+
+def test_an_ensemble_too_big_for_memory_is_refused_before_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = sys.modules["capsim.experiments.replicate"]  # the name is also the function's
+    monkeypatch.setattr(module, "MAX_ENSEMBLE_BYTES", 2**20)
+    with pytest.raises(ValueError, match=r"GiB of monthly series .* sweep it"):
+        capsim.replicate(scenario(), 1000, executor=capsim.SerialExecutor(), progress=False)
+    assert len(capsim.replicate(scenario(), 10, progress=False)) == 10  # small ones still run
 
 
 def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_path: Path) -> None:
