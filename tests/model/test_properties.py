@@ -11,6 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from capsim.calendar import fiscal_year_of, fiscal_year_start
 from capsim.engine import simulate
 from capsim.results import Results
 from tests.model.model_builders import build
@@ -57,10 +58,31 @@ def schedules(draw: st.DrawFn, start: dt.date, months: int, low: float, high: fl
 
 
 @st.composite
+def lots(
+    draw: st.DrawFn, contract: dict[str, Any], start: dt.date, months: int, fiscal_start: int
+) -> dict[str, int]:
+    """A multiyear split of a contract's quantity over its award's fiscal year and later ones
+    that open within the horizon."""
+    awarded = fiscal_year_of(dt.date.fromisoformat(contract["award"]), fiscal_start)
+    end = month_start(start, months)
+    later = range(awarded + 1, awarded + 3)
+    years = [awarded, *(year for year in later if fiscal_year_start(year, fiscal_start) < end)]
+    years = years[: min(len(years), contract["quantity"], draw(st.integers(1, 3)))]
+    cuts = sorted(
+        draw(st.lists(st.integers(1, contract["quantity"] - 1), min_size=len(years) - 1,
+                      max_size=len(years) - 1, unique=True))
+        if len(years) > 1 else []
+    )  # fmt: skip
+    bounds = [0, *cuts, contract["quantity"]]
+    return {f"fy{year}": bounds[i + 1] - bounds[i] for i, year in enumerate(years)}
+
+
+@st.composite
 def scenarios(draw: st.DrawFn) -> dict[str, Any]:
     """A random valid scenario of one system, one line, one account and two holders."""
     start = month_start(dt.date(2023, 1, 1), draw(st.integers(0, 23)))
     months = draw(st.integers(3, 36))
+    fiscal_start = draw(st.sampled_from([10, 10, 1, 7]))
     in_horizon = dates(start, months)
 
     components = draw(st.lists(st.sampled_from(["seeker", "motor"]), max_size=2, unique=True))
@@ -143,6 +165,8 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             contract["total_value"] = price * contract["quantity"]
         if draw(st.integers(0, 3)) == 0:
             contract["max_deliveries_per_month"] = draw(st.integers(0, 8))
+        if draw(st.integers(0, 2)) == 0:
+            contract["lots"] = draw(lots(contract, start, months, fiscal_start))
         contracts[f"lot{index}"] = contract
 
     stockpiles = {
@@ -206,7 +230,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "start": start.isoformat(),
             "horizon_months": months,
             "unmet_demand": draw(st.sampled_from(["lost", "backorder"])),
-            "fiscal_year_start_month": draw(st.sampled_from([10, 10, 1, 7])),
+            "fiscal_year_start_month": fiscal_start,
         },
         "systems": {SYSTEM: {"bill_of_materials": bill}},
         "suppliers": suppliers,
@@ -401,14 +425,18 @@ def test_money_is_conserved(data: dict[str, Any], seed: int) -> None:
     awards = results.events[results.events["kind"] == "award"]
     for row in awards.itertuples():
         assert abs(by_reference.loc[row.entity, "obligated"] - row.value) < TOLERANCE_USD
-    # Awards: wait gives the full quantity, cut never more.
+    # Awards, one per lot (a contract without lots is one lot): wait gives the lot's full
+    # quantity, cut never more.
     for contract_id, spec in data["contracts"].items():
-        mine = awards[awards["entity"] == contract_id]
-        assert len(mine) <= 1
-        if len(mine) and spec["when_unfunded"] == "wait":
-            assert mine["quantity"].iloc[0] == spec["quantity"]
-        if len(mine):
-            assert 1 <= mine["quantity"].iloc[0] <= spec["quantity"]
+        split = spec.get("lots", {})
+        parts = {f"{contract_id}.{year}": quantity for year, quantity in split.items()}
+        for lot_id, quantity in (parts or {contract_id: spec["quantity"]}).items():
+            mine = awards[awards["entity"] == lot_id]
+            assert len(mine) <= 1
+            if len(mine) and spec["when_unfunded"] == "wait":
+                assert mine["quantity"].iloc[0] == quantity
+            if len(mine):
+                assert 1 <= mine["quantity"].iloc[0] <= quantity
 
 
 @PROPERTY_SETTINGS
