@@ -5,7 +5,7 @@
 ['Comparison', 'DaskExecutor', 'Ensemble']
 """
 
-from capsim.compare import Comparison, compare
+from capsim.comparison import Comparison, compare
 from capsim.engine import simulate
 from capsim.experiments import (
     DaskExecutor,

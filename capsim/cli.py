@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add_run_options(run)
     add_sweep_command(commands)
 
-    from capsim.compare.cli import add_commands
+    from capsim.comparison.cli import add_commands
 
     add_commands(commands)
     return parser

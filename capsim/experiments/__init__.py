@@ -9,7 +9,7 @@ from capsim.experiments.design import Sweep
 from capsim.experiments.ensemble import Ensemble
 from capsim.experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 from capsim.experiments.experiment import ExperimentResult, load_experiment, run_experiment
-from capsim.experiments.replicate import replicate
+from capsim.experiments.replication import replicate
 from capsim.experiments.sensitivity import Sensitivity, sensitivity
 
 __all__ = [

@@ -67,7 +67,7 @@ def _executor(arguments: argparse.Namespace) -> Any:
 
 def run_replications(arguments: argparse.Namespace) -> int:
     """``capsim run FILE --replications N``: KPI medians and 5–95 % intervals, CSVs, fan chart."""
-    from capsim.experiments.replicate import replicate
+    from capsim.experiments.replication import replicate
     from capsim.scenario.loader import load_scenario
 
     path: Path = arguments.file

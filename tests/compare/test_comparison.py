@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import capsim
-from capsim.compare.inputs import ABSENT
-from capsim.compare.runs import run_replications
+from capsim.comparison.inputs import ABSENT
+from capsim.comparison.runs import run_replications
 from tests.compare.conftest import write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +91,7 @@ def test_date_kpis_are_censored_at_the_horizon(tree: Path) -> None:
 
 
 def test_replications_agree_with_single_runs_and_across_executors(tree: Path) -> None:
-    from capsim.compare.runs import summarize_replication
+    from capsim.comparison.runs import summarize_replication
     from capsim.experiments.executors import ProcessExecutor, SerialExecutor
 
     scenario = capsim.load_scenario(tree / "base.yaml")

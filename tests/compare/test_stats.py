@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from capsim.compare.stats import band, paired_difference
+from capsim.comparison.stats import band, paired_difference
 
 
 def test_interval_width_is_the_paired_t_interval() -> None:

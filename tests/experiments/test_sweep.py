@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import capsim
-from capsim.experiments import load_experiment
+from capsim.experiments import load_experiment, replication
 from capsim.experiments.store import StoreMismatchError
 from tests.experiments.scenarios import scenario
 
@@ -65,8 +64,7 @@ def test_designs_too_big_for_memory_are_refused_at_once() -> None:
 def test_an_ensemble_too_big_for_memory_is_refused_before_running(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module = sys.modules["capsim.experiments.replicate"]  # the name is also the function's
-    monkeypatch.setattr(module, "MAX_ENSEMBLE_BYTES", 2**20)
+    monkeypatch.setattr(replication, "MAX_ENSEMBLE_BYTES", 2**20)
     with pytest.raises(ValueError, match=r"GiB of monthly series .* sweep it"):
         capsim.replicate(scenario(), 1000, executor=capsim.SerialExecutor(), progress=False)
     assert len(capsim.replicate(scenario(), 10, progress=False)) == 10  # small ones still run

@@ -50,7 +50,7 @@ def _positive(text: str) -> int:
 
 def _compare(arguments: argparse.Namespace) -> int:
     """Run the comparison, print its KPI table, write the output folder."""
-    from capsim.compare import compare
+    from capsim.comparison import compare
 
     files = [arguments.baseline, *arguments.variants]
     comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
@@ -66,7 +66,7 @@ def write_comparison(comparison: Any, folder: Path) -> Path:
     Files are written into a temporary folder beside ``folder``, which replaces it only
     when everything is written.
     """
-    from capsim.compare.report import csv_tables, write_report
+    from capsim.comparison.report import csv_tables, write_report
 
     with staged_folder(folder) as staging:
         write_report(comparison, staging / "report.html")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from capsim.compare.inputs import inputs_diff
-from capsim.compare.runs import RunSummary, run_replications
-from capsim.compare.stats import BAND
-from capsim.compare.table import changed_rows, format_table, kpi_table
+from capsim.comparison.inputs import inputs_diff
+from capsim.comparison.runs import RunSummary, run_replications
+from capsim.comparison.stats import BAND
+from capsim.comparison.table import changed_rows, format_table, kpi_table
 from capsim.output import versions
 from capsim.scenario.inheritance import resolve_file
 from capsim.scenario.loader import parse_scenario
@@ -140,7 +140,7 @@ class Comparison:
     def table(self) -> pd.DataFrame:
         """KPIs per scenario, and differences against the baseline with paired intervals.
 
-        See :func:`capsim.compare.table.kpi_table` for the columns and the method.
+        See :func:`capsim.comparison.table.kpi_table` for the columns and the method.
         """
         return kpi_table(self.kpis, self.names)
 
@@ -216,13 +216,13 @@ class Comparison:
 
     def plot(self) -> Figure:
         """Output against demand and stock against objective, all scenarios overlaid."""
-        from capsim.compare.figures import plot_comparison
+        from capsim.comparison.figures import plot_comparison
 
         return plot_comparison(self)
 
     def plot_differences(self) -> Figure:
         """Difference against the baseline per KPI: a dot and its interval per variant."""
-        from capsim.compare.figures import plot_differences
+        from capsim.comparison.figures import plot_differences
 
         return plot_differences(self)
 
@@ -246,7 +246,7 @@ class Comparison:
 
     def to_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the report: one self-contained HTML file that needs no network."""
-        from capsim.compare.report import write_report
+        from capsim.comparison.report import write_report
 
         return write_report(self, Path(path))
 

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 import matplotlib
 import pandas as pd
 
-from capsim.compare.figures import scenario_colours
-from capsim.compare.inputs import format_input
-from capsim.compare.table import format_table
+from capsim.comparison.figures import scenario_colours
+from capsim.comparison.inputs import format_input
+from capsim.comparison.table import format_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from capsim.compare.comparison import Comparison
+    from capsim.comparison.comparison import Comparison
 
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'"
 

@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from capsim.compare.comparison import Comparison
+    from capsim.comparison.comparison import Comparison
 
 PANEL_HEIGHT = 2.6
 """Height of one panel, in inches."""

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from capsim.compare.runs import KPI_UNITS
-from capsim.compare.stats import band, paired_difference
+from capsim.comparison.runs import KPI_UNITS
+from capsim.comparison.stats import band, paired_difference
 
 TABLE_COLUMNS = [
     "stockpile", "kpi", "unit", "scenario", "replications", "median", "p05", "p95",
