@@ -57,7 +57,11 @@ def _executor(arguments: argparse.Namespace) -> Any:
     from capsim.experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 
     if getattr(arguments, "scheduler", None):
-        return DaskExecutor(arguments.scheduler)
+        # Connect now, so that a scheduler that does not answer stops us before anything
+        # (such as a sweep's store) is written.
+        executor = DaskExecutor(arguments.scheduler)
+        executor.client()
+        return executor
     if arguments.workers is None:
         return None
     if arguments.workers < 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,21 @@ def test_sweep_stores_and_resume_refuses_a_different_design(tmp_path: Path) -> N
     other = capsim(*args[:-1], "3", "--no-progress", "--resume", "store", cwd=tmp_path)
     assert other.returncode == 2 and "holds another experiment" in other.stderr
     assert "Traceback" not in other.stderr
+
+
+def test_a_scheduler_that_does_not_answer_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path)
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = capsim(
+        "sweep", str(path), "--set", "stockpiles.depot.initial=10,40", "--no-progress",
+        "--scheduler", f"tcp://127.0.0.1:{port}", "--out", "store", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"no Dask scheduler answered at tcp://127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "store").exists()
 
 
 def test_bad_paths_and_values_exit_2_without_traceback(tmp_path: Path) -> None:
