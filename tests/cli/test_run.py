@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.command import capsim
+
 ROOT = Path(__file__).resolve().parents[2]
 STINGER = ROOT / "scenarios" / "stinger_2022_ukraine.yaml"
-
-
-def capsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "capsim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_run_writes_the_output_folder(tmp_path: Path) -> None:

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from tests.command import capsim
 from tests.experiments.scenarios import BASE_STOCK
-
-
-def capsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "capsim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def write_scenario(folder: Path) -> Path:
