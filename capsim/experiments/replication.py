@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from capsim.engine import simulate
 from capsim.experiments.design import MAX_RUNS
 from capsim.experiments.ensemble import Ensemble
 from capsim.experiments.executors import Executor, default_executor
@@ -57,7 +56,6 @@ def replicate(
     if n > MAX_RUNS:
         raise ValueError(f"{n:,} replications are more than the limit of {MAX_RUNS:,}")
     root = scenario.scenario.seed if seed is None else seed
-    _check_memory(scenario, root, n)
     runner = executor if executor is not None else default_executor(n)
     size = chunk if chunk is not None else chunk_size(n, runner.workers)
     chunks = [Chunk(scenario, root, replications) for replications in split(range(n), size)]
@@ -65,6 +63,8 @@ def replicate(
     done: list[ChunkResult] = []
     try:
         for result in runner.map(run_chunk, chunks):
+            if not done:
+                _check_memory(scenario.scenario.name, result, n)
             done.append(result)
             report.advance(len(result.replications))
     finally:
@@ -72,16 +72,19 @@ def replicate(
     return Ensemble(scenario, root, done)
 
 
-def _check_memory(scenario: Scenario, seed: int, n: int) -> None:
-    """Refuse, before running, an ensemble whose monthly series would not fit the limit."""
-    first = simulate(scenario, seed=seed, replication=0).records.series
-    needed = n * sum(values.nbytes for values in first.values())
+def _check_memory(name: str, first: ChunkResult, n: int) -> None:
+    """Refuse, at the first chunk, an ensemble whose monthly series would not fit the limit.
+
+    Stopping the iteration cancels the chunks not yet run.
+    """
+    per_run = 0 if first.series is None else first.series.nbytes / len(first.replications)
+    needed = n * per_run
     if needed > MAX_ENSEMBLE_BYTES:
         raise ValueError(
-            f"{n:,} replications of {scenario.scenario.name} would hold "
-            f"{needed / 2**30:,.1f} GiB of monthly series in memory, more than the limit of "
-            f"{MAX_ENSEMBLE_BYTES / 2**30:g} GiB: run fewer, or sweep it (capsim.Sweep, "
-            "capsim sweep), which keeps only the KPIs and streams them to disk"
+            f"{n:,} replications of {name} would hold {needed / 2**30:,.1f} GiB of monthly "
+            f"series in memory, more than the limit of {MAX_ENSEMBLE_BYTES / 2**30:g} GiB: "
+            "run fewer, or sweep it (capsim.Sweep, capsim sweep), which keeps only the KPIs "
+            "and streams them to disk"
         )
 
 

@@ -61,7 +61,7 @@ def test_designs_too_big_for_memory_are_refused_at_once() -> None:
         capsim.replicate(model, 5_000_000)
 
 
-def test_an_ensemble_too_big_for_memory_is_refused_before_running(
+def test_an_ensemble_too_big_for_memory_is_refused_at_its_first_chunk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(replication, "MAX_ENSEMBLE_BYTES", 2**20)
