@@ -5,8 +5,9 @@ input's own random stream gives the value ``ppf(u)``. The same map turns the poi
 Latin hypercube, a Sobol sequence or a sensitivity design (all on the unit cube) into
 values of the input.
 
-The *nominal* value, which stands in for the input in a scenario run without sampling,
-is the distribution's median; for a discrete ``choice`` it is the most likely value.
+The *nominal* value, which stands in for the input in the scenario object (so that it
+validates and reads like any other; every run draws afresh), is the distribution's
+median; for a discrete ``choice`` it is the most likely value.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 Spread = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
-class Triangular(Spec):
-    """Triangular on [low, high] with its peak at ``mode``."""
+class _ThreePoint(Spec):
+    """A range with a most likely value: low <= mode <= high, and low < high."""
 
-    distribution: Literal["triangular"]
     low: Finite
     mode: Finite
     high: Finite
@@ -35,6 +35,12 @@ class Triangular(Spec):
         if not self.low <= self.mode <= self.high or self.low == self.high:
             raise ValueError("need low <= mode <= high and low < high")
         return self
+
+
+class Triangular(_ThreePoint):
+    """Triangular on [low, high] with its peak at ``mode``."""
+
+    distribution: Literal["triangular"]
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -111,7 +117,7 @@ class Lognormal(Spec):
         return self.median * math.exp(self.sigma * float(ndtri(u))) if u > 0 else 0.0
 
 
-class Pert(Spec):
+class Pert(_ThreePoint):
     """PERT (modified beta) on [low, high] with mode ``mode`` and shape ``lamb`` (4 by default).
 
     Beta(1 + lamb (mode - low)/(high - low), 1 + lamb (high - mode)/(high - low)),
@@ -119,16 +125,7 @@ class Pert(Spec):
     """
 
     distribution: Literal["pert"]
-    low: Finite
-    mode: Finite
-    high: Finite
     lamb: Spread = 4.0
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if not self.low <= self.mode <= self.high or self.low == self.high:
-            raise ValueError("need low <= mode <= high and low < high")
-        return self
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
