@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from capsim.experiments.executors import WorkerLostError
+from capsim.output import OutputFolderError
 from capsim.scenario.errors import ScenarioError
 from capsim.scenario.loader import load_scenario
 from capsim.scenario.schema import Scenario
@@ -16,7 +17,14 @@ from capsim.scenario.schema import Scenario
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_OUTPUT = 3
 EXIT_INTERRUPTED = 130
+EXIT_CODES = """exit status:
+  0    done
+  1    a run failed (a worker process died)
+  2    an invalid scenario file or command line
+  3    the output folder was refused or could not be written
+  130  interrupted (Ctrl-C)"""
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -31,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"capsim: {_os_message(error)}", file=sys.stderr)
         return EXIT_INVALID
+    except OutputFolderError as error:
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
     except WorkerLostError as error:
         print(f"capsim: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -42,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="capsim", description="Simulate defense-industrial capacity."
+        prog="capsim",
+        description="Simulate defense-industrial capacity.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -58,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
+    run.add_argument(
+        "--force", action="store_true", help="replace an earlier capsim output of this run"
+    )
     run.set_defaults(command=_run)
     from capsim.experiments.cli import add_run_options, add_sweep_command
 
@@ -101,7 +118,7 @@ def _schema(arguments: argparse.Namespace) -> int:
 def _run(arguments: argparse.Namespace) -> int:
     """Simulate one scenario, write its results, print the summary and the output folder."""
     from capsim.engine import simulate
-    from capsim.output import write_run
+    from capsim.output import check_target, folder_name, write_run
 
     path: Path = arguments.file
     if arguments.replications is not None:
@@ -109,8 +126,10 @@ def _run(arguments: argparse.Namespace) -> int:
 
         return run_replications(arguments)
     scenario = load_scenario(path)
+    target = arguments.out / folder_name(scenario.scenario.name)
+    check_target(target, "run", (path,), force=arguments.force)
     results = simulate(scenario, seed=arguments.seed)
-    folder = write_run(results, scenario_path=path, out_root=arguments.out)
+    folder = write_run(results, scenario_path=path, out_root=arguments.out, force=arguments.force)
     if not arguments.quiet:
         print(results.summary())
     print(folder)

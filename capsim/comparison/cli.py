@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from capsim.output import staged_folder
+from capsim.output import check_target, staged_folder
 
 EXIT_OK = 0
 
@@ -28,6 +28,9 @@ def add_commands(commands: Any) -> None:
     )
     compare.add_argument(
         "--out", type=Path, default=Path("out/compare"), help="output folder (default out/compare)"
+    )
+    compare.add_argument(
+        "--force", action="store_true", help="replace an earlier capsim comparison in --out"
     )
     compare.set_defaults(command=_compare)
 
@@ -53,22 +56,28 @@ def _compare(arguments: argparse.Namespace) -> int:
     from capsim.comparison import compare
 
     files = [arguments.baseline, *arguments.variants]
+    check_target(arguments.out, "compare", files, force=arguments.force)
     comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
     print(comparison.summary())
-    folder = write_comparison(comparison, arguments.out)
+    folder = write_comparison(comparison, arguments.out, inputs=files, force=arguments.force)
     print(folder)
     return EXIT_OK
 
 
-def write_comparison(comparison: Any, folder: Path) -> Path:
+def write_comparison(
+    comparison: Any, folder: Path, inputs: Sequence[Path] = (), *, force: bool = False
+) -> Path:
     """Write report.html, figures, CSVs and manifest.json into ``folder``, all or nothing.
 
     Files are written into a temporary folder beside ``folder``, which replaces it only
-    when everything is written.
+    when everything is written; see :func:`capsim.output.staged_folder` for what may be
+    replaced.
     """
     from capsim.comparison.report import csv_tables, write_report
 
-    with staged_folder(folder) as staging:
+    with staged_folder(
+        folder, kind="compare", contents=comparison.manifest(), inputs=inputs, force=force
+    ) as staging:
         write_report(comparison, staging / "report.html")
         for name, table in csv_tables(comparison).items():
             table.to_csv(staging / name, index=False)
@@ -77,8 +86,6 @@ def write_comparison(comparison: Any, folder: Path) -> Path:
             ("differences.png", comparison.plot_differences()),
         ):
             figure.savefig(staging / name, dpi=110)
-        text = json.dumps(comparison.manifest(), indent=2)
-        (staging / "manifest.json").write_text(text + "\n", encoding="utf-8")
     return folder
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from capsim.output import staged_folder
+from capsim.output import check_new_folder, check_target, folder_name, staged_folder
 from capsim.scenario.errors import Problem, ScenarioError
 
 EXIT_OK = 0
@@ -76,6 +75,8 @@ def run_replications(arguments: argparse.Namespace) -> int:
 
     path: Path = arguments.file
     scenario = load_scenario(path)
+    target = arguments.out / folder_name(scenario.scenario.name)
+    check_target(target, "replications", (path,), force=arguments.force)
     try:
         ensemble = replicate(
             scenario,
@@ -87,7 +88,7 @@ def run_replications(arguments: argparse.Namespace) -> int:
     except (ValueError, ConnectionError, ImportError) as error:
         print(f"capsim: {error}", file=sys.stderr)
         return EXIT_INVALID
-    folder = _write_ensemble(ensemble, path, arguments.out)
+    folder = _write_ensemble(ensemble, path, target, force=arguments.force)
     if not arguments.quiet:
         print(_kpi_table(ensemble.kpis, scenario.scenario.name, ensemble.seed, len(ensemble)))
     print(folder)
@@ -117,13 +118,21 @@ def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
     return "\n".join(lines)
 
 
-def _write_ensemble(ensemble: Any, scenario_path: Path, out_root: Path) -> Path:
-    """Write ``out_root/<name>/``: kpis, inputs and bands CSVs, fan chart, manifest."""
+def _write_ensemble(ensemble: Any, scenario_path: Path, target: Path, *, force: bool) -> Path:
+    """Write ``target``: kpis, inputs and bands CSVs, fan chart, manifest."""
     from capsim.experiments.store import scenario_sha256, versions
-    from capsim.output import folder_name
 
-    target = out_root / folder_name(ensemble.scenario.scenario.name)
-    with staged_folder(target) as staging:
+    contents = {
+        "scenario": ensemble.scenario.scenario.name,
+        "scenario_file": str(scenario_path),
+        "scenario_sha256": scenario_sha256(ensemble.scenario),
+        "seed": ensemble.seed,
+        "replications": len(ensemble),
+        "versions": versions(),
+    }
+    with staged_folder(
+        target, kind="replications", contents=contents, inputs=(scenario_path,), force=force
+    ) as staging:
         ensemble.kpis.to_csv(staging / "kpis.csv", index=False)
         if len(ensemble.inputs.columns):
             ensemble.inputs.to_csv(staging / "inputs.csv")
@@ -133,15 +142,6 @@ def _write_ensemble(ensemble: Any, scenario_path: Path, out_root: Path) -> Path:
             bands.append(table.assign(entity_kind=kind, metric=metric))
         pd.concat(bands, ignore_index=True).to_csv(staging / "bands.csv", index=False)
         ensemble.plot().savefig(staging / "fan_chart.png", dpi=110)
-        manifest = {
-            "scenario": ensemble.scenario.scenario.name,
-            "scenario_file": str(scenario_path),
-            "scenario_sha256": scenario_sha256(ensemble.scenario),
-            "seed": ensemble.seed,
-            "replications": len(ensemble),
-            "versions": versions(),
-        }
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return target
 
 
@@ -196,6 +196,8 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     else:
         name = f"sweep-{scenario.scenario.name}-{design_sha256(design)[:8]}"
         folder = arguments.out if arguments.out is not None else Path("out") / name
+        if folder.exists() and not (folder / MANIFEST).exists():
+            check_new_folder(folder)
         if (folder / MANIFEST).exists():
             print(f"capsim: {folder} already holds a sweep: continue it with --resume {folder}",
                   file=sys.stderr)  # fmt: skip
