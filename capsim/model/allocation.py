@@ -1,10 +1,20 @@
-"""Dividing a whole number of units between claimants."""
+"""Dividing a whole number of units between claimants, and a line's allocation rules.
+
+An allocation rule is a function registered with :func:`allocation_rule` under the name a
+scenario uses; adding one touches this module and the ``AllocationRule`` enum of the
+schema.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from capsim.model.contract import Contract
+    from capsim.scenario.production import Line
 
 
 def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) -> list[int]:
@@ -48,3 +58,97 @@ def priority_fill(total: int, needs: Sequence[int]) -> list[int]:
         given.append(take)
         total -= take
     return given
+
+
+AllocationFunction = Callable[["Line", Sequence["Contract"], Sequence[int], int], list[int]]
+"""How a line divides ``units`` between contracts with these needs (in the given order)."""
+
+ALLOCATION_RULES: dict[str, AllocationFunction] = {}
+"""Allocation rules by the name a scenario gives in ``lines.<id>.allocation``."""
+
+
+def allocation_rule(name: str) -> Callable[[AllocationFunction], AllocationFunction]:
+    """Register an allocation rule under ``name`` (a value of ``AllocationRule``)."""
+
+    def register(rule: AllocationFunction) -> AllocationFunction:
+        ALLOCATION_RULES[name] = rule
+        return rule
+
+    return register
+
+
+def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]:
+    """Units of a line's output for each contract, by the line's rule, whole and complete.
+
+    The rule divides what the contracts may take now (their needs); anything left (a
+    unit that was in progress when a cap was reached) goes to contracts with units still
+    to build, by priority.
+    """
+    needs = [contract.need() for contract in contracts]
+    given = ALLOCATION_RULES[str(line.allocation)](line, contracts, needs, min(units, sum(needs)))
+    rest = units - sum(given)
+    if rest > 0:
+        ranked = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+        room = [contracts[i].remaining - given[i] for i in ranked]
+        for position, extra in enumerate(priority_fill(rest, room)):
+            given[ranked[position]] += extra
+    return given
+
+
+@allocation_rule("priority")
+def _by_priority(
+    line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
+) -> list[int]:
+    """Contracts in priority order (lower number first), then award time, then id."""
+    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    ranked = priority_fill(units, [needs[i] for i in order])
+    given = [0] * len(contracts)
+    for position, i in enumerate(order):
+        given[i] = ranked[position]
+    return given
+
+
+@allocation_rule("proportional")
+def _proportional(
+    line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
+) -> list[int]:
+    """In proportion to what each contract may take now."""
+    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    ranked = weighted_fill(units, [needs[i] for i in order], [float(needs[i]) for i in order])
+    given = [0] * len(contracts)
+    for position, i in enumerate(order):
+        given[i] = ranked[position]
+    return given
+
+
+@allocation_rule("shares")
+def _by_shares(
+    line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
+) -> list[int]:
+    """Fixed shares per buyer; within a buyer by priority; unused shares to the others.
+
+    A buyer's share is for the buyer, however many contracts it has open. What a buyer
+    cannot use goes to the others by weight, then to buyers without a share.
+    """
+    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    buyers = [contracts[i].order.buyer for i in order]
+    ranked_needs = [needs[i] for i in order]
+    names = sorted(set(buyers))
+    wanted = [
+        sum(n for b, n in zip(buyers, ranked_needs, strict=True) if b == name) for name in names
+    ]
+    weights = [line.shares.get(name, 0.0) for name in names]
+    totals = weighted_fill(units, wanted, weights)
+    left = [need - got for need, got in zip(wanted, totals, strict=True)]
+    extra = priority_fill(units - sum(totals), left)
+    budget = {name: got + more for name, got, more in zip(names, totals, extra, strict=True)}
+    given = [0] * len(contracts)
+    for position, i in enumerate(order):
+        take = min(ranked_needs[position], budget[buyers[position]])
+        budget[buyers[position]] -= take
+        given[i] = take
+    return given
+
+
+def _priority_key(contract: Contract) -> tuple[int, float, str]:
+    return (contract.order.priority, contract.awarded, contract.order.id)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 
 import simpy
 
-from capsim.calendar import Calendar, fiscal_year_start
-from capsim.model.records import LedgerRow, MoneyFlow, Recorder
+from capsim.calendar import fiscal_year_of, fiscal_year_start
+from capsim.model.context import Context
+from capsim.model.records import LedgerRow, MoneyFlow
+from capsim.model.timebase import Phase, at
 from capsim.scenario.funding import Appropriation, Budget
 
 MONEY_TOLERANCE = 1e-6
@@ -33,70 +36,86 @@ class Obligation:
 class Treasury:
     """All budget accounts of a scenario.
 
-    Money is appropriated at the start of each fiscal year (or when enacted).
-    Obligations draw on the oldest money first. Unobligated money of a ``lapse`` account
-    expires ``years_available`` fiscal years after its own (the US rule for procurement
-    accounts is three); a ``carry_over`` account keeps it. Outlays follow deliveries and
+    Money is appropriated on the first day of its fiscal year, or on its ``enacted``
+    date, at that instant. Obligations draw on the oldest money first. Unobligated money
+    of a ``lapse`` account expires ``years_available`` fiscal years after its own (the
+    US rule for procurement accounts is three), at the first instant of the fiscal year
+    in which it expires; a ``carry_over`` account keeps it. Outlays follow deliveries and
     can never exceed what was obligated.
     """
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        budgets: Mapping[str, Budget],
-        calendar: Calendar,
-        recorder: Recorder,
-    ) -> None:
-        self._env = env
+    def __init__(self, context: Context, budgets: Mapping[str, Budget]) -> None:
+        self._context = context
+        self._env = context.env
         self._budgets = budgets
-        self._calendar = calendar
-        self._ledger = recorder.ledger
+        self._calendar = context.calendar
+        self._ledger = context.recorder.ledger
         self._balances: dict[str, dict[int, float]] = {account: {} for account in budgets}
-        self._arrivals = {account: env.event() for account in budgets}
-        self._schedule = {
-            account: self._appropriation_months(budget) for account, budget in budgets.items()
-        }
+        self._arrivals = {account: self._env.event() for account in budgets}
         self._available = {
-            account: recorder.new_series("account", account, "available_usd") for account in budgets
+            account: context.recorder.new_series("account", account, "available_usd")
+            for account in budgets
         }
 
-    def open_month(self, month: int) -> None:
-        """Expire old money and make new appropriations available, as the month begins."""
-        fiscal_year = self._calendar.fiscal_year(month)
-        for account, budget in self._budgets.items():
-            balances = self._balances[account]
-            if self._calendar.starts_fiscal_year(month):
-                for year in [year for year in balances if _expired(budget, year, fiscal_year)]:
-                    lapsed = balances.pop(year)
-                    if lapsed > MONEY_TOLERANCE:
-                        self._record(month, account, year, MoneyFlow.LAPSED, lapsed, "")
-            arrived = False
-            for year, amount, key in self._schedule[account].get(month, []):
-                if not _expired(budget, year, fiscal_year):
-                    balances[year] = balances.get(year, 0.0) + amount
-                    self._record(month, account, year, MoneyFlow.APPROPRIATED, amount, key)
-                    arrived = True
-            if arrived:
-                arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
-                arrival.succeed()
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """Process: lapse and appropriate money at each date it happens, in date order."""
+        env, calendar = self._env, self._calendar
+        for day in sorted(self._money_days()):
+            yield env.timeout(max(at(day, Phase.MONEY) - env.now, 0.0))
+            fiscal_year = fiscal_year_of(calendar.date(day), calendar.fiscal_year_start_month)
+            for account, budget in sorted(self._budgets.items()):
+                self._lapse(account, budget, fiscal_year)
+                self._appropriate(account, budget, day, fiscal_year)
 
-    def _appropriation_months(self, budget: Budget) -> dict[int, list[tuple[int, float, str]]]:
-        """Month → (fiscal year, USD, key) of the money that becomes available then.
-
-        Money of a fiscal year that began before the scenario is available at the start.
-        """
+    def _money_days(self) -> set[int]:
+        """Days on which money arrives or expires: fiscal-year starts and enacted dates."""
         calendar = self._calendar
-        months: dict[int, list[tuple[int, float, str]]] = {}
+        days = {0}
+        start_month = calendar.fiscal_year_start_month
+        days.update(
+            calendar.boundary_days[month]
+            for month in range(calendar.months)
+            if calendar.starts_fiscal_year(month)
+        )
+        for budget in self._budgets.values():
+            for key in budget.appropriations:
+                days.add(self._arrival_day(budget, key, start_month))
+        return {day for day in days if day < calendar.boundary_days[-1]}
+
+    def _arrival_day(self, budget: Budget, key: str, start_month: int) -> int:
+        """Day the money of ``key`` becomes available (0 if before the start)."""
+        appropriation = budget.appropriations[key]
+        if isinstance(appropriation, Appropriation):
+            date = appropriation.enacted
+        else:
+            date = fiscal_year_start(int(key[2:]), start_month)
+        return max(self._calendar.day(date), 0)
+
+    def _lapse(self, account: str, budget: Budget, fiscal_year: int) -> None:
+        balances = self._balances[account]
+        for year in [year for year in balances if _expired(budget, year, fiscal_year)]:
+            lapsed = balances.pop(year)
+            if lapsed > MONEY_TOLERANCE:
+                self._record(account, year, MoneyFlow.LAPSED, lapsed, "")
+
+    def _appropriate(self, account: str, budget: Budget, day: int, fiscal_year: int) -> None:
+        arrived = False
+        start_month = self._calendar.fiscal_year_start_month
         for key, appropriation in budget.appropriations.items():
             year = int(key[2:])
-            if isinstance(appropriation, Appropriation):
-                month, amount = calendar.month_of(appropriation.enacted), appropriation.amount
-            else:
-                month = calendar.month_of(fiscal_year_start(year, calendar.fiscal_year_start_month))
-                amount = appropriation
-            if month < calendar.months:
-                months.setdefault(max(month, 0), []).append((year, amount, key))
-        return months
+            if self._arrival_day(budget, key, start_month) != day:
+                continue
+            if _expired(budget, year, fiscal_year):
+                continue
+            amount = (
+                appropriation.amount if isinstance(appropriation, Appropriation) else appropriation
+            )
+            self._balances[account][year] = self._balances[account].get(year, 0.0) + amount
+            self._record(account, year, MoneyFlow.APPROPRIATED, amount, key)
+            arrived = True
+        if arrived:
+            arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
+            arrival.succeed()
 
     def close_month(self, month: int) -> None:
         """Record each account's unobligated balance at the end of ``month``."""
@@ -110,6 +129,14 @@ class Treasury:
     def funds_arrived(self, account: str) -> simpy.Event:
         """An event that fires at the account's next appropriation."""
         return self._arrivals[account]
+
+    def affordable(self, account: str, unit_price: float) -> int:
+        """Whole units at ``unit_price`` USD the account can pay for now."""
+        return math.floor((self.available(account) + MONEY_TOLERANCE) / unit_price)
+
+    def can_pay(self, account: str, amount: float) -> bool:
+        """Whether the account holds ``amount`` USD now."""
+        return amount <= self.available(account) + MONEY_TOLERANCE
 
     def obligate(self, account: str, amount: float, month: int, reference: str) -> Obligation:
         """Obligate ``amount`` USD, oldest money first; refuses more than is available."""
@@ -125,7 +152,7 @@ class Treasury:
             balances[year] -= take
             remaining -= take
             obligation.by_fiscal_year[year] = take
-            self._record(month, account, year, MoneyFlow.OBLIGATED, take, reference)
+            self._record(account, year, MoneyFlow.OBLIGATED, take, reference, month)
             if remaining <= MONEY_TOLERANCE:
                 break
         return obligation
@@ -141,13 +168,21 @@ class Treasury:
             if share > 0:
                 amount -= share
                 self._record(
-                    month, obligation.account, year, MoneyFlow.OUTLAID, share, obligation.reference
+                    obligation.account, year, MoneyFlow.OUTLAID, share, obligation.reference, month
                 )
 
     def _record(
-        self, month: int, account: str, year: int, flow: MoneyFlow, amount: float, ref: str
+        self,
+        account: str,
+        year: int,
+        flow: MoneyFlow,
+        amount: float,
+        reference: str,
+        month: int | None = None,
     ) -> None:
-        self._ledger.append(LedgerRow(month, account, year, flow, amount, ref))
+        """A ledger row, in ``month`` (default: the month the clock is in)."""
+        when = self._context.month if month is None else month
+        self._ledger.append(LedgerRow(when, account, year, flow, amount, reference))
 
 
 def _expired(budget: Budget, year: int, fiscal_year: int) -> bool:

@@ -1,20 +1,19 @@
-"""Contracts: awarded when funded, built by a line, delivered to the buyer's stockpile."""
+"""Contracts: the terms of an order, and a funded contract that delivers itself."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import simpy
+import numpy as np
 
-from capsim.calendar import Calendar, add_months
-from capsim.model.budget import MONEY_TOLERANCE, Obligation, Treasury
-from capsim.model.records import EventRow, Recorder
+from capsim.model.budget import Obligation, Treasury
+from capsim.model.records import EventRow
+from capsim.model.timebase import TimeBase
 from capsim.scenario.funding import WhenUnfunded
 
-NOON = 0.5
-"""Dated events happen at noon of their day; month boundaries and appropriations at midnight."""
+if TYPE_CHECKING:
+    from capsim.model.stockpile import StockpileState
 
 
 @dataclass(frozen=True)
@@ -34,22 +33,49 @@ class Order:
     when_unfunded: WhenUnfunded
 
 
-@dataclass
-class ContractState:
-    """A funded contract during a run: what is built, in transit and delivered."""
+@dataclass(frozen=True)
+class Delivery:
+    """Where a contract's units go and who pays for them."""
 
-    order: Order
-    quantity: int
-    award_day: float
-    first_delivery_month: int
-    obligation: Obligation
-    built: int = 0
-    delivered: int = 0
+    stockpile: StockpileState
+    treasury: Treasury
+    timebase: TimeBase
+    line_lag_months: int
+    events: list[EventRow]
+    """The run's event log, which records each contract's first delivery."""
 
-    @property
-    def max_per_month(self) -> int | None:
-        """Cap on units delivered (and so built) in one month; none means no cap."""
-        return self.order.max_deliveries_per_month
+
+class Contract:
+    """A funded contract during a run: what is built, in transit and delivered.
+
+    The first unit may land no earlier than ``first_delivery_lag_months`` after the
+    award, in month-time (a calendar month is a month); the line may start a unit for it
+    from that moment less the line's own delivery lag. Units land in the buyer's
+    stockpile ``line_lag_months`` after they are built, and each is paid for when it
+    lands (outlays follow deliveries).
+    """
+
+    def __init__(
+        self,
+        order: Order,
+        quantity: int,
+        awarded: float,
+        obligation: Obligation,
+        delivery: Delivery,
+    ) -> None:
+        self.order = order
+        self.quantity = quantity
+        self.obligation = obligation
+        self._delivery = delivery
+        self.awarded = awarded
+        """Month-time of the award."""
+        self.first_delivery = awarded + order.first_delivery_lag_months
+        """Month-time before which no unit lands."""
+        self.eligible_from = max(awarded, self.first_delivery - delivery.line_lag_months)
+        """Month-time from which the line may build for this contract."""
+        self.built = 0
+        self.built_this_month = 0
+        self.delivered = 0
 
     @property
     def remaining(self) -> int:
@@ -61,58 +87,35 @@ class ContractState:
         """Units ordered and not yet delivered (on order, for the buyer)."""
         return self.quantity - self.delivered
 
+    def need(self) -> int:
+        """Units the line may build for it now: what remains, within the monthly cap."""
+        cap = self.order.max_deliveries_per_month
+        if cap is None:
+            return self.remaining
+        return max(min(self.remaining, cap - self.built_this_month), 0)
 
-def award(
-    env: simpy.Environment,
-    order: Order,
-    treasury: Treasury,
-    calendar: Calendar,
-    recorder: Recorder,
-    on_award: Callable[[ContractState], None],
-    waiting: Callable[[int], None],
-) -> Generator[simpy.Event, None, ContractState | None]:
-    """Process: award ``order`` once its account can pay, obligating its value.
+    def ship(self, finish_times: np.ndarray) -> None:
+        """Units built at ``finish_times`` (month-time) leave for the buyer's stockpile."""
+        count = len(finish_times)
+        if not count:
+            return
+        self.built += count
+        self.built_this_month += count
+        delivery = self._delivery
+        landing = delivery.timebase.days(finish_times + delivery.line_lag_months)
+        delivery.stockpile.expect(landing, self)
 
-    ``WAIT`` awards the full quantity at the first appropriation that covers it;
-    ``CUT`` awards what the account can pay for at once, or waits if that is nothing.
-    ``waiting(+1/-1)`` tells the line that an order is held up for lack of money.
-    """
-    waited = False
-    while True:
-        available = treasury.available(order.account)
-        affordable = math.floor((available + MONEY_TOLERANCE) / order.unit_price)
-        quantity = order.quantity
-        if order.when_unfunded is WhenUnfunded.CUT:
-            quantity = min(quantity, affordable)
-        if quantity >= 1 and quantity <= affordable:
-            break
-        if not waited:
-            waiting(+1)
-            waited = True
-        yield treasury.funds_arrived(order.account)
-    if waited:
-        waiting(-1)
-    month = calendar.month_of_day(env.now)
-    obligation = treasury.obligate(order.account, quantity * order.unit_price, month, order.id)
-    date = calendar.date(env.now)
-    first_delivery = add_months(date, order.first_delivery_lag_months)
-    contract = ContractState(
-        order=order,
-        quantity=quantity,
-        award_day=env.now,
-        first_delivery_month=calendar.month_of(first_delivery),
-        obligation=obligation,
-    )
-    recorder.events.append(
-        EventRow(date, "award", order.id, order.system, order.buyer, quantity, obligation.total)
-    )
-    on_award(contract)
-    return contract
+    def landed(self, quantity: int, month: int, day: float) -> None:
+        """``quantity`` units reached the buyer in ``month``, the first at ``day``."""
+        if not self.delivered:
+            order = self.order
+            date = self._delivery.timebase.calendar.date(day)
+            self._delivery.events.append(
+                EventRow(date, "first_delivery", order.id, order.system, order.buyer, quantity,
+                         0.0, day)
+            )  # fmt: skip
+        self.delivered += quantity
+        self._delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
 
 
-def scheduled_award(
-    env: simpy.Environment, award_day: int, awarding: Generator[simpy.Event, None, object]
-) -> Generator[simpy.Event, None, None]:
-    """Process: wait until noon of ``award_day``, then run the award process."""
-    yield env.timeout(award_day + NOON - env.now)
-    yield from awarding
+__all__ = ["Contract", "Delivery", "Order"]

@@ -1,137 +1,197 @@
-"""Demands on stockpiles: transfers, consumption, random expenditure and attrition."""
+"""Demand kinds: when and how much each kind of demand asks of its stockpile.
+
+Each kind is a small class registered under the ``kind`` a scenario gives, so adding one
+touches this module and the schema (``capsim/scenario/demand.py``) only. A kind either
+lists its arrivals for the whole run at the start (:meth:`DemandModel.arrivals`: times in
+days and quantities), or draws at each month's end from the stock then on hand
+(:meth:`DemandModel.month_end`), or both.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 import numpy as np
 
-from capsim.calendar import Calendar
-from capsim.model.records import EventRow, Recorder
+from capsim.model.context import Context
+from capsim.model.records import EventRow
 from capsim.model.schedule import monthly_rates
-from capsim.model.stockpile import StockpileState
-from capsim.scenario.demand import (
-    Attrition,
-    Consumption,
-    Demand,
-    Expenditure,
-    Transfer,
-    UnmetDemand,
-)
+from capsim.model.timebase import Phase, at
+from capsim.scenario.demand import Attrition, Consumption, Demand, Expenditure, Transfer
+
+LUMP_ABOVE = 200_000
+"""Arrivals of one demand over the run above which it arrives in daily lumps instead."""
 
 
-class DemandState:
-    """One demand during a run: what it asks of its stockpile each month.
+@dataclass(frozen=True)
+class Arrivals:
+    """Times (days since the start, ascending) and quantities (units) of a demand."""
 
-    * ``transfer``: its quantity in the month of its date, moved to another holder;
-    * ``consumption``: the scheduled rate, kept in whole units by carrying the fraction;
-    * ``expenditure``: a Poisson draw with the scheduled mean;
-    * ``attrition``: a binomial draw of the stock on hand when its turn comes.
-    """
+    days: np.ndarray
+    quantities: np.ndarray
 
-    def __init__(
-        self,
-        demand_id: str,
-        index: int,
-        spec: Demand,
-        source: StockpileState,
-        destination: StockpileState | None,
-        default_unmet: UnmetDemand,
-        calendar: Calendar,
-        recorder: Recorder,
-        rng: np.random.Generator,
-    ) -> None:
+    @classmethod
+    def none(cls) -> Arrivals:
+        """No arrivals."""
+        return cls(np.empty(0), np.empty(0, dtype=np.int64))
+
+
+class DemandModel:
+    """How one demand draws on its stockpile during a run (the base draws nothing)."""
+
+    kind: ClassVar[str] = ""
+
+    def __init__(self, demand_id: str, spec: Any, context: Context, rng: np.random.Generator):
         self.id = demand_id
-        self.index = index
         self.spec = spec
-        self.source = source
-        self.destination = destination
-        self.priority = spec.priority
-        self.backorder = (spec.unmet or default_unmet) is UnmetDemand.BACKORDER
-        self.outstanding = 0
+        self._context = context
         self._rng = rng
-        self.is_attrition = isinstance(spec, Attrition)
-        self.requests = self._requests(spec, calendar)
-        """Units newly asked for in each month (attrition is drawn at service time)."""
-        if isinstance(spec, Attrition):
-            first = 0 if spec.start is None else calendar.month_of(spec.start)
-            last = calendar.months if spec.end is None else calendar.month_of(spec.end) + 1
-            self._active = [first <= month < last for month in range(calendar.months)]
-        if isinstance(spec, Transfer) and destination is not None:
-            recorder.events.append(
-                EventRow(
-                    spec.date, "transfer", demand_id, spec.system, source.holder, spec.quantity
-                )
-            )
-        labels = (spec.system, source.holder)
-        self.requested = recorder.new_series("demand", demand_id, "demand", *labels)
-        self.served = recorder.new_series("demand", demand_id, "served", *labels)
-        self.unmet = recorder.new_series("demand", demand_id, "unmet", *labels)
 
-    def _requests(self, spec: Demand, calendar: Calendar) -> list[int]:
-        requests = [0] * calendar.months
-        if isinstance(spec, Transfer):
-            month = calendar.month_of(spec.date)
-            if 0 <= month < calendar.months:
-                requests[month] = spec.quantity
-        elif isinstance(spec, Expenditure):
-            rates = monthly_rates(spec.rate, calendar, spec.interpolation)
-            requests = self._rng.poisson(rates).tolist()
-        elif isinstance(spec, Consumption):
-            # Whole units, carrying the fraction: 2.5 a month is 2, 3, 2, 3, ...
-            rates = monthly_rates(spec.rate, calendar, spec.interpolation)
-            cumulative = np.floor(np.cumsum(rates) + 1e-9)
-            requests = np.diff(cumulative, prepend=0.0).astype(int).tolist()
-        return requests
+    @property
+    def holder(self) -> str:
+        """The holder whose stock it draws."""
+        return str(self.spec.holder)
 
-    def attrition(self, month: int) -> int:
-        """Units lost to attrition now, a binomial draw from the stock on hand."""
-        spec = self.spec
-        if not isinstance(spec, Attrition) or not self._active[month]:
-            return 0
-        return int(self._rng.binomial(self.source.stock, spec.fraction_per_month))
+    @property
+    def destination(self) -> str | None:
+        """The holder that receives what it draws, if any (a transfer)."""
+        return None
+
+    def arrivals(self) -> Arrivals:
+        """Arrivals known at the start, for the whole run."""
+        return Arrivals.none()
+
+    def month_end(self, month: int, stock: int) -> int:
+        """Units drawn at the end of ``month`` from ``stock`` on hand."""
+        return 0
 
 
-def serve(month: int, demands: list[DemandState]) -> None:
-    """Serve one month's demands, in priority order across all stockpiles.
+DEMAND_MODELS: dict[str, type[DemandModel]] = {}
+"""Demand kinds by the ``kind`` a scenario gives."""
 
-    Within a priority, backorders come before new demand, then demands in the order the
-    scenario declares them. A transfer's served units join the receiving stockpile at
-    once, so a later claim on that stockpile can use them.
+
+def demand_kind(kind: str) -> Callable[[type[DemandModel]], type[DemandModel]]:
+    """Register a demand kind's model under ``kind``."""
+
+    def register(model: type[DemandModel]) -> type[DemandModel]:
+        model.kind = kind
+        DEMAND_MODELS[kind] = model
+        return model
+
+    return register
+
+
+def demand_model(
+    demand_id: str, spec: Demand, context: Context, rng: np.random.Generator
+) -> DemandModel:
+    """The model of one demand of a scenario."""
+    return DEMAND_MODELS[spec.kind](demand_id, spec, context, rng)
+
+
+@demand_kind("transfer")
+class TransferModel(DemandModel):
+    """A drawdown: its quantity at the demand phase of its date, moved to another holder."""
+
+    spec: Transfer
+
+    @property
+    def holder(self) -> str:
+        return self.spec.from_
+
+    @property
+    def destination(self) -> str | None:
+        return self.spec.to
+
+    def arrivals(self) -> Arrivals:
+        context, spec = self._context, self.spec
+        day = context.calendar.day(spec.date)
+        if not 0 <= day < context.calendar.boundary_days[-1]:
+            return Arrivals.none()
+        context.recorder.events.append(
+            EventRow(spec.date, "transfer", self.id, spec.system, spec.from_, spec.quantity, 0.0,
+                     at(day, Phase.DEMAND))
+        )  # fmt: skip
+        return Arrivals(np.array([at(day, Phase.DEMAND)]), np.array([spec.quantity]))
+
+
+@demand_kind("consumption")
+class ConsumptionModel(DemandModel):
+    """Steady use, accrued in continuous time: a unit is drawn the moment it has accrued.
+
+    The scheduled rate is taken as constant within each calendar month (the month's
+    average), so 2.5 a month draws units 12 days apart in a 30-day month: whole units
+    with the fraction carried, as a deterministic fluid demand (Zipkin, *Foundations of
+    Inventory Management*, 2000, §3.2).
     """
-    claims: list[tuple[int, bool, int, DemandState, int]] = []
-    for demand in demands:
-        if demand.outstanding:
-            claims.append((demand.priority, False, demand.index, demand, demand.outstanding))
-            demand.outstanding = 0
-        fresh = demand.requests[month]
-        if fresh or demand.is_attrition:
-            claims.append((demand.priority, True, demand.index, demand, fresh))
-    claims.sort(key=_claim_order)
-    for _, fresh, _, demand, quantity in claims:
-        source = demand.source
-        if fresh and demand.is_attrition:
-            quantity = demand.attrition(month)
-        if fresh:
-            demand.requested[month] += quantity
-            source.demand[month] += quantity
-        served = min(quantity, source.stock)
-        source.stock -= served
-        demand.served[month] += served
-        source.served[month] += served
-        if demand.destination is not None and served:
-            demand.destination.stock += served
-            demand.destination.transfers_in[month] += served
-            source.transfers_out[month] += served
-        short = quantity - served
-        if demand.backorder:
-            demand.outstanding += short
-        else:
-            demand.unmet[month] += short
-            source.unmet[month] += short
-    for demand in demands:
-        demand.source.backorders = 0
-    for demand in demands:
-        demand.source.backorders += demand.outstanding
+
+    spec: Consumption
+
+    def arrivals(self) -> Arrivals:
+        calendar = self._context.calendar
+        rates = monthly_rates(self.spec.rate, calendar, self.spec.interpolation)
+        accrued = np.concatenate(([0.0], np.cumsum(rates)))
+        boundaries = calendar.boundaries.astype(float)
+        total = int(np.floor(accrued[-1] + 1e-9))
+        if total <= LUMP_ABOVE:
+            units = np.arange(1, total + 1, dtype=float)
+            days = np.interp(units, accrued, boundaries)
+            return Arrivals(days, np.ones(total, dtype=np.int64))
+        day_ends = np.arange(1, boundaries[-1] + 1)
+        whole = np.floor(np.interp(day_ends, boundaries, accrued) + 1e-9)
+        lumps = np.diff(whole, prepend=0.0).astype(np.int64)
+        keep = lumps > 0
+        return Arrivals(day_ends[keep] - 0.5, lumps[keep])
 
 
-def _claim_order(claim: tuple[int, bool, int, DemandState, int]) -> tuple[int, bool, int]:
-    return claim[0], claim[1], claim[2]
+@demand_kind("expenditure")
+class ExpenditureModel(DemandModel):
+    """Random wartime expenditure: Poisson arrivals in continuous time.
+
+    The intensity is constant within each calendar month (the month's average of the
+    schedule). The count in a month is Poisson with that mean, and given the count the
+    arrival times are independent and uniform over the month: the standard way to draw a
+    Poisson process on an interval (Ross, *Simulation*, 5th ed., 2013, §5.5).
+    """
+
+    spec: Expenditure
+
+    def arrivals(self) -> Arrivals:
+        calendar, rng = self._context.calendar, self._rng
+        means = monthly_rates(self.spec.rate, calendar, self.spec.interpolation)
+        counts = rng.poisson(means)
+        boundaries = calendar.boundaries.astype(float)
+        lengths = np.diff(boundaries)
+        total = int(counts.sum())
+        if total <= LUMP_ABOVE:
+            months = np.repeat(np.arange(len(counts)), counts)
+            days = np.sort(boundaries[months] + rng.random(total) * lengths[months])
+            return Arrivals(days, np.ones(total, dtype=np.int64))
+        days_list, lumps_list = [], []
+        for month, count in enumerate(counts):
+            length = int(lengths[month])
+            per_day = rng.multinomial(int(count), np.full(length, 1.0 / length))
+            days_list.append(boundaries[month] + np.arange(length) + 0.5)
+            lumps_list.append(per_day)
+        days, lumps = np.concatenate(days_list), np.concatenate(lumps_list).astype(np.int64)
+        keep = lumps > 0
+        return Arrivals(days[keep], lumps[keep])
+
+
+@demand_kind("attrition")
+class AttritionModel(DemandModel):
+    """Loss of a fraction of the stock on hand, drawn at each month's end (binomial)."""
+
+    spec: Attrition
+
+    def month_end(self, month: int, stock: int) -> int:
+        spec, calendar = self.spec, self._context.calendar
+        first = 0 if spec.start is None else calendar.month_of(spec.start)
+        last = calendar.months if spec.end is None else calendar.month_of(spec.end) + 1
+        if not first <= month < last or stock <= 0:
+            return 0
+        return int(self._rng.binomial(stock, spec.fraction_per_month))
+
+
+__all__ = ["DEMAND_MODELS", "Arrivals", "DemandModel", "demand_kind", "demand_model"]

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
-from capsim.calendar import Calendar, add_months
-from capsim.model.allocation import priority_fill, weighted_fill
-from capsim.model.budget import MONEY_TOLERANCE, Treasury
-from capsim.model.contract import NOON, ContractState
+from capsim.model.allocation import allocate
+from capsim.model.capacity import CapacityCurve, RateServer
+from capsim.model.context import Context, Inspection, starts_for
+from capsim.model.contract import Contract
 from capsim.model.learning import batch_cost
-from capsim.model.records import EventRow, Recorder
-from capsim.model.schedule import monthly_rates
-from capsim.model.supplier import SupplierState
-from capsim.scenario.production import AllocationRule, Expansion, Line
+from capsim.model.records import EventRow
+from capsim.model.supplier import Requirement, SupplierState
+from capsim.model.timebase import Phase, at, month_index, month_indices
+from capsim.scenario.production import Expansion, Line
+
+if TYPE_CHECKING:
+    from capsim.model.budget import Treasury
+    from capsim.model.orders import OrderBook
+
+NO_WORK = ""
+"""Reason for idle capacity: nothing the contracts allowed was left to start."""
 
 
 class Constraint(StrEnum):
@@ -32,248 +41,283 @@ class Constraint(StrEnum):
     """The line built all the contracts' delivery schedules allowed."""
 
 
+@dataclass(frozen=True)
+class KitPart:
+    """One line of a bill of materials: how many of a component, from which supplier."""
+
+    per_unit: int
+    supplier: SupplierState
+
+
 class LineState:
     """One final-assembly line during a run.
 
-    Each month the line starts ``min(capacity, kits, eligible backlog)`` units. Capacity
-    is the scheduled rate (ramped) plus funded expansions in effect, carried as a
-    fractional credit so that 2.5 units/month gives 5 units in 2 months. A kit is one
-    unit's bill of materials from the suppliers' line-side stock. Eligible backlog is what
-    funded contracts still need, within each contract's monthly delivery cap and not
-    before its first-delivery month (less the line's delivery lag). Units pass acceptance
-    with probability ``acceptance_yield``; failures are scrapped and rebuilt. Components
-    are ordered by net requirements (material requirements planning, Orlicky): the
-    starts that remaining contracts need, with a planned scrap allowance (remaining good
-    units divided by the acceptance yield), less what is on hand and on order.
+    Assembly is a rate process (:class:`~capsim.model.capacity.RateServer`): units are
+    started one after another at the capacity rate (the schedule, ramped in month-time,
+    plus funded expansions from their effective time), each as soon as the line is free,
+    a kit is at the line and a contract may take it. A contract may take units from the
+    moment it is eligible (its first-delivery date less the line's delivery lag) up to
+    its monthly cap. A unit that fails acceptance (probability ``1 - acceptance_yield``)
+    is scrapped and made again from a new kit at once, so a good unit takes a geometric
+    number of starts. Finished units are divided between contracts by the line's
+    allocation rule and land in the buyer's stockpile after ``delivery_lag_months``.
+
+    Which constraint bound a month is the reason for most of the capacity left idle in
+    it: waiting for a component's kits, or having nothing the contracts allow to start;
+    a line idle for less than one unit's worth of capacity was bound by capacity.
     """
 
     def __init__(
         self,
         line_id: str,
         spec: Line,
-        bill_of_materials: Mapping[str, int],
-        suppliers: Mapping[str, SupplierState],
-        calendar: Calendar,
-        recorder: Recorder,
+        kit: Mapping[str, KitPart],
+        context: Context,
         rng: np.random.Generator,
     ) -> None:
         self.id = line_id
         self.spec = spec
-        self._bill = dict(bill_of_materials)
-        self._suppliers = {component: suppliers[component] for component in self._bill}
-        for component, supplier in self._suppliers.items():
-            supplier.add_requirement(self._requirement_for(component))
-        self._calendar = calendar
-        self._recorder = recorder
-        self._rng = rng
-        self._capacity: list[float] = monthly_rates(spec.capacity, calendar, spec.ramp).tolist()
-        self._added = [0.0] * calendar.months
-        self._credit = 0.0
+        self._kit = dict(sorted(kit.items()))
+        self._context = context
+        self._inspection = Inspection(spec.acceptance_yield, rng)
+        self._steps: list[tuple[float, float]] = []
+        self._server = RateServer(self._curve())
+        self._time = 0.0
+        self.contracts: list[Contract] = []
+        self._after_scrap = False
+        self.orders: OrderBook | None = None
+        """The order book, to tell a line waiting for money from one without orders."""
+        for component, part in self._kit.items():
+            part.supplier.add_requirement(self._requirement_for(component))
+        months = context.calendar.months
+        self._lost: list[dict[str, float]] = [{} for _ in range(months)]
         self._started_total = 0
-        self.contracts: list[ContractState] = []
-        self.awaiting_funds = 0
-        """Orders waiting for money to be awarded."""
-        self.unfunded_units = 0
-        """Units a policy wanted at its last review and could not pay for."""
-        self._deliveries: dict[int, list[tuple[ContractState, int]]] = {}
         system = spec.system
+        recorder = context.recorder
+        self._production = np.zeros(months)
+        self._starts = np.zeros(months)
+        recorder.add_array("line", line_id, "production", self._production, system)
+        recorder.add_array("line", line_id, "starts", self._starts, system)
         series = recorder.new_series
-        self._production = series("line", line_id, "production", system)
-        self._starts = series("line", line_id, "starts", system)
         self._scrapped = series("line", line_id, "scrapped", system)
-        self._capacity_used = series("line", line_id, "capacity", system)
+        self._capacity = series("line", line_id, "capacity", system)
         self._backlog = series("line", line_id, "backlog", system)
         self._cost = series("line", line_id, "production_cost_usd", system)
         self._below_msr = series("line", line_id, "below_minimum_sustaining_rate", system)
         self._constraints = recorder.new_constraint_log(line_id)
 
-    def add_contract(self, contract: ContractState) -> None:
-        """Take on a funded contract and order the components it needs."""
+    def add_contract(self, contract: Contract) -> None:
+        """Take on an awarded contract and order the components it needs."""
         self.contracts.append(contract)
         self._order_components()
 
-    def waiting(self, change: int) -> None:
-        """Count orders held up for lack of money (+1 when one starts waiting, -1 after)."""
-        self.awaiting_funds += change
-
-    def build(self, month: int) -> None:
-        """Assemble this month's units and schedule their delivery."""
-        self._credit += self._capacity[month] + self._added[month]
-        capacity = math.floor(self._credit + 1e-9)
-        self._credit -= capacity
-        month_end = self._calendar.boundary_days[month + 1]
-        lag = self.spec.delivery_lag_months
-        self.contracts = [c for c in self.contracts if c.quantity > c.built]
-        open_contracts: list[ContractState] = []
-        eligible: list[ContractState] = []
-        needs: list[int] = []
-        for contract in self.contracts:
-            if contract.award_day < month_end:
-                open_contracts.append(contract)
-                if month + lag >= contract.first_delivery_month:
-                    eligible.append(contract)
-                    needs.append(_cap(contract.remaining, contract.max_per_month))
-        kits = {
-            component: supplier.inventory // self._bill[component]
-            for component, supplier in self._suppliers.items()
-        }
-        starts = min(capacity, sum(needs), *kits.values())
-        self._constraints.append(self._binding(starts, capacity, kits, needs, open_contracts))
-        for component, supplier in self._suppliers.items():
-            supplier.inventory -= starts * self._bill[component]
-        good_total = 0
-        for contract, started in zip(
-            eligible, self._allocate(starts, eligible, needs), strict=True
-        ):
-            good = self._accepted(started)
-            contract.built += good
-            good_total += good
-            if good:
-                self._deliveries.setdefault(month + lag, []).append((contract, good))
-        if starts > good_total:
-            self._order_components()
-        curve = self.spec.learning_curve
-        if curve is not None:
-            self._cost[month] = batch_cost(curve, self._started_total, starts)
-        self._started_total += starts
-        self._production[month] = good_total
-        self._starts[month] = starts
-        self._scrapped[month] = starts - good_total
-        self._capacity_used[month] = self._capacity[month] + self._added[month]
-        self._below_msr[month] = float(good_total < self.spec.minimum_sustaining_rate)
-
-    def deliveries_due(self, month: int) -> list[tuple[ContractState, int]]:
-        """Units that reach their buyers in ``month``, by contract."""
-        return self._deliveries.pop(month, [])
+    def advance(self, until: float) -> None:
+        """Assemble units up to month-time ``until``; ship each as it is finished."""
+        start = self._time
+        if until <= start:
+            return
+        self._time = until
+        server = self._server
+        month = month_index(until, len(self._lost))
+        lost = self._lost[month]
+        carried = int(server.busy)
+        jobs = max(sum(contract.need() for contract in self._eligible(start)), carried)
+        if not jobs:
+            lost[NO_WORK] = lost.get(NO_WORK, 0.0) + server.idle(start, until)
+            return
+        most = min(server.room(start, until), carried + self._kits_on_hand(until))
+        passes = self._inspection.peek(most)
+        passes = passes[: max(starts_for(passes, jobs), carried)]
+        kits_needed = np.arange(1, len(passes) - carried + 1)
+        ready, gating, short = self._kit_times(kits_needed, until)
+        releases = np.maximum(ready, start)
+        if carried:
+            releases = np.concatenate(([start], releases))
+        done = server.work(start, until, releases, np.ones(len(releases)))
+        self._inspection.take(done.finished)
+        newly = done.started - carried
+        for reason, gap in zip(gating[:newly], done.gaps.tolist(), strict=True):
+            lost[reason] = lost.get(reason, 0.0) + gap
+        if done.idle_after:
+            enough = int(passes[: len(releases)].sum()) >= jobs
+            reason = NO_WORK if enough else (short or NO_WORK)
+            lost[reason] = lost.get(reason, 0.0) + done.idle_after
+        if newly > 0:
+            self._starts[month] += newly
+            for part in self._kit.values():
+                part.supplier.used += newly * part.per_unit
+        ended = passes[: done.finished]
+        self._scrapped[month] += done.finished - int(ended.sum())
+        self._finish(done.finish_times[ended], done.finished > int(ended.sum()))
 
     def close_month(self, month: int) -> None:
-        """Record the end-of-month backlog (units on funded contracts not yet built)."""
+        """Record the month: output, backlog, cost and what bound it."""
+        curve = self._server.curve
+        capacity = curve.level(month + 1.0) - curve.level(float(month))
+        self._capacity[month] = capacity
         self._backlog[month] = sum(contract.remaining for contract in self.contracts)
+        starts = int(self._starts[month])
+        learning = self.spec.learning_curve
+        if learning is not None:
+            self._cost[month] = batch_cost(learning, self._started_total, starts)
+        self._started_total += starts
+        self._below_msr[month] = float(self._production[month] < self.spec.minimum_sustaining_rate)
+        self._constraints.append(self._binding(self._lost[month]))
+        for contract in self.contracts:
+            contract.built_this_month = 0
+        self.contracts = [contract for contract in self.contracts if contract.remaining]
 
     def expand(
-        self,
-        env: simpy.Environment,
-        expansion_id: str,
-        expansion: Expansion,
-        treasury: Treasury,
+        self, expansion_id: str, expansion: Expansion, treasury: Treasury
     ) -> Generator[simpy.Event, None, None]:
-        """Process: fund an expansion on its date (waiting for money), then add capacity."""
-        calendar = self._calendar
-        yield env.timeout(calendar.day(expansion.funded) + NOON - env.now)
+        """Process: fund an expansion on its date (waiting for money), then add capacity.
+
+        The capacity is added ``lead_time_months`` after the funding, in month-time.
+        """
+        context = self._context
+        env = context.env
+        yield env.timeout(max(at(context.calendar.day(expansion.funded), Phase.MONEY) - env.now, 0))
         account = expansion.account
         if account is not None and expansion.cost > 0:
-            while treasury.available(account) + MONEY_TOLERANCE < expansion.cost:
+            while not treasury.can_pay(account, expansion.cost):
                 yield treasury.funds_arrived(account)
-            month = calendar.month_of_day(env.now)
-            treasury.obligate(account, expansion.cost, month, f"{self.id}.{expansion_id}")
-        funded_on = calendar.date(env.now)
-        self._recorder.events.append(
+        context.sync()
+        if account is not None and expansion.cost > 0:
+            treasury.obligate(account, expansion.cost, context.month, f"{self.id}.{expansion_id}")
+        context.recorder.events.append(
             EventRow(
-                funded_on,
+                context.calendar.date(env.now),
                 "expansion",
                 expansion_id,
                 self.spec.system,
                 "",
                 expansion.added_rate,
                 expansion.cost,
+                env.now,
             )
         )
-        # Calendar months, as for contract lags: funded 1 March + 2 months is 1 May.
-        effective = calendar.day(add_months(funded_on, expansion.lead_time_months))
-        if effective >= calendar.boundary_days[-1]:
-            return
-        yield env.timeout(max(effective - env.now, 0.0))
-        month = calendar.month_of_day(effective)
-        share = (calendar.boundary_days[month + 1] - effective) / calendar.days_in(month)
-        self._added[month] += expansion.added_rate * share
-        for later in range(month + 1, calendar.months):
-            self._added[later] += expansion.added_rate
+        self._steps.append(
+            (context.now_month_time + expansion.lead_time_months, expansion.added_rate)
+        )
+        self._server.curve = self._curve()
 
-    def _binding(
-        self,
-        starts: int,
-        capacity: int,
-        kits: Mapping[str, int],
-        needs: list[int],
-        open_contracts: list[ContractState],
-    ) -> str:
-        if sum(needs) == 0:
-            if open_contracts:
-                return Constraint.NONE
-            return self._no_orders()
-        if starts == sum(needs):
-            # Everything the contracts allowed was built: orders, not the line, bound output.
-            capped = starts < sum(contract.remaining for contract in open_contracts)
-            return Constraint.NONE if capped else self._no_orders()
-        for component, kit in kits.items():
-            if kit == starts:
-                return component
-        return Constraint.CAPACITY
+    def _curve(self) -> CapacityCurve:
+        spec = self.spec
+        return CapacityCurve.from_schedule(
+            spec.capacity, self._context.timebase, spec.ramp, steps=self._steps
+        )
 
-    def _no_orders(self) -> str:
-        short_of_money = self.awaiting_funds or self.unfunded_units
-        return Constraint.FUNDING if short_of_money else Constraint.BACKLOG
+    def _eligible(self, time: float) -> list[Contract]:
+        return [
+            contract
+            for contract in self.contracts
+            if contract.remaining and contract.eligible_from <= time + 1e-9
+        ]
 
-    def _allocate(self, starts: int, eligible: list[ContractState], needs: list[int]) -> list[int]:
-        rule = self.spec.allocation
-        if rule is AllocationRule.PROPORTIONAL:
-            return weighted_fill(starts, needs, needs)
-        order = sorted(range(len(eligible)), key=lambda i: _priority_key(eligible[i]))
-        ranked_needs = [needs[i] for i in order]
-        if rule is AllocationRule.SHARES:
-            buyers = [eligible[i].order.buyer for i in order]
-            ranked = self._share_by_buyer(starts, buyers, ranked_needs)
-        else:
-            ranked = priority_fill(starts, ranked_needs)
-        given = [0] * len(eligible)
-        for position, i in enumerate(order):
-            given[i] = ranked[position]
-        return given
+    def _kits_on_hand(self, until: float) -> int:
+        """Whole kits at the line by month-time ``until``."""
+        if not self._kit:
+            return 1 << 62
+        return min(
+            (part.supplier.arrived(until) - part.supplier.used) // part.per_unit
+            for part in self._kit.values()
+        )
 
-    def _share_by_buyer(self, starts: int, buyers: list[str], needs: list[int]) -> list[int]:
-        """Split ``starts`` between buyers by their shares, then within each by priority.
+    def _kit_times(
+        self, kits_needed: np.ndarray, until: float
+    ) -> tuple[np.ndarray, list[str], str]:
+        """When each job's kits are all at the line, for the jobs whose kits arrive by ``until``.
 
-        A buyer's share is for the buyer, however many contracts it has open. What a buyer
-        cannot use goes to the others by weight, then to buyers without a share.
+        Returns the ready times, the component that came last for each job, and the
+        component that ran out (what stops the next job), if any.
         """
-        names = list(dict.fromkeys(buyers))
-        wanted = [sum(n for b, n in zip(buyers, needs, strict=True) if b == name) for name in names]
-        weights = [self.spec.shares.get(name, 0.0) for name in names]
-        totals = weighted_fill(starts, wanted, weights)
-        left = [need - got for need, got in zip(wanted, totals, strict=True)]
-        extra = priority_fill(starts - sum(totals), left)
-        given: list[int] = []
-        budget = {name: got + more for name, got, more in zip(names, totals, extra, strict=True)}
-        for buyer, need in zip(buyers, needs, strict=True):
-            take = min(need, budget[buyer])
-            budget[buyer] -= take
-            given.append(take)
-        return given
+        count = len(kits_needed)
+        if not self._kit:
+            return np.zeros(count), [NO_WORK] * count, NO_WORK
+        ready = np.full(count, -np.inf)
+        gating = np.zeros(count, dtype=np.int64)
+        names = list(self._kit)
+        fewest, fewest_kits, short = count, None, NO_WORK
+        for code, part in enumerate(self._kit.values()):
+            supplier = part.supplier
+            kits = (supplier.arrived(until) - supplier.used) // part.per_unit
+            if fewest_kits is None or kits < fewest_kits:
+                fewest_kits, short = kits, names[code]
+            jobs = int(np.searchsorted(kits_needed, kits, side="right"))
+            fewest = min(fewest, jobs)
+            if not jobs:
+                continue
+            first = supplier.used
+            last_needed = kits_needed[:jobs] * part.per_unit - 1
+            arrivals = np.array(supplier.arrivals[first : first + int(last_needed[-1]) + 1])
+            times = arrivals[last_needed]
+            later = times > ready[:jobs]
+            ready[:jobs] = np.maximum(times, ready[:jobs])
+            gating[:jobs][later] = code
+        return ready[:fewest], [names[code] for code in gating[:fewest].tolist()], short
 
-    def _accepted(self, started: int) -> int:
-        if started and self.spec.acceptance_yield < 1.0:
-            return int(self._rng.binomial(started, self.spec.acceptance_yield))
-        return started
+    def _finish(self, times: np.ndarray, scrapped: bool) -> None:
+        """Count finished good units, hand them to contracts, and replan after a scrap."""
+        count = len(times)
+        if count:
+            months = len(self._lost)
+            first_month = month_index(times[0], months)
+            if first_month == month_index(times[-1], months):
+                self._production[first_month] += count
+            else:
+                np.add.at(self._production, month_indices(times, months), 1.0)
+            eligible = self._eligible(float(times[-1]))
+            given = allocate(self.spec, eligible, count)
+            offset = 0
+            for contract, units in zip(eligible, given, strict=True):
+                contract.ship(times[offset : offset + units])
+                offset += units
+            self._unassigned(times[offset:])
+        if scrapped:
+            self._after_scrap = True
+            self._order_components()
+            self._after_scrap = False
+
+    def _unassigned(self, times: np.ndarray) -> None:
+        """Units finished with no contract left to take them (a contract cut short)."""
+        if len(times):
+            np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
+
+    def _binding(self, lost: Mapping[str, float]) -> str:
+        idle = sum(lost.values())
+        if idle < 1.0 - 1e-9:
+            return Constraint.CAPACITY
+        reason = max(sorted(lost), key=lambda name: lost[name])
+        if reason != NO_WORK:
+            return reason
+        if any(contract.remaining for contract in self.contracts):
+            return Constraint.NONE
+        orders = self.orders
+        if orders is not None and orders.short_of_money(self.id):
+            return Constraint.FUNDING
+        return Constraint.BACKLOG
 
     def _order_components(self) -> None:
-        for supplier in self._suppliers.values():
-            supplier.replan()
+        for part in self._kit.values():
+            part.supplier.replan()
 
-    def _requirement_for(self, component: str) -> Callable[[], int]:
-        per_unit = self._bill[component]
+    def _requirement_for(self, component: str) -> Requirement:
+        per_unit = self._kit[component].per_unit
         acceptance = self.spec.acceptance_yield
 
         def requirement() -> int:
-            # Planned scrap allowance: starts needed for the remaining good units.
+            # Planned scrap allowance when a contract is awarded: starts needed for the
+            # remaining good units. After a scrap, only what finishing needs if every
+            # start passes: the allowance was planned already. The start in progress
+            # holds its kit already.
             remaining = sum(contract.remaining for contract in self.contracts)
-            return per_unit * math.ceil(remaining / acceptance - 1e-9)
+            if self._after_scrap:
+                starts = remaining - self._server.busy
+            else:
+                starts = math.ceil(remaining / acceptance - 1e-9) - self._server.busy
+            return per_unit * max(starts, 0)
 
         return requirement
 
 
-def _cap(remaining: int, cap: int | None) -> int:
-    return remaining if cap is None else min(remaining, cap)
-
-
-def _priority_key(contract: ContractState) -> tuple[int, float, str]:
-    return (contract.order.priority, contract.award_day, contract.order.id)
+__all__ = ["Constraint", "KitPart", "LineState"]

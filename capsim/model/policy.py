@@ -1,83 +1,135 @@
-"""Replenishment policies: turn a low inventory position into funded contracts."""
+"""Replenishment policies: when they look at a stockpile, and what they order.
+
+A policy reviews the **inventory position** (stock plus units on order minus backorders)
+on a review schedule, and below its reorder point ``s`` orders up to ``S``, cut to what
+its account can pay for now; orders under ``minimum_order`` are not placed.
+
+Review schedules are registered by kind:
+
+* ``periodic``: every ``period_months`` calendar months, on a day of the month, at the
+  review phase of that day (after that day's money, deliveries and demands): the
+  periodic-review (R, s, S) policy (Silver, Pyke and Thomas, *Inventory and Production
+  Management in Supply Chains*, 4th ed., 2017, ch. 6);
+* ``continuous``: at every demand on the stockpile and every month end (attrition), that
+  is at every change of the inventory position: with ``s = S`` it orders whenever the
+  position falls below ``S``, the continuous-review base-stock (S − 1, S) policy
+  (Zipkin, *Foundations of Inventory Management*, 2000, ch. 6).
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from itertools import count
 
-from capsim.calendar import Calendar
-from capsim.model.budget import MONEY_TOLERANCE, Treasury
+import numpy as np
+import simpy
+
+from capsim.model.budget import Treasury
+from capsim.model.context import Context
 from capsim.model.contract import Order
+from capsim.model.orders import OrderBook
 from capsim.model.stockpile import StockpileState
+from capsim.model.timebase import PHASE_STEP, Phase, at
 from capsim.scenario.demand import ReorderPolicy
 from capsim.scenario.funding import WhenUnfunded
 
 
+@dataclass(frozen=True)
+class PolicyWiring:
+    """What a policy works with: its stockpile, the money, the order book and its line."""
+
+    stockpile: StockpileState
+    treasury: Treasury
+    orders: OrderBook
+    line: str
+
+
+ReviewSchedule = Callable[[ReorderPolicy, Context, StockpileState], Iterator[float]]
+"""The SimPy times at which a policy reviews, ascending."""
+
+REVIEW_SCHEDULES: dict[str, ReviewSchedule] = {}
+"""Review schedules by the ``kind`` of a policy's ``review``."""
+
+
+def review_schedule(kind: str) -> Callable[[ReviewSchedule], ReviewSchedule]:
+    """Register a review schedule under ``kind``."""
+
+    def register(schedule: ReviewSchedule) -> ReviewSchedule:
+        REVIEW_SCHEDULES[kind] = schedule
+        return schedule
+
+    return register
+
+
+@review_schedule("periodic")
+def _periodic(spec: ReorderPolicy, context: Context, stockpile: StockpileState) -> Iterator[float]:
+    calendar = context.calendar
+    first = 0 if spec.start is None else max(calendar.month_of(spec.start), 0)
+    period, day_of_month = spec.review_every_months, spec.review_day
+    for month in range(first, calendar.months, period):
+        length = calendar.days_in(month)
+        yield at(calendar.boundary_days[month] + min(day_of_month, length) - 1, Phase.REVIEW)
+
+
+@review_schedule("continuous")
+def _continuous(
+    spec: ReorderPolicy, context: Context, stockpile: StockpileState
+) -> Iterator[float]:
+    calendar = context.calendar
+    start = 0.0 if spec.start is None else float(calendar.day(spec.start))
+    # Just after each month's books close (and its attrition is drawn).
+    month_ends = np.array(calendar.boundary_days[1:], dtype=float) + PHASE_STEP / 2
+    times = np.unique(np.concatenate(([start], stockpile.demand_days, month_ends)))
+    yield from times[times >= start].tolist()
+
+
 class ReorderPolicyState:
-    """A periodic-review (R, s, S) policy on one stockpile, gated by its budget.
+    """One (R, s, S) or base-stock policy on one stockpile, gated by its budget."""
 
-    At each review (the first day of every ``review_period_months``-th month) the
-    inventory position is stock plus units on order minus backorders. Below the reorder
-    point ``s``, it orders up to ``S``, cut to what the account can pay for now; orders
-    under ``minimum_order`` are not placed. What it wanted and could not buy is reported
-    through ``shortfall`` so that the line can say money bound its output.
-    """
-
-    def __init__(
-        self,
-        policy_id: str,
-        spec: ReorderPolicy,
-        line_id: str,
-        stockpile: StockpileState,
-        treasury: Treasury,
-        calendar: Calendar,
-        on_order: Callable[[str, str], int],
-        place: Callable[[Order], None],
-        shortfall: Callable[[int], None],
-    ) -> None:
+    def __init__(self, policy_id: str, spec: ReorderPolicy, context: Context, wiring: PolicyWiring):
         self.id = policy_id
         self._spec = spec
-        self._line_id = line_id
-        self._stockpile = stockpile
-        self._treasury = treasury
-        self._on_order = on_order
-        self._place = place
-        self._shortfall = shortfall
-        self._first_review = 0 if spec.start is None else calendar.month_of(spec.start)
-        self._orders = 0
+        self._context = context
+        self._wiring = wiring
+        self._numbers = count(1)
+
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """Process: review at each time of the policy's schedule."""
+        env = self._context.env
+        schedule = REVIEW_SCHEDULES[self._spec.review_kind]
+        for time in schedule(self._spec, self._context, self._wiring.stockpile):
+            if time >= env.now:
+                yield env.timeout(time - env.now)
+            self.review()
 
     def position(self) -> int:
         """Inventory position: stock + on order − backorders, in units."""
-        stockpile = self._stockpile
-        on_order = self._on_order(stockpile.holder, stockpile.system)
+        stockpile = self._wiring.stockpile
+        on_order = self._wiring.orders.on_order(stockpile.holder, stockpile.system)
         return stockpile.stock + on_order - stockpile.backorders
 
-    def review(self, month: int) -> None:
-        """Review the stockpile at the start of ``month`` and order if it is low."""
-        spec = self._spec
-        since = month - self._first_review
-        if since < 0 or since % spec.review_period_months:
-            return
+    def review(self) -> None:
+        """Look at the stockpile now and order if it is low."""
+        self._context.sync()
+        spec, wiring = self._spec, self._wiring
         position = self.position()
         if position >= spec.reorder_point:
-            self._shortfall(0)
+            wiring.orders.report_unfunded(wiring.line, 0)
             return
-        available = self._treasury.available(spec.account)
-        affordable = math.floor((available + MONEY_TOLERANCE) / spec.unit_price)
         wanted = spec.order_up_to - position
-        quantity = min(wanted, affordable)
+        quantity = min(wanted, wiring.treasury.affordable(spec.account, spec.unit_price))
         if quantity < spec.minimum_order:
             quantity = 0
-        self._shortfall(wanted - quantity)
+        wiring.orders.report_unfunded(wiring.line, wanted - quantity)
         if not quantity:
             return
-        self._orders += 1
-        self._place(
+        wiring.orders.place(
             Order(
-                id=f"{self.id}#{self._orders}",
+                id=f"{self.id}#{next(self._numbers)}",
                 buyer=spec.holder,
                 system=spec.system,
-                line=self._line_id,
+                line=wiring.line,
                 quantity=quantity,
                 unit_price=spec.unit_price,
                 account=spec.account,
@@ -87,3 +139,6 @@ class ReorderPolicyState:
                 when_unfunded=WhenUnfunded.CUT,
             )
         )
+
+
+__all__ = ["REVIEW_SCHEDULES", "PolicyWiring", "ReorderPolicyState", "review_schedule"]

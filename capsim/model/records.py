@@ -43,7 +43,7 @@ class LedgerRow:
 
 @dataclass(frozen=True)
 class EventRow:
-    """A dated event worth marking on a plot: an award, a transfer, an expansion."""
+    """A dated event of the run: an award, a transfer, an appropriation, an outage, ..."""
 
     date: dt.date
     kind: str
@@ -52,6 +52,8 @@ class EventRow:
     holder: str
     quantity: float
     value: float = 0.0
+    day: float | None = None
+    """Exact time, in days since the start (fractions of a day included), where known."""
 
 
 @dataclass
@@ -63,7 +65,7 @@ class Recorder:
     constraints: dict[str, list[str]] = field(default_factory=dict)
     ledger: list[LedgerRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
-    _filling: dict[SeriesKey, list[float]] = field(default_factory=dict, repr=False)
+    _filling: dict[SeriesKey, list[float] | np.ndarray] = field(default_factory=dict, repr=False)
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -76,6 +78,18 @@ class Recorder:
         values = [0.0] * self.months
         self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
         return values
+
+    def add_array(
+        self,
+        entity_kind: str,
+        entity: str,
+        metric: str,
+        values: np.ndarray,
+        system: str = "",
+        holder: str = "",
+    ) -> None:
+        """Register a monthly array the caller fills in place (for whole-array updates)."""
+        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
 
     def freeze(self) -> None:
         """Turn the filled series into float arrays, once, at the end of the run."""

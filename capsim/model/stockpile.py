@@ -1,39 +1,341 @@
-"""Stockpiles: inventory of one system held by one holder."""
+"""Stockpiles: one holder's stock of one system, serving its demands in time order.
+
+A stockpile receives units (deliveries from contracts, transfers from other holders) and
+serves demands as they arrive, each at its own time. Between two events of the model
+nothing else can change its stock, so it settles everything up to the clock when it is
+asked to (:meth:`StockpileState.advance`), in the order things happened: by time; at one
+instant, units received before demands; demands of one instant by priority, then by
+demand id, never by their order in a file.
+
+Demand that finds the stock short is lost or backordered, as the demand says. Lost sales
+follow Lindley's recursion (the stock is a random walk reflected at zero), computed for a
+whole stretch of events at once. Backorders wait in a queue served, as units arrive, by
+priority, then by the time they were asked for, then by demand id.
+"""
 
 from __future__ import annotations
 
-from capsim.model.records import Recorder
+import heapq
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from capsim.model.context import Context
+from capsim.model.demand import DemandModel
 from capsim.scenario.demand import Stockpile
+
+if TYPE_CHECKING:
+    from capsim.model.contract import Contract
+
+
+@dataclass
+class Claim:
+    """The series one demand fills, and where what it draws goes."""
+
+    model: DemandModel
+    priority: int
+    backorder: bool
+    destination: StockpileState | None
+    requested: np.ndarray
+    served: np.ndarray
+    unmet: np.ndarray
 
 
 class StockpileState:
-    """A holder's stock of a system; receives deliveries and transfers, serves demands."""
+    """A holder's stock of a system during a run."""
 
-    def __init__(self, stockpile_id: str, spec: Stockpile, recorder: Recorder) -> None:
+    def __init__(self, stockpile_id: str, spec: Stockpile, context: Context) -> None:
         self.id = stockpile_id
         self.holder = spec.holder
         self.system = spec.system
         self.objective = spec.objective
         self.stock = spec.initial
-        self.backorders = 0
-        """Units of backordered demand still owed by this stockpile."""
-        new = recorder.new_series
-        labels = (spec.system, spec.holder)
-        self.stock_series = new("stockpile", stockpile_id, "stock", *labels)
-        self.deliveries = new("stockpile", stockpile_id, "deliveries", *labels)
-        self.transfers_in = new("stockpile", stockpile_id, "transfers_in", *labels)
-        self.transfers_out = new("stockpile", stockpile_id, "transfers_out", *labels)
-        self.demand = new("stockpile", stockpile_id, "demand", *labels)
-        self.served = new("stockpile", stockpile_id, "served", *labels)
-        self.unmet = new("stockpile", stockpile_id, "unmet", *labels)
-        self.backorder_series = new("stockpile", stockpile_id, "backorders", *labels)
+        self._context = context
+        self._time = -np.inf
+        self._claims: list[Claim] = []
+        self._days = np.empty(0)
+        self._quantities = np.empty(0, dtype=np.int64)
+        self._which = np.empty(0, dtype=np.int64)
+        self._cursor = 0
+        self._incoming: list[tuple[np.ndarray, np.ndarray, Contract | None]] = []
+        self._backorders: list[tuple[int, float, int, int]] = []
+        """Queue of (priority, day asked, claim index, units owed)."""
+        months = context.calendar.months
+        self._series: dict[str, np.ndarray] = {}
+        for metric in (
+            "stock", "deliveries", "transfers_in", "transfers_out", "demand", "served",
+            "unmet", "backorders",
+        ):  # fmt: skip
+            values = np.zeros(months)
+            self._series[metric] = values
+            context.recorder.add_array("stockpile", stockpile_id, metric, values, *self._labels)
 
-    def receive_delivery(self, month: int, quantity: int) -> None:
-        """Add units delivered by a line."""
+    @property
+    def _labels(self) -> tuple[str, str]:
+        return self.system, self.holder
+
+    @property
+    def backorders(self) -> int:
+        """Units of backordered demand still owed."""
+        return sum(owed for *_, owed in self._backorders)
+
+    @property
+    def demand_days(self) -> np.ndarray:
+        """Days of every demand arrival known at the start, ascending."""
+        return self._days
+
+    def attach(self, claims: list[Claim]) -> None:
+        """Take this stockpile's demands (in id order) and merge their arrivals."""
+        self._claims = claims
+        days, quantities, which, priorities = [], [], [], []
+        for index, claim in enumerate(claims):
+            arrivals = claim.model.arrivals()
+            days.append(arrivals.days)
+            quantities.append(arrivals.quantities)
+            which.append(np.full(len(arrivals.days), index, dtype=np.int64))
+            priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
+        if not claims:
+            return
+        all_days = np.concatenate(days)
+        which_all = np.concatenate(which)
+        order = np.lexsort((which_all, np.concatenate(priorities), all_days))
+        self._days = all_days[order]
+        self._quantities = np.concatenate(quantities)[order]
+        self._which = which_all[order]
+
+    def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
+        """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
+        self._incoming.append((days, np.ones(len(days), dtype=np.int64), contract))
+
+    def receive(self, day: float, quantity: int) -> None:
+        """``quantity`` units transferred in at ``day``.
+
+        A transfer from a stockpile settled after this one (transfers in a cycle) can
+        arrive for a time this one has settled already: it is received at once.
+        """
+        if not quantity:
+            return
+        if day > self._time:
+            self._incoming.append((np.array([day]), np.array([quantity]), None))
+            return
+        month = self._context.timebase.recorded_month(day)
         self.stock += quantity
-        self.deliveries[month] += quantity
+        self._series["transfers_in"][month] += quantity
+        # Backorders wait for the next settling: serving them now could send units
+        # round a cycle of transfers without end.
+
+    def advance(self, until: float) -> None:
+        """Serve every demand and receive every unit up to day ``until``, in time order."""
+        end = int(np.searchsorted(self._days, until, side="right"))
+        incoming = self._due(until)
+        if self._backorders and self.stock > 0 and self._time > -np.inf:
+            self._serve_backorders(self._time, self._context.timebase.recorded_month(self._time))
+        self._time = until
+        if end == self._cursor and incoming is None:
+            return
+        start, self._cursor = self._cursor, end
+        demand = (self._days[start:end], self._quantities[start:end], self._which[start:end])
+        backorders = self._backorders or any(
+            self._claims[i].backorder for i in np.unique(demand[2])
+        )
+        if backorders:
+            self._serve_in_turn(demand, incoming)
+        else:
+            self._serve_lost_sales(demand, incoming)
 
     def close_month(self, month: int) -> None:
-        """Record the end-of-month stock and backorders."""
-        self.stock_series[month] = self.stock
-        self.backorder_series[month] = self.backorders
+        """Draw month-end demands (attrition), then record the stock and backorders."""
+        day = float(self._context.calendar.boundary_days[month + 1])
+        for index, claim in enumerate(self._claims):
+            drawn = claim.model.month_end(month, self.stock)
+            if drawn:
+                self._draw(index, day, drawn, month)
+        self._series["stock"][month] = self.stock
+        self._series["backorders"][month] = self.backorders
+
+    def _due(self, until: float) -> tuple[np.ndarray, np.ndarray, list[Contract | None]] | None:
+        """Units landing by ``until``: days, quantities and who sent them, by day."""
+        if not self._incoming:
+            return None
+        due_days, due_quantities, senders = [], [], []
+        kept = []
+        for days, quantities, sender in self._incoming:
+            split = int(np.searchsorted(days, until, side="right"))
+            if split:
+                due_days.append(days[:split])
+                due_quantities.append(quantities[:split])
+                senders.extend([sender] * split)
+            if split < len(days):
+                kept.append((days[split:], quantities[split:], sender))
+        self._incoming = kept
+        if not due_days:
+            return None
+        days = np.concatenate(due_days)
+        order = np.argsort(days, kind="stable")
+        return days[order], np.concatenate(due_quantities)[order], [senders[i] for i in order]
+
+    def _serve_lost_sales(
+        self,
+        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
+        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]] | None,
+    ) -> None:
+        """Lindley's recursion over a stretch of arrivals: stock reflected at zero."""
+        days, quantities, which = demand
+        if incoming is None and self.stock >= int(quantities.sum()):
+            served = quantities
+        else:
+            in_days = np.empty(0) if incoming is None else incoming[0]
+            in_units = np.empty(0, dtype=np.int64) if incoming is None else incoming[1]
+            all_days = np.concatenate((in_days, days))
+            kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
+            steps = np.concatenate((in_units, -quantities))
+            order = np.lexsort((kinds, all_days))
+            level = self.stock + np.cumsum(steps[order])
+            floor = np.minimum.accumulate(np.minimum(level, 0))
+            lost = -np.diff(floor, prepend=0)
+            unmet = np.empty(len(steps), dtype=np.int64)
+            unmet[order] = lost
+            served = quantities - unmet[len(in_days) :]
+        if incoming is not None:
+            self._land(incoming)
+        self.stock += -int(served.sum())
+        self._record_demand(days, quantities, served, which)
+
+    def _serve_in_turn(
+        self,
+        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
+        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]] | None,
+    ) -> None:
+        """Serve one arrival at a time, with a queue of backorders."""
+        timebase = self._context.timebase
+        events: list[tuple[float, int, int, int]] = []
+        if incoming is not None:
+            self._land(incoming, count_stock=False)
+            events.extend(
+                (float(d), 0, int(q), -1) for d, q in zip(incoming[0], incoming[1], strict=True)
+            )
+        days, quantities, which = demand
+        events.extend(
+            (float(d), 1, int(q), int(w)) for d, q, w in zip(days, quantities, which, strict=True)
+        )
+        events.sort(key=lambda event: (event[0], event[1]))
+        for day, kind, quantity, index in events:
+            month = timebase.recorded_month(day)
+            if kind == 0:
+                self.stock += quantity
+                self._serve_backorders(day, month)
+            else:
+                self._draw(index, day, quantity, month)
+
+    def _draw(self, index: int, day: float, quantity: int, month: int) -> None:
+        """Claim ``index`` asks for ``quantity`` at ``day``: serve, lose or backorder."""
+        claim = self._claims[index]
+        claim.requested[month] += quantity
+        self._series["demand"][month] += quantity
+        served = min(quantity, self.stock)
+        self._serve(index, day, served, month)
+        short = quantity - served
+        if not short:
+            return
+        if claim.backorder:
+            heapq.heappush(self._backorders, (claim.priority, day, index, short))
+        else:
+            claim.unmet[month] += short
+            self._series["unmet"][month] += short
+
+    def _serve(self, index: int, day: float, units: int, month: int) -> None:
+        if not units:
+            return
+        claim = self._claims[index]
+        self.stock -= units
+        claim.served[month] += units
+        self._series["served"][month] += units
+        if claim.destination is not None:
+            self._series["transfers_out"][month] += units
+            claim.destination.receive(day, units)
+
+    def _serve_backorders(self, day: float, month: int) -> None:
+        queue = self._backorders
+        while queue and self.stock > 0:
+            priority, asked, index, owed = queue[0]
+            units = min(owed, self.stock)
+            self._serve(index, day, units, month)
+            if units == owed:
+                heapq.heappop(queue)
+            else:
+                queue[0] = (priority, asked, index, owed - units)
+
+    def _land(
+        self,
+        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]],
+        count_stock: bool = True,
+    ) -> None:
+        """Record units landing: deliveries paid to their contracts, transfers in."""
+        days, units, senders = incoming
+        if count_stock:
+            self.stock += int(units.sum())
+        months = self._months_of(days)
+        if isinstance(months, int):
+            months = np.full(len(days), months)
+        landed: dict[tuple[int, int], list[float]] = {}
+        contracts: dict[int, Contract] = {}
+        series = self._series
+        for sender, month, count, day in zip(
+            senders, months.tolist(), units.tolist(), days.tolist(), strict=True
+        ):
+            if sender is None:
+                series["transfers_in"][month] += count
+                continue
+            series["deliveries"][month] += count
+            key = (id(sender), month)
+            if key in landed:
+                landed[key][0] += count
+            else:
+                landed[key] = [count, day]
+            contracts[id(sender)] = sender
+        for (sender_id, month), (count, first_day) in landed.items():
+            contracts[sender_id].landed(int(count), month, first_day)
+
+    def _record_demand(
+        self, days: np.ndarray, quantities: np.ndarray, served: np.ndarray, which: np.ndarray
+    ) -> None:
+        if not len(days):
+            return
+        months = self._months_of(days)
+        unmet = quantities - served
+        series = self._series
+        _add(series["demand"], months, quantities)
+        _add(series["served"], months, served)
+        _add(series["unmet"], months, unmet)
+        single = len(self._claims) == 1
+        for index in range(len(self._claims)) if single else np.unique(which).tolist():
+            claim = self._claims[index]
+            mine = slice(None) if single else which == index
+            mine_months = months if isinstance(months, int) else months[mine]
+            _add(claim.requested, mine_months, quantities[mine])
+            _add(claim.served, mine_months, served[mine])
+            _add(claim.unmet, mine_months, unmet[mine])
+            if claim.destination is not None:
+                moved = served[mine]
+                _add(series["transfers_out"], mine_months, moved)
+                for day, units in zip(days[mine].tolist(), moved.tolist(), strict=True):
+                    claim.destination.receive(day, units)
+
+    def _months_of(self, days: np.ndarray) -> int | np.ndarray:
+        """Month of each day, or one month for all when they share it (the usual case)."""
+        months = self._context.timebase.recorded_months(days[[0, -1]])
+        if months[0] == months[1]:
+            return int(months[0])
+        return self._context.timebase.recorded_months(days)
+
+
+def _add(series: np.ndarray, months: int | np.ndarray, values: np.ndarray) -> None:
+    """Add ``values`` into monthly ``series`` by month."""
+    if isinstance(months, int):
+        series[months] += values.sum()
+    else:
+        np.add.at(series, months, values)
+
+
+__all__ = ["Claim", "StockpileState"]

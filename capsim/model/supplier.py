@@ -1,125 +1,184 @@
-"""Component suppliers: work a backlog of orders at capacity; ship after a lead time."""
+"""Component suppliers: work their backlog at a capacity rate; ship after a lead time."""
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import numpy as np
-import simpy
 
-from capsim.calendar import AVERAGE_DAYS_PER_MONTH, Calendar
-from capsim.model.records import Recorder
-from capsim.model.schedule import monthly_rates
+from capsim.model.capacity import CapacityCurve, RateServer
+from capsim.model.context import Context, Inspection, starts_for
+from capsim.model.records import EventRow
+from capsim.model.timebase import month_index, month_indices
 from capsim.scenario.production import Supplier
+
+MAX_OUTAGES = 100_000
+"""Outages drawn for one supplier at most, so that no input can make a run unbounded."""
+
+Requirement = Callable[[], int]
+"""A buyer's gross requirement: components its open contracts still need."""
 
 
 class SupplierState:
-    """One supplier of one component, and the line-side inventory of that component.
+    """One supplier of one component, and the line-side stock of that component.
 
-    Each month the supplier starts ``min(backlog, capacity)`` components (capacity is cut
-    for days lost to outages). A fraction ``yield`` pass inspection (a binomial draw);
-    failures are remade, so the backlog falls only by good units. Orders come from
-    :meth:`replan`. Good components reach
-    the line ``lead_time_months`` later (whole months, rounded up).
+    The supplier makes good components one after another at its capacity rate
+    (:class:`~capsim.model.capacity.RateServer`), each from a geometric number of starts
+    at its yield. Orders come from :meth:`replan`, released at the time they are placed.
+    A good component reaches the line ``lead_time_months`` after it is made, in
+    month-time (a calendar month is a month). Outages are drawn for the whole horizon at
+    the start (exponential times between and durations, from the supplier's own stream)
+    and make the capacity zero while they last.
     """
 
     def __init__(
-        self,
-        supplier_id: str,
-        spec: Supplier,
-        calendar: Calendar,
-        recorder: Recorder,
-        rng: np.random.Generator,
-    ) -> None:
+        self, supplier_id: str, spec: Supplier, context: Context, rng: np.random.Generator
+    ):
         self.id = supplier_id
         self.component = spec.component
-        self._spec = spec
-        self._calendar = calendar
-        self._rng = rng
-        self._capacity: list[float] = monthly_rates(spec.capacity, calendar).tolist()
-        self._lead = math.ceil(spec.lead_time_months - 1e-9)
-        self._arrivals = [0] * (calendar.months + self._lead + 1)
-        self._credit = 0.0
+        self._context = context
+        self._lead = spec.lead_time_months
+        self._inspection = Inspection(spec.yield_, rng)
+        self.outages = _draw_outages(spec, context, rng)
+        """Outage intervals, in month-time."""
+        curve = CapacityCurve.from_schedule(spec.capacity, context.timebase, outages=self.outages)
+        self._server = RateServer(curve)
+        self._time = 0.0
+        self._orders: list[tuple[float, int]] = []
+        """Good components ordered and not yet started: (release month-time, count)."""
         self.backlog = 0
         """Good components ordered and not yet made."""
-        self.inventory = spec.initial_inventory
-        """Components at the line, ready to kit."""
-        self.in_transit = 0
-        self._requirements: list[Callable[[], int]] = []
-        self.outages: list[tuple[float, float]] = []
-        """Outage intervals, in days since the start."""
+        self.arrivals: list[float] = [-math.inf] * spec.initial_inventory
+        """Month-time at which each component reached (or will reach) the line, in order."""
+        self.used = 0
+        """Components taken from the line-side stock into kits."""
+        self._requirements: list[Requirement] = []
+        recorder = context.recorder
         series = recorder.new_series
-        self._made = series("supplier", supplier_id, "production", holder=spec.component)
-        self._scrapped = series("supplier", supplier_id, "scrapped", holder=spec.component)
+        months = context.calendar.months
+        self._made = np.zeros(months)
+        self._scrapped = np.zeros(months)
+        recorder.add_array("supplier", supplier_id, "production", self._made, holder=spec.component)
+        recorder.add_array(
+            "supplier", supplier_id, "scrapped", self._scrapped, holder=spec.component
+        )
         self._backlog = series("supplier", supplier_id, "backlog", holder=spec.component)
         self._inventory = series("supplier", supplier_id, "inventory", holder=spec.component)
         self._transit = series("supplier", supplier_id, "in_transit", holder=spec.component)
+        for begin, end in self.outages:
+            if begin < months:
+                date = context.calendar.date(context.timebase.day(begin))
+                days = context.timebase.day(end) - context.timebase.day(begin)
+                recorder.events.append(
+                    EventRow(date, "outage", supplier_id, "", spec.component, days)
+                )
 
-    @property
-    def on_order(self) -> int:
-        """Components ordered but not yet at the line (backlog plus in transit)."""
-        return self.backlog + self.in_transit
-
-    def add_requirement(self, requirement: Callable[[], int]) -> None:
-        """Register a line's gross requirement: components its open contracts still need."""
+    def add_requirement(self, requirement: Requirement) -> None:
+        """Register a buyer's gross requirement (a line, for its open contracts)."""
         self._requirements.append(requirement)
 
-    def replan(self) -> None:
-        """Order the net requirement: what lines need, less on hand and on order.
+    def arrived(self, until: float) -> int:
+        """Components at the line by month-time ``until`` (used or not)."""
+        return bisect.bisect_right(self.arrivals, until)
 
-        Material requirements planning netting (Orlicky), without safety stock: a
-        supplier is never asked for components no open contract needs.
+    def on_hand(self, until: float) -> int:
+        """Components at the line and not yet used, at month-time ``until``."""
+        return self.arrived(until) - self.used
+
+    def replan(self) -> None:
+        """Order the net requirement: what buyers need, less on hand and on order.
+
+        Material requirements planning netting (Orlicky, *Material Requirements
+        Planning*, 1975), without safety stock: a supplier is never asked for components
+        no open contract needs. Components made but still in transit count as on order.
         """
         required = sum(requirement() for requirement in self._requirements)
-        shortfall = required - self.inventory - self.on_order
+        on_hand_and_on_order = len(self.arrivals) - self.used + self.backlog
+        shortfall = required - on_hand_and_on_order
         if shortfall > 0:
             self.backlog += shortfall
+            self._orders.append((self._context.now_month_time, shortfall))
 
-    def produce(self, month: int) -> None:
-        """Make this month's components and receive those whose lead time is up."""
-        self._credit += self._capacity[month] * (self._uptime(month) if self.outages else 1.0)
-        possible = math.floor(self._credit + 1e-9)
-        self._credit -= possible
-        started = min(self.backlog, possible)
-        good = started
-        if started and self._spec.yield_ < 1.0:
-            good = int(self._rng.binomial(started, self._spec.yield_))
-        self.backlog -= good
-        self._arrivals[month + self._lead] += good
-        self.in_transit += good
-        arrived = self._arrivals[month]
-        self.in_transit -= arrived
-        self.inventory += arrived
-        self._made[month] = good
-        self._scrapped[month] = started - good
+    def advance(self, until: float) -> None:
+        """Make components up to month-time ``until``; each good one joins ``arrivals``."""
+        if self._orders:
+            server = self._server
+            passes = self._inspection.peek(server.room(self._time, until))
+            count = starts_for(passes, self.backlog)
+            passes = passes[:count]
+            ordered = self._queued(max(int(passes.sum()), 1))
+            good_before = np.cumsum(passes) - passes
+            releases = ordered[np.minimum(good_before, len(ordered) - 1)]
+            done = server.work(self._time, until, releases, np.ones(count))
+            self._inspection.take(done.finished)
+            ended = passes[: done.finished]
+            scrapped = done.finished - int(ended.sum())
+            if scrapped:
+                self._scrapped[month_index(until, len(self._scrapped))] += scrapped
+            self._complete(done.finish_times[ended])
+            self._drop(int(ended.sum()))
+        self._time = until
 
     def close_month(self, month: int) -> None:
         """Record the end-of-month state."""
+        end = float(month + 1)
         self._backlog[month] = self.backlog
-        self._inventory[month] = self.inventory
-        self._transit[month] = self.in_transit
+        arrived = self.arrived(end)
+        self._inventory[month] = arrived - self.used
+        self._transit[month] = len(self.arrivals) - arrived
 
-    def _uptime(self, month: int) -> float:
-        if not self.outages:
-            return 1.0
-        begin, end = self._calendar.boundary_days[month], self._calendar.boundary_days[month + 1]
-        lost = sum(max(0.0, min(end, stop) - max(begin, start)) for start, stop in self.outages)
-        return max(0.0, 1.0 - lost / (end - begin))
+    def _queued(self, most: int) -> np.ndarray:
+        """Release times of the first ``most`` components ordered and not made."""
+        chunks, count = [], 0
+        for release, number in self._orders:
+            take = min(number, most - count)
+            chunks.append(np.full(take, release))
+            count += take
+            if count >= most:
+                break
+        return np.concatenate(chunks)
 
-    def disruptions(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
-        """Process: random outages, exponential times between and exponential durations."""
-        spec = self._spec.disruptions
-        if spec is None:
+    def _drop(self, finished: int) -> None:
+        while finished and self._orders:
+            release, count = self._orders[0]
+            if count <= finished:
+                self._orders.pop(0)
+                finished -= count
+            else:
+                self._orders[0] = (release, count - finished)
+                finished = 0
+
+    def _complete(self, times: np.ndarray) -> None:
+        """Good components made at ``times``."""
+        if not len(times):
             return
-        while True:
-            yield env.timeout(
-                self._rng.exponential(spec.mean_time_between_months) * AVERAGE_DAYS_PER_MONTH
-            )
-            start = env.now
-            # An outage counts from its start, before anyone knows when it will end.
-            self.outages.append((start, math.inf))
-            yield env.timeout(
-                self._rng.exponential(spec.mean_duration_months) * AVERAGE_DAYS_PER_MONTH
-            )
-            self.outages[-1] = (start, env.now)
+        months = len(self._made)
+        first_month, last_month = month_index(times[0], months), month_index(times[-1], months)
+        if first_month == last_month:
+            self._made[first_month] += len(times)
+        else:
+            np.add.at(self._made, month_indices(times, months), 1.0)
+        self.backlog -= len(times)
+        self.arrivals.extend((times + self._lead).tolist())
+
+
+def _draw_outages(
+    spec: Supplier, context: Context, rng: np.random.Generator
+) -> list[tuple[float, float]]:
+    """Outages over the horizon, in month-time: exponential gaps and durations."""
+    disruptions = spec.disruptions
+    if disruptions is None:
+        return []
+    outages: list[tuple[float, float]] = []
+    clock = 0.0
+    horizon = float(context.calendar.months)
+    while len(outages) < MAX_OUTAGES:
+        clock += rng.exponential(disruptions.mean_time_between_months)
+        if clock >= horizon:
+            return outages
+        end = clock + rng.exponential(disruptions.mean_duration_months)
+        outages.append((clock, end))
+        clock = end
+    return outages

@@ -1,29 +1,35 @@
-"""A simulated world: every component of a scenario, wired together on one SimPy clock.
+"""A simulated world: every component of a scenario, built, wired and run on one clock.
 
-Phases follow desmod's build → wire → run → collect. At each month boundary (midnight)
-the clock closes the month that ended — suppliers make and ship, lines build, deliveries
-arrive, demands are served, state is recorded — then opens the next: appropriations at a
-fiscal-year start, then policy reviews. Dated events (awards, expansions) run as their own
-processes at noon of their day, and supplier outages at random times.
+Phases follow desmod's build → wire → run → collect. Each component owns its state and
+its SimPy processes: the treasury appropriates on its dates, the order book awards when
+money allows, lines and suppliers work at their rates, stockpiles serve demands as they
+arrive, policies review on their schedules. The world builds them, wires them by name,
+starts their processes, and closes each month's books for the records. Between events,
+production and demand are continuous; :meth:`World.sync` settles them up to the clock
+before any event changes the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 
+import numpy as np
 import simpy
 
 from capsim.calendar import calendar_for
 from capsim.model.budget import Treasury
-from capsim.model.contract import ContractState, Order, award, scheduled_award
-from capsim.model.demand import DemandState, serve
-from capsim.model.line import LineState
-from capsim.model.policy import ReorderPolicyState
+from capsim.model.context import Context
+from capsim.model.contract import Order
+from capsim.model.demand import demand_model
+from capsim.model.line import KitPart, LineState
+from capsim.model.orders import OrderBook
+from capsim.model.policy import PolicyWiring, ReorderPolicyState
 from capsim.model.records import Recorder
-from capsim.model.stockpile import StockpileState
+from capsim.model.stockpile import Claim, StockpileState
 from capsim.model.streams import stream
 from capsim.model.supplier import SupplierState
-from capsim.scenario.demand import Transfer
+from capsim.model.timebase import PHASE_STEP, Phase, TimeBase, at, snap
+from capsim.scenario.demand import Transfer, UnmetDemand
 from capsim.scenario.schema import Scenario
 
 
@@ -36,61 +42,66 @@ class World:
         self.env = simpy.Environment()
         self.calendar = calendar_for(header.start, header.months, header.fiscal_year_start_month)
         self.recorder = Recorder(header.months)
-        self._on_order: dict[tuple[str, str], list[ContractState]] = {}
+        context = Context(self.env, self.calendar, TimeBase(self.calendar), self.recorder)
+        self.context = context
 
-        calendar, recorder = self.calendar, self.recorder
-        self.treasury = Treasury(self.env, scenario.budgets, calendar, recorder)
+        def rng(name: str) -> np.random.Generator:
+            return stream(seed, name, replication)
+
+        self.treasury = Treasury(context, scenario.budgets)
         self.suppliers = {
-            supplier.component: SupplierState(
-                supplier_id,
-                supplier,
-                calendar,
-                recorder,
-                stream(seed, f"suppliers.{supplier_id}", replication),
-            )
-            for supplier_id, supplier in scenario.suppliers.items()
+            supplier_id: SupplierState(supplier_id, spec, context, rng(f"suppliers.{supplier_id}"))
+            for supplier_id, spec in sorted(scenario.suppliers.items())
         }
+        by_component = {supplier.component: supplier for supplier in self.suppliers.values()}
         self.lines = {
             line_id: LineState(
                 line_id,
-                line,
-                scenario.systems[line.system].bill_of_materials,
-                self.suppliers,
-                calendar,
-                recorder,
-                stream(seed, f"lines.{line_id}", replication),
+                spec,
+                {
+                    component: KitPart(per_unit, by_component[component])
+                    for component, per_unit in scenario.systems[
+                        spec.system
+                    ].bill_of_materials.items()
+                },
+                context,
+                rng(f"lines.{line_id}"),
             )
-            for line_id, line in scenario.lines.items()
+            for line_id, spec in sorted(scenario.lines.items())
         }
         self.stockpiles = {
-            (stockpile.holder, stockpile.system): StockpileState(stockpile_id, stockpile, recorder)
-            for stockpile_id, stockpile in scenario.stockpiles.items()
+            (spec.holder, spec.system): StockpileState(stockpile_id, spec, context)
+            for stockpile_id, spec in sorted(scenario.stockpiles.items())
         }
-        self.demands = [
-            self._demand(index, demand_id, seed, replication)
-            for index, demand_id in enumerate(scenario.demands)
-        ]
+        self.orders = OrderBook(context, self.treasury, self.lines, self.stockpiles)
+        for line in self.lines.values():
+            line.orders = self.orders
+        self._attach_demands(seed, replication)
         self.policies = [
             ReorderPolicyState(
                 policy_id,
-                policy,
-                policy.line or self._line_for(policy.system),
-                self.stockpiles[(policy.holder, policy.system)],
-                self.treasury,
-                calendar,
-                self.on_order,
-                self.place,
-                self._shortfall_reporter(policy.line or self._line_for(policy.system)),
+                spec,
+                context,
+                PolicyWiring(
+                    self.stockpiles[(spec.holder, spec.system)],
+                    self.treasury,
+                    self.orders,
+                    spec.line or self._line_for(spec.system),
+                ),
             )
-            for policy_id, policy in scenario.policies.items()
+            for policy_id, spec in sorted(scenario.policies.items())
         ]
+        self._stockpile_order = self._sources_first()
+        self._synced = -np.inf
+        context.sync = self.sync
 
     def run(self) -> Recorder:
         """Run the whole horizon and return the records."""
         env = self.env
-        env.process(self._clock())
+        env.process(self.treasury.run())
+        env.process(self._close_months())
         start_month = self.scenario.scenario.fiscal_year_start_month
-        for contract_id, contract in self.scenario.contracts.items():
+        for contract_id, contract in sorted(self.scenario.contracts.items()):
             for lot in contract.funded_lots(start_month):
                 order = Order(
                     id=contract_id if lot.key is None else f"{contract_id}.{lot.key}",
@@ -105,100 +116,91 @@ class World:
                     priority=contract.priority,
                     when_unfunded=contract.when_unfunded,
                 )
-                day = self.calendar.day(lot.funded)
-                env.process(scheduled_award(env, day, self._award(order)))
+                self.orders.place(order, day=self.calendar.day(lot.funded))
         for line in self.lines.values():
-            for expansion_id, expansion in line.spec.expansions.items():
-                env.process(line.expand(env, expansion_id, expansion, self.treasury))
-        for supplier in self.suppliers.values():
-            env.process(supplier.disruptions(env))
-        env.run(until=float(self.calendar.boundaries[-1]) + 0.25)
+            for expansion_id, expansion in sorted(line.spec.expansions.items()):
+                env.process(line.expand(expansion_id, expansion, self.treasury))
+        for policy in self.policies:
+            env.process(policy.run())
+        env.run(until=at(self.calendar.boundary_days[-1], Phase.CLOSE) + PHASE_STEP / 2)
         self.recorder.freeze()
         return self.recorder
 
-    def place(self, order: Order) -> None:
-        """Start the award process of an order, now."""
-        self.env.process(self._award(order))
+    def sync(self) -> None:
+        """Settle production, supply and demand up to the clock."""
+        now = self.env.now
+        if now == self._synced:
+            return
+        self._synced = now
+        month_time = self.context.timebase.month_time(snap(now))
+        for supplier in self.suppliers.values():
+            supplier.advance(month_time)
+        for line in self.lines.values():
+            line.advance(month_time)
+        for stockpile in self._stockpile_order:
+            stockpile.advance(now)
 
-    def on_order(self, holder: str, system: str) -> int:
-        """Units a holder has on funded contracts for a system and has not yet received."""
-        contracts = self._on_order.get((holder, system), [])
-        contracts[:] = [contract for contract in contracts if contract.undelivered]
-        return sum(contract.undelivered for contract in contracts)
-
-    def _award(self, order: Order) -> Generator[simpy.Event, None, ContractState | None]:
-        line = self.lines[order.line]
-
-        def on_award(contract: ContractState) -> None:
-            self._on_order.setdefault((order.buyer, order.system), []).append(contract)
-            line.add_contract(contract)
-
-        return award(
-            self.env, order, self.treasury, self.calendar, self.recorder, on_award, line.waiting
-        )
-
-    def _clock(self) -> Generator[simpy.Event, None, None]:
-        boundaries = self.calendar.boundary_days
-        self._open_month(0)
+    def _close_months(self) -> Generator[simpy.Event, None, None]:
+        """Process: record each month just before it ends."""
+        env, boundaries = self.env, self.calendar.boundary_days
         for month in range(self.calendar.months):
-            yield self.env.timeout(float(boundaries[month + 1]) - self.env.now)
-            self._close_month(month)
-            if month + 1 < self.calendar.months:
-                self._open_month(month + 1)
+            yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
+            self.sync()
+            for supplier in self.suppliers.values():
+                supplier.close_month(month)
+            for line in self.lines.values():
+                line.close_month(month)
+            for stockpile in self._stockpile_order:
+                stockpile.close_month(month)
+            self.treasury.close_month(month)
 
-    def _open_month(self, month: int) -> None:
-        self.treasury.open_month(month)
-        for policy in self.policies:
-            policy.review(month)
+    def _attach_demands(self, seed: int, replication: int) -> None:
+        default = self.scenario.scenario.unmet_demand
+        claims: dict[tuple[str, str], list[Claim]] = {key: [] for key in self.stockpiles}
+        for demand_id, spec in sorted(self.scenario.demands.items()):
+            model = demand_model(
+                demand_id, spec, self.context, stream(seed, f"demands.{demand_id}", replication)
+            )
+            destination = model.destination
+            labels = (spec.system, model.holder)
+            arrays = [np.zeros(self.calendar.months) for _ in range(3)]
+            for metric, values in zip(("demand", "served", "unmet"), arrays, strict=True):
+                self.recorder.add_array("demand", demand_id, metric, values, *labels)
+            claims[(model.holder, spec.system)].append(
+                Claim(
+                    model,
+                    spec.priority,
+                    (spec.unmet or default) is UnmetDemand.BACKORDER,
+                    None if destination is None else self.stockpiles[(destination, spec.system)],
+                    *arrays,
+                )
+            )
+        for key, stockpile in self.stockpiles.items():
+            stockpile.attach(claims[key])
 
-    def _close_month(self, month: int) -> None:
-        for supplier in self.suppliers.values():
-            supplier.produce(month)
-        for line in self.lines.values():
-            line.build(month)
-        for line in self.lines.values():
-            for contract, quantity in line.deliveries_due(month):
-                order = contract.order
-                contract.delivered += quantity
-                self.stockpiles[(order.buyer, order.system)].receive_delivery(month, quantity)
-                self.treasury.pay(contract.obligation, quantity * order.unit_price, month)
-        serve(month, self.demands)
-        for supplier in self.suppliers.values():
-            supplier.close_month(month)
-        for line in self.lines.values():
-            line.close_month(month)
-        for stockpile in self.stockpiles.values():
-            stockpile.close_month(month)
-        self.treasury.close_month(month)
-
-    def _demand(self, index: int, demand_id: str, seed: int, replication: int) -> DemandState:
-        spec = self.scenario.demands[demand_id]
-        if isinstance(spec, Transfer):
-            source = self.stockpiles[(spec.from_, spec.system)]
-            destination = self.stockpiles[(spec.to, spec.system)]
-        else:
-            source, destination = self.stockpiles[(spec.holder, spec.system)], None
-        return DemandState(
-            demand_id,
-            index,
-            spec,
-            source,
-            destination,
-            self.scenario.scenario.unmet_demand,
-            self.calendar,
-            self.recorder,
-            stream(seed, f"demands.{demand_id}", replication),
-        )
-
-    def _shortfall_reporter(self, line_id: str) -> Callable[[int], None]:
-        line = self.lines[line_id]
-
-        def report(units: int) -> None:
-            line.unfunded_units = units
-
-        return report
+    def _sources_first(self) -> list[StockpileState]:
+        """Stockpiles with each transfer's source before its destination (Kahn's order)."""
+        edges: dict[tuple[str, str], set[tuple[str, str]]] = {key: set() for key in self.stockpiles}
+        for spec in self.scenario.demands.values():
+            if isinstance(spec, Transfer):
+                edges[(spec.from_, spec.system)].add((spec.to, spec.system))
+        incoming = {key: 0 for key in self.stockpiles}
+        for targets in edges.values():
+            for target in targets:
+                incoming[target] += 1
+        ready = sorted(key for key, count in incoming.items() if not count)
+        order: list[tuple[str, str]] = []
+        while ready:
+            key = ready.pop(0)
+            order.append(key)
+            for target in sorted(edges[key]):
+                incoming[target] -= 1
+                if not incoming[target]:
+                    ready.append(target)
+        order += sorted(key for key in self.stockpiles if key not in order)
+        return [self.stockpiles[key] for key in order]
 
     def _line_for(self, system: str) -> str:
-        return next(
+        return min(
             line_id for line_id, line in self.scenario.lines.items() if line.system == system
         )

@@ -89,8 +89,29 @@ class Attrition(DemandBase):
 Demand = Annotated[Transfer | Consumption | Expenditure | Attrition, Field(discriminator="kind")]
 
 
+class PeriodicReview(Spec):
+    """Review every ``period_months`` calendar months, on ``day`` of the month."""
+
+    kind: Literal["periodic"] = "periodic"
+    period_months: Annotated[int, Field(ge=1, le=120)] = Field(
+        1, description="Calendar months between reviews."
+    )
+    day: Annotated[int, Field(ge=1, le=31)] = Field(
+        1, description="Day of the month of each review (the month's last day if shorter)."
+    )
+
+
+class ContinuousReview(Spec):
+    """Review at every change of the inventory position (every demand and month end)."""
+
+    kind: Literal["continuous"]
+
+
+Review = Annotated[PeriodicReview | ContinuousReview, Field(discriminator="kind")]
+
+
 class ReorderPolicy(Spec):
-    """Periodic review (R, s, S): below the reorder point, order up to the order-up-to level.
+    """(R, s, S) or base stock: below the reorder point, order up to the order-up-to level.
 
     Follows the periodic-review order-up-to policy of inventory theory (Silver, Pyke and
     Thomas, *Inventory and Production Management in Supply Chains*, ch. 6), on the
@@ -105,7 +126,15 @@ class ReorderPolicy(Spec):
     account: Identifier
     reorder_point: Units
     order_up_to: Units
-    review_period_months: Annotated[int, Field(ge=1, le=120)] = 1
+    review_period_months: Annotated[int, Field(ge=1, le=120)] = Field(
+        1, description="Calendar months between periodic reviews (or give ``review``)."
+    )
+    review: Review | None = Field(
+        None,
+        description="When the policy reviews: ``{kind: periodic, period_months, day}`` or "
+        "``{kind: continuous}``; none means periodic every ``review_period_months`` on "
+        "day 1.",
+    )
     unit_price: Positive = Field(description="USD per unit of the contracts it awards.")
     first_delivery_lag_months: Months = 0.0
     max_deliveries_per_month: Units | None = None
@@ -114,6 +143,29 @@ class ReorderPolicy(Spec):
     )
     priority: Annotated[int, Field(ge=0, le=1000)] = 1
     start: dt.date | None = Field(None, description="First review; none means the start.")
+
+    @property
+    def review_kind(self) -> str:
+        """``periodic`` or ``continuous``."""
+        return "periodic" if self.review is None else self.review.kind
+
+    @property
+    def review_every_months(self) -> int:
+        """Calendar months between periodic reviews."""
+        if isinstance(self.review, PeriodicReview):
+            return self.review.period_months
+        return self.review_period_months
+
+    @property
+    def review_day(self) -> int:
+        """Day of the month of periodic reviews."""
+        return self.review.day if isinstance(self.review, PeriodicReview) else 1
+
+    @model_validator(mode="after")
+    def _one_review_period(self) -> Self:
+        if self.review is not None and self.review_period_months != 1:
+            raise ValueError("give the review period in review.period_months only")
+        return self
 
     @model_validator(mode="after")
     def _levels_in_order(self) -> Self:
@@ -125,10 +177,12 @@ class ReorderPolicy(Spec):
 __all__ = [
     "Attrition",
     "Consumption",
+    "ContinuousReview",
     "Demand",
     "Expenditure",
     "Fraction",
     "Months",
+    "PeriodicReview",
     "ReorderPolicy",
     "Stockpile",
     "Transfer",

@@ -28,15 +28,28 @@ ALLY_STOCKPILE = "ally_missile"
 def minimal_scenario(months: int = 24) -> dict[str, Any]:
     """One system (1 seeker + 2 motors per unit), two suppliers, one line of 10/month.
 
+    The suppliers hold enough parts at the line for every unit, so that supply does not
+    bind unless a test makes it (tests of suppliers set ``initial_inventory`` to 0).
+
     One ample budget and one ample contract of 1,000 units at 1,000 USD awarded on
-    2024-01-15 with no first-delivery lag; stockpiles for the buyer and for an ally.
+    2024-01-01 with no first-delivery lag; stockpiles for the buyer and for an ally.
     """
     return {
         "scenario": {"name": "test", "start": START.isoformat(), "horizon_months": months},
         "systems": {SYSTEM: {"bill_of_materials": {"seeker": 1, "motor": 2}}},
         "suppliers": {
-            "seeker_co": {"component": "seeker", "capacity": 10_000, "lead_time_months": 0},
-            "motor_co": {"component": "motor", "capacity": 10_000, "lead_time_months": 0},
+            "seeker_co": {
+                "component": "seeker",
+                "capacity": 10_000,
+                "lead_time_months": 0,
+                "initial_inventory": 10_000,
+            },
+            "motor_co": {
+                "component": "motor",
+                "capacity": 10_000,
+                "lead_time_months": 0,
+                "initial_inventory": 10_000,
+            },
         },
         "lines": {LINE: {"system": SYSTEM, "capacity": 10, "delivery_lag_months": 1}},
         "budgets": {
@@ -50,7 +63,7 @@ def minimal_scenario(months: int = 24) -> dict[str, Any]:
                 "system": SYSTEM,
                 "quantity": 1000,
                 "unit_price": 1000.0,
-                "award": "2024-01-15",
+                "award": "2024-01-01",
                 "account": ACCOUNT,
             }
         },

@@ -21,7 +21,7 @@ from tests.model.model_builders import (
 
 def two_buyers(scenario: dict[str, Any], army: int, ally: int) -> dict[str, Any]:
     """Replace the contract with one for the army and one for the ally, same terms."""
-    terms = {"system": SYSTEM, "unit_price": 1.0, "award": "2024-01-15", "account": "procurement"}
+    terms = {"system": SYSTEM, "unit_price": 1.0, "award": "2024-01-01", "account": "procurement"}
     scenario["contracts"] = {
         "army_lot": {**terms, "buyer": BUYER, "quantity": army},
         "ally_lot": {**terms, "buyer": ALLY, "quantity": ally},

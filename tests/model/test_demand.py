@@ -95,31 +95,46 @@ def test_scenario_default_for_unmet_demand(no_production: dict[str, Any]) -> Non
 
 def test_higher_priority_demand_is_served_first(no_production: dict[str, Any]) -> None:
     no_production["stockpiles"][STOCKPILE]["initial"] = 15
-    # Declared first but lower priority (higher number).
+    # Both on one date; declared first but lower priority (higher number).
     no_production["demands"] = {
-        "training": consumption(10, priority=2),
-        "operations": consumption(10, priority=1),
+        "training": transfer(10, priority=2, unmet="lost"),
+        "operations": transfer(10, priority=1, unmet="lost"),
     }
 
     results = run(no_production)
 
-    assert metric(results, "demand", "operations", "served")[:2] == [10, 0]
-    assert metric(results, "demand", "training", "served")[:2] == [5, 0]
-    assert metric(results, "demand", "training", "unmet")[:2] == [5, 10]
-    assert metric(results, "demand", "operations", "unmet")[:2] == [0, 10]
+    assert metric(results, "demand", "operations", "served")[2] == 10
+    assert metric(results, "demand", "training", "served")[2] == 5
+    assert metric(results, "demand", "training", "unmet")[2] == 5
 
 
-def test_equal_priority_serves_in_declared_order(no_production: dict[str, Any]) -> None:
+def test_equal_priority_ties_go_by_demand_id_not_file_order(
+    no_production: dict[str, Any],
+) -> None:
     no_production["stockpiles"][STOCKPILE]["initial"] = 15
     no_production["demands"] = {
-        "training": consumption(10, priority=1),
-        "operations": consumption(10, priority=1),
+        "zulu": transfer(10, priority=1, unmet="lost"),
+        "alpha": transfer(10, priority=1, unmet="lost"),
     }
 
     results = run(no_production)
 
-    assert metric(results, "demand", "training", "served")[0] == 10
-    assert metric(results, "demand", "operations", "served")[0] == 5
+    assert metric(results, "demand", "alpha", "served")[2] == 10
+    assert metric(results, "demand", "zulu", "served")[2] == 5
+
+
+def test_demands_are_served_in_the_order_they_arrive(no_production: dict[str, Any]) -> None:
+    """In continuous time, an earlier draw is served before a later one of higher priority."""
+    no_production["stockpiles"][STOCKPILE]["initial"] = 15
+    no_production["demands"] = {
+        "early": transfer(10, date="2024-03-09", priority=5, unmet="lost"),
+        "late": transfer(10, date="2024-03-10", priority=1, unmet="lost"),
+    }
+
+    results = run(no_production)
+
+    assert metric(results, "demand", "early", "served")[2] == 10
+    assert metric(results, "demand", "late", "served")[2] == 5
 
 
 def test_fractional_consumption_carries_the_fraction(no_production: dict[str, Any]) -> None:

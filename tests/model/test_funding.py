@@ -68,7 +68,7 @@ def test_cut_awards_what_the_money_buys(scenario: dict[str, Any]) -> None:
 
     results = run(scenario)
 
-    assert awards(results) == [("lot1", "2024-01-15", 333, 333_000)]
+    assert awards(results) == [("lot1", "2024-01-01", 333, 333_000)]
     assert obligated_by_year(results) == {2024: 333_000}
     lapsed = money(results, "lapsed")
     lapsed = lapsed[lapsed["fiscal_year"] == 2024]
@@ -129,8 +129,9 @@ def test_outlays_charged_to_oldest_money_of_the_obligation(scenario: dict[str, A
 
     outlaid = money(results, "outlaid")
     first = outlaid[outlaid["month"] == outlaid["month"].min()]
-    # The first delivery (10 units, 10k) is paid from fy2024 money.
-    assert first[["fiscal_year", "amount_usd"]].values.tolist() == [[2024, 10_000]]
+    # Awarded on the 15th, the line builds 5 units in the rest of October (10 a month
+    # pro-rated by the days left); their delivery (5k) is paid from fy2024 money.
+    assert first[["fiscal_year", "amount_usd"]].values.tolist() == [[2024, 5_000]]
     by_year = outlaid.groupby("fiscal_year")["amount_usd"].sum().to_dict()
     assert by_year == pytest.approx({2024: 15_000, 2025: 85_000})
 
@@ -144,7 +145,7 @@ def test_multiyear_lots_are_funded_year_by_year(scenario: dict[str, Any]) -> Non
     results = run(scenario)
 
     assert awards(results) == [
-        ("lot1.fy2024", "2024-01-15", 20, 20_000),
+        ("lot1.fy2024", "2024-01-01", 20, 20_000),
         ("lot1.fy2025", "2024-10-01", 200, 200_000),
     ]
     assert obligated_by_year(results) == {2024: 20_000, 2025: 200_000}
@@ -166,7 +167,7 @@ def test_a_lot_waits_for_its_years_money(scenario: dict[str, Any]) -> None:
     results = run(scenario)
 
     assert [award[:2] for award in awards(results)] == [
-        ("lot1.fy2024", "2024-01-15"),
+        ("lot1.fy2024", "2024-01-01"),
         ("lot1.fy2025", "2025-03-01"),
     ]
     production = metric(results, "line", LINE, "production")
@@ -180,7 +181,7 @@ def test_each_lot_delivers_after_the_lag_from_its_own_funding(scenario: dict[str
     results = run(scenario)
 
     deliveries = metric(results, "stockpile", "army_missile", "deliveries")
-    # fy2024 lot: awarded 2024-01-15, first delivery July 2024 (month 6);
+    # fy2024 lot: awarded 2024-01-01, first delivery July 2024 (month 6);
     # fy2025 lot: funded 2024-10-01, first delivery April 2025 (month 15).
     assert deliveries[6] == 10 and sum(deliveries[:6]) == 0
     assert deliveries[15] == 10 and sum(deliveries[7:15]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -47,46 +48,54 @@ def test_fractional_capacity_gives_five_per_two_months(scenario: dict[str, Any])
 
 
 @pytest.mark.parametrize(
-    ("award", "lag", "delivery_lag", "first_month"),
+    ("award", "lag", "delivery_lag", "first_delivery"),
     [
-        ("2024-01-15", 0, 1, 1),  # lag 0: the line's own delivery lag decides
-        ("2024-01-15", 0, 0, 0),
-        ("2024-01-15", 3, 1, 3),
-        ("2024-02-29", 12, 2, 13),  # day clamped: 2025-02-28
-        ("2024-01-15", 2.5, 1, 2),  # 2024-03-15 + 15 days = 2024-03-30
-        ("2024-01-20", 2.5, 1, 3),  # 2024-03-20 + 15 days = 2024-04-04
-        ("2024-01-15", 1, 3, 3),  # the delivery lag is longer than the contract's lag
+        ("2024-01-15", 0, 1, "2024-02-15"),  # lag 0: the line's own delivery lag decides
+        ("2024-01-15", 0, 0, "2024-01-15"),
+        ("2024-01-15", 3, 1, "2024-04-15"),
+        ("2024-02-29", 12, 2, "2025-02-28"),  # 28/29 of February, a year on
+        ("2024-01-15", 2.5, 1, "2024-03-31"),  # half of April after 15 March
+        ("2024-01-20", 2.5, 1, "2024-04-05"),
+        ("2024-01-15", 1, 3, "2024-04-15"),  # the delivery lag is longer than the contract's
     ],
 )
-def test_deliveries_start_in_first_delivery_month(
-    scenario: dict[str, Any], award: str, lag: float, delivery_lag: int, first_month: int
+def test_no_unit_lands_before_the_first_delivery_date(
+    scenario: dict[str, Any], award: str, lag: float, delivery_lag: int, first_delivery: str
 ) -> None:
+    """Lags are in calendar months (month-time); the first unit lands on the date, in days,
+    or one unit's build time (a tenth of a month at 10 a month) after it."""
     scenario["contracts"]["lot1"].update(award=award, first_delivery_lag_months=lag)
     scenario["lines"][LINE]["delivery_lag_months"] = delivery_lag
 
     results = run(scenario)
 
+    events = results.events
+    landed = events[events["kind"] == "first_delivery"].iloc[0]
+    first_day = dt.date.fromisoformat(first_delivery)
+    assert first_day <= landed["date"] <= first_day + dt.timedelta(days=4)
     deliveries = metric(results, "stockpile", STOCKPILE, "deliveries")
-    assert deliveries[:first_month] == [0.0] * first_month
-    assert deliveries[first_month] == 10.0
+    month = (landed["date"].year - 2024) * 12 + landed["date"].month - 1
+    assert deliveries[:month] == [0.0] * month and deliveries[month] > 0
     production = metric(results, "line", LINE, "production")
     # Each unit arrives exactly the line's delivery lag after it is built.
     assert deliveries[delivery_lag:] == production[: len(production) - delivery_lag]
 
 
 def test_slow_supplier_is_the_binding_constraint(scenario: dict[str, Any]) -> None:
-    scenario["suppliers"]["seeker_co"]["capacity"] = 4
+    scenario["suppliers"]["seeker_co"].update(capacity=4, initial_inventory=0)
 
     results = run(scenario)
 
-    assert metric(results, "line", LINE, "production") == [4.0] * 24
+    # Seeker k arrives at k/4 months; its missile is done a tenth of a month later, so
+    # the fourth of January is finished in February.
+    assert metric(results, "line", LINE, "production") == [3.0] + [4.0] * 23
     assert constraints(results) == ["seeker"] * 24
     assert "seeker" in set(results.constraints["constraint"])
 
 
 @pytest.mark.parametrize("lead", [1, 3, 5])
 def test_supplier_lead_time_delays_arrival_exactly(scenario: dict[str, Any], lead: int) -> None:
-    scenario["suppliers"]["seeker_co"]["lead_time_months"] = lead
+    scenario["suppliers"]["seeker_co"].update(lead_time_months=lead, initial_inventory=0)
 
     results = run(scenario)
 
@@ -96,17 +105,20 @@ def test_supplier_lead_time_delays_arrival_exactly(scenario: dict[str, Any], lea
     assert in_transit[:lead] == [1000.0] * lead
     assert in_transit[lead] == 0.0
     production = metric(results, "line", LINE, "production")
-    assert production == [0.0] * lead + [10.0] * (24 - lead)
+    # The first seeker lands a moment (1/10,000 of a month) after the month starts: the
+    # line loses that sliver of capacity, so its first month makes 9, then 10 a month.
+    assert production == [0.0] * lead + [9.0] + [10.0] * (23 - lead)
     assert constraints(results)[:lead] == ["seeker"] * lead
     assert constraints(results)[lead:] == ["capacity"] * (24 - lead)
 
 
-def test_fractional_supplier_lead_time_rounds_up(scenario: dict[str, Any]) -> None:
-    scenario["suppliers"]["seeker_co"]["lead_time_months"] = 1.5
+def test_fractional_supplier_lead_time_is_exact(scenario: dict[str, Any]) -> None:
+    scenario["suppliers"]["seeker_co"].update(lead_time_months=1.5, initial_inventory=0)
 
     production = metric(run(scenario), "line", LINE, "production")
 
-    assert production[:3] == [0.0, 0.0, 10.0]
+    # Seekers land from mid-February: half of February's capacity, less the sliver.
+    assert production[:3] == [0.0, 4.0, 10.0]
 
 
 def test_expansion_adds_capacity_after_lead_time_and_obligates_cost(
@@ -253,6 +265,8 @@ def test_components_are_ordered_with_a_scrap_allowance(scenario: dict[str, Any])
     """At 50 % acceptance, 100 good units need 200 starts' worth of parts, ordered at once."""
     scenario["lines"][LINE]["acceptance_yield"] = 0.5
     scenario["contracts"]["lot1"]["quantity"] = 100
+    for supplier in scenario["suppliers"].values():
+        supplier["initial_inventory"] = 0
 
     results = run(scenario)
 

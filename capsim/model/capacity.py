@@ -1,0 +1,262 @@
+"""Capacity as a rate in month-time: its exact integral, and the time a level is reached.
+
+A capacity is a piecewise-linear rate (units per month) in month-time
+(:mod:`capsim.model.timebase`): flat, stepped or ramped between schedule points, plus
+expansions (a step up from their effective time), times zero during outages. Its
+integral, the *capacity level* ``C(t)``, is piecewise quadratic; a unit of work that
+starts at level ``c`` is done at the time ``C`` reaches ``c + 1``. This is the fluid
+view of a production rate used in rate-based production planning (Hopp and Spearman,
+*Factory Physics*, 3rd ed., ch. 7): output over any interval is the integral of the
+rate, with no daily or monthly ticks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from capsim.model.timebase import TimeBase
+from capsim.scenario.base import Interpolation, RatePoint
+
+
+class CapacityCurve:
+    """The capacity level ``C(t)`` of one line or supplier, in units, at month-time ``t``.
+
+    >>> curve = CapacityCurve.constant(10.0)
+    >>> curve.level(2.5), float(curve.time_at(np.array([25.0]))[0])
+    (25.0, 2.5)
+    """
+
+    def __init__(
+        self,
+        knots: Sequence[float] | np.ndarray,
+        rates: Sequence[float] | np.ndarray,
+        slopes: Sequence[float] | np.ndarray,
+    ) -> None:
+        self._knots = np.asarray(knots, dtype=float)
+        self._rates = np.asarray(rates, dtype=float)
+        self._slopes = np.asarray(slopes, dtype=float)
+        widths = np.diff(self._knots)
+        pieces = self._rates[:-1] * widths + 0.5 * self._slopes[:-1] * widths**2
+        self._levels = np.concatenate(([0.0], np.cumsum(pieces)))
+        # Plain lists for one value at a time: numpy's call overhead dominates there.
+        self._knot_list = self._knots.tolist()
+        self._level_list = self._levels.tolist()
+        self._rate_list = self._rates.tolist()
+        self._slope_list = self._slopes.tolist()
+
+    @classmethod
+    def constant(cls, rate: float) -> CapacityCurve:
+        """A rate that never changes."""
+        return cls([0.0], [rate], [0.0])
+
+    @classmethod
+    def from_schedule(
+        cls,
+        schedule: float | tuple[RatePoint, ...],
+        timebase: TimeBase,
+        interpolation: Interpolation = Interpolation.STEP,
+        steps: Sequence[tuple[float, float]] = (),
+        outages: Sequence[tuple[float, float]] = (),
+    ) -> CapacityCurve:
+        """Build from a scenario rate schedule, added ``steps`` (month-time, units a month)
+        and ``outages`` (month-time intervals of zero capacity).
+
+        The schedule is flat before its first point and after its last; between points it
+        steps, or ramps linearly in month-time.
+        """
+        if isinstance(schedule, tuple):
+            point_times = timebase.month_times(
+                np.array([timebase.date_day(point.date) for point in schedule], dtype=float)
+            )
+            point_rates = np.array([point.rate for point in schedule], dtype=float)
+        else:
+            point_times, point_rates = np.array([0.0]), np.array([float(schedule)])
+        knots = {0.0}
+        knots.update(float(t) for t in point_times if t > 0.0)
+        knots.update(t for t, _ in steps if t > 0.0)
+        for begin, end in outages:
+            knots.update(t for t in (begin, end) if t > 0.0)
+        times = np.array(sorted(knots))
+        if interpolation is Interpolation.LINEAR:
+            base = np.interp(times, point_times, point_rates)
+            following = np.append(times[1:], times[-1] + 1.0)
+            slopes = (np.interp(following, point_times, point_rates) - base) / (following - times)
+            slopes[-1] = 0.0
+        else:
+            index = np.searchsorted(point_times, times, side="right") - 1
+            base = point_rates[np.clip(index, 0, len(point_rates) - 1)]
+            slopes = np.zeros_like(times)
+        for effective, added in steps:
+            base = base + np.where(times >= effective, added, 0.0)
+        running = np.ones_like(times)
+        for begin, end in outages:
+            running[(times >= begin) & (times < end)] = 0.0
+        return cls(times, base * running, slopes * running)
+
+    def level(self, time: float) -> float:
+        """Units of capacity from month-time 0 to ``time``."""
+        k = max(bisect.bisect_right(self._knot_list, time) - 1, 0)
+        width = time - self._knot_list[k]
+        level: float = (
+            self._level_list[k]
+            + self._rate_list[k] * width
+            + 0.5 * self._slope_list[k] * width * width
+        )
+        return level
+
+    def time_at_level(self, level: float) -> float:
+        """:meth:`time_at` of one level."""
+        k = min(max(bisect.bisect_left(self._level_list, level) - 1, 0), len(self._knot_list) - 1)
+        rest = max(level - self._level_list[k], 0.0)
+        if rest <= 0.0:
+            return float(self._knot_list[k])
+        rate, slope = self._rate_list[k], self._slope_list[k]
+        denominator = rate + math.sqrt(max(rate * rate + 2.0 * slope * rest, 0.0))
+        if denominator <= 0.0:
+            return math.inf
+        return float(self._knot_list[k] + 2.0 * rest / denominator)
+
+    def levels(self, times: np.ndarray) -> np.ndarray:
+        """:meth:`level` of many times at once."""
+        k = np.maximum(np.searchsorted(self._knots, times, side="right") - 1, 0)
+        width = times - self._knots[k]
+        result: np.ndarray = (
+            self._levels[k] + self._rates[k] * width + 0.5 * self._slopes[k] * width**2
+        )
+        return result
+
+    def time_at(self, levels: np.ndarray) -> np.ndarray:
+        """The first month-time at which the capacity level reaches each of ``levels``.
+
+        ``inf`` where the level is never reached (the capacity ends at zero).
+        """
+        levels = np.asarray(levels, dtype=float)
+        last = len(self._knots) - 1
+        k = np.minimum(np.maximum(np.searchsorted(self._levels, levels, side="left") - 1, 0), last)
+        rest = np.maximum(levels - self._levels[k], 0.0)
+        rate, slope = self._rates[k], self._slopes[k]
+        # The stable root of slope/2 x² + rate x = rest.
+        denominator = rate + np.sqrt(np.maximum(rate * rate + 2.0 * slope * rest, 0.0))
+        width = np.full(len(levels), np.inf)
+        np.divide(2.0 * rest, denominator, out=width, where=denominator > 0.0)
+        width[rest <= 0.0] = 0.0
+        return np.asarray(self._knots[k] + width, dtype=float)
+
+    def rate(self, time: float) -> float:
+        """The rate at ``time``, in units per month."""
+        k = max(bisect.bisect_right(self._knot_list, time) - 1, 0)
+        return float(self._rate_list[k] + self._slope_list[k] * (time - self._knot_list[k]))
+
+
+def completion_levels(
+    free_level: float, release_levels: np.ndarray, work: np.ndarray | None = None
+) -> np.ndarray:
+    """Capacity levels at which jobs finish, worked one at a time in order.
+
+    Job ``j`` starts when it is released and the job before it is done, and takes
+    ``work[j]`` units of capacity (one each by default):
+    ``u_j = max(C(r_j), u_{j-1}) + w_j`` with ``u_{-1} = free_level``. The recursion is
+    a running maximum (Lindley's recursion for a single-server queue, in capacity
+    units), so it runs without a Python loop.
+
+    >>> completion_levels(0.0, np.array([0.0, 0.0, 5.0])).tolist()
+    [1.0, 2.0, 6.0]
+    >>> completion_levels(0.0, np.array([0.0, 0.0]), np.array([3, 1])).tolist()
+    [3.0, 4.0]
+    """
+    if work is None:
+        work = np.ones(len(release_levels))
+    total = np.cumsum(work, dtype=float)
+    before = total - work
+    start = np.maximum.accumulate(np.maximum(release_levels - before, free_level))
+    return np.asarray(start + total, dtype=float)
+
+
+LEVEL_TOLERANCE = 1e-9
+"""Capacity units below which two levels are the same (floating-point dust)."""
+
+
+class RateServer:
+    """One-at-a-time work at a capacity curve: a line's assembly or a supplier's shop.
+
+    Jobs are units (with the starts each needs). The caller offers the jobs waiting, in
+    order, the one in progress (if any) first; the server remembers only the capacity
+    level at which that one ends. Capacity not used while idle is lost, as on a line.
+    """
+
+    def __init__(self, curve: CapacityCurve) -> None:
+        self.curve = curve
+        self.free_level = 0.0
+        """Capacity level at which the server last became free (or will, when busy)."""
+        self.busy = False
+        """Whether a job is in progress (the first offered; it ends at ``free_level``)."""
+
+    def room(self, start: float, until: float) -> int:
+        """Most jobs that can be worked on between ``start`` and ``until``."""
+        floor = self.free_level if self.busy else max(self.free_level, self.curve.level(start))
+        return max(math.floor(self.curve.level(until) - floor + LEVEL_TOLERANCE), 0) + 1 + self.busy
+
+    def idle(self, start: float, until: float) -> float:
+        """Capacity units idle from ``start`` to ``until`` with nothing to do."""
+        if self.busy:
+            return 0.0
+        floor = max(self.free_level, self.curve.level(start))
+        return max(self.curve.level(until) - floor, 0.0)
+
+    def work(self, start: float, until: float, releases: np.ndarray, work: np.ndarray) -> Work:
+        """Work the offered jobs from month-time ``start`` to ``until``.
+
+        ``releases`` are the month-times at which the jobs are ready, in order (ignored for
+        the job in progress); ``work`` their starts each.
+        """
+        curve = self.curve
+        limit = curve.level(until)
+        carried = int(self.busy)
+        if carried:
+            floor = self.free_level
+            release_levels = curve.levels(releases[1:])
+            ends = np.concatenate(([floor], completion_levels(floor, release_levels, work[1:])))
+        else:
+            floor = max(self.free_level, curve.level(start))
+            release_levels = curve.levels(releases)
+            ends = completion_levels(floor, release_levels, work)
+        begins = ends - work
+        reach = limit + LEVEL_TOLERANCE
+        # A job has started once some capacity has gone into it.
+        started = max(int(np.searchsorted(begins, limit - LEVEL_TOLERANCE, side="left")), carried)
+        finished = int(np.searchsorted(ends, reach, side="right"))
+        fresh = started - carried
+        previous = np.concatenate(([floor], ends[carried : carried + max(fresh - 1, 0)]))[:fresh]
+        gaps = np.maximum(release_levels[: max(fresh, 0)] - previous, 0.0)
+        self.busy = started > finished
+        if self.busy:
+            self.free_level = float(ends[finished])
+            idle_after = 0.0
+        else:
+            self.free_level = float(ends[finished - 1]) if finished else floor
+            idle_after = max(limit - self.free_level, 0.0)
+        return Work(started, finished, curve.time_at(ends[:finished]), gaps, idle_after)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What a server did in one call: jobs started, finish times, capacity left idle."""
+
+    started: int
+    """Offered jobs started by the end (the one in progress included)."""
+    finished: int
+    """Offered jobs finished by the end: the first ``finished``."""
+    finish_times: np.ndarray
+    """Month-times at which they finished."""
+    gaps: np.ndarray
+    """Capacity units idle before each newly started job, waiting for it to be ready."""
+    idle_after: float
+    """Capacity units idle after the last job, with nothing ready to start."""
+
+
+__all__ = ["CapacityCurve", "RateServer", "Work", "completion_levels"]

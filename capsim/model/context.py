@@ -1,0 +1,88 @@
+"""What every component of a run shares: the clock, the calendar, the records, and sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from capsim.calendar import Calendar
+from capsim.model.records import Recorder
+from capsim.model.timebase import TimeBase, snap
+
+
+def _nothing() -> None:
+    """The sync of a context that no world has wired yet."""
+
+
+@dataclass
+class Context:
+    """The shared parts of one run, handed to each component as it is built.
+
+    ``sync`` brings every continuous process (production, supply, demand) up to the
+    SimPy clock's ``now``. Anything that changes the state of the model at an event
+    calls it first, so that what happened before the event is settled at its own time.
+    """
+
+    env: simpy.Environment
+    calendar: Calendar
+    timebase: TimeBase
+    recorder: Recorder
+    sync: Callable[[], None] = field(default=_nothing)
+
+    @property
+    def now_month_time(self) -> float:
+        """The SimPy clock in month-time."""
+        return self.timebase.month_time(snap(self.env.now))
+
+    @property
+    def month(self) -> int:
+        """Index of the month the clock is in (clamped to the horizon)."""
+        return min(self.timebase.month_of_day(self.env.now), self.calendar.months - 1)
+
+
+class Inspection:
+    """Which starts pass inspection, at a yield: Bernoulli draws, taken in order.
+
+    Each start of a unit takes one unit of capacity and one kit; it passes with
+    probability ``yield`` and is scrapped otherwise (then the unit is started again).
+    Draws come in fixed blocks from the element's own stream, so the numbers a run uses
+    do not depend on when the model asks for them; a yield of 1 draws nothing.
+    """
+
+    BLOCK = 256
+
+    def __init__(self, yield_: float, rng: np.random.Generator) -> None:
+        self._yield = yield_
+        self._rng = rng
+        self._buffer = np.empty(0, dtype=bool)
+        self._cursor = 0
+
+    def peek(self, count: int) -> np.ndarray:
+        """Whether each of the next ``count`` starts passes, without taking them."""
+        if self._yield >= 1.0:
+            return np.ones(count, dtype=bool)
+        while len(self._buffer) - self._cursor < count:
+            more = self._rng.random(self.BLOCK) < self._yield
+            self._buffer = np.concatenate((self._buffer[self._cursor :], more))
+            self._cursor = 0
+        return self._buffer[self._cursor : self._cursor + count]
+
+    def take(self, count: int) -> None:
+        """Consume ``count`` draws (starts that ended)."""
+        if self._yield < 1.0:
+            self._cursor += count
+
+
+def starts_for(passes: np.ndarray, good: int) -> int:
+    """Starts, from the first, that give ``good`` passes (all of them if they do not).
+
+    >>> starts_for(np.array([True, False, True, True]), 2)
+    3
+    """
+    if good <= 0:
+        return 0
+    total = np.cumsum(passes)
+    return min(int(np.searchsorted(total, good, side="left")) + 1, len(passes))

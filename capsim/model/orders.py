@@ -1,0 +1,128 @@
+"""The order book: awarding orders when money allows, and what each buyer has on order."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from typing import TYPE_CHECKING
+
+import simpy
+
+from capsim.model.budget import Treasury
+from capsim.model.context import Context
+from capsim.model.contract import Contract, Delivery, Order
+from capsim.model.records import EventRow
+from capsim.model.timebase import Phase, at
+from capsim.scenario.funding import WhenUnfunded
+
+if TYPE_CHECKING:
+    from capsim.model.line import LineState
+    from capsim.model.stockpile import StockpileState
+
+
+class OrderBook:
+    """Every order of a run: placed, waiting for money, awarded, and on order.
+
+    An order is awarded the moment its account can pay. ``WAIT`` awards the full
+    quantity at the first appropriation that covers it; ``CUT`` awards what the account
+    can pay for at once, or waits if that is nothing. An awarded contract goes to its
+    line, which orders its components, and the line is woken at the moment the contract
+    becomes eligible for assembly.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        treasury: Treasury,
+        lines: Mapping[str, LineState],
+        stockpiles: Mapping[tuple[str, str], StockpileState],
+    ) -> None:
+        self._context = context
+        self._treasury = treasury
+        self._lines = lines
+        self._stockpiles = stockpiles
+        self._contracts: dict[tuple[str, str], list[Contract]] = {}
+        self._waiting: dict[str, int] = dict.fromkeys(lines, 0)
+        self._unfunded: dict[str, int] = dict.fromkeys(lines, 0)
+
+    def place(self, order: Order, day: float | None = None) -> None:
+        """Place ``order`` now, or at the money phase of ``day``."""
+        self._context.env.process(self._award(order, day))
+
+    def on_order(self, holder: str, system: str) -> int:
+        """Units a holder has on awarded contracts for a system and has not yet received."""
+        contracts = self._contracts.get((holder, system), [])
+        contracts[:] = [contract for contract in contracts if contract.undelivered]
+        return sum(contract.undelivered for contract in contracts)
+
+    def short_of_money(self, line: str) -> bool:
+        """Whether an order for ``line`` waits for money, or a policy could not pay."""
+        return bool(self._waiting[line] or self._unfunded[line])
+
+    def report_unfunded(self, line: str, units: int) -> None:
+        """Units a policy wanted for ``line`` at its last review and could not pay for."""
+        self._unfunded[line] = units
+
+    def _award(self, order: Order, day: float | None) -> Generator[simpy.Event, None, None]:
+        context, treasury = self._context, self._treasury
+        env = context.env
+        if day is not None:
+            yield env.timeout(max(at(day, Phase.MONEY) - env.now, 0.0))
+        waited = False
+        while True:
+            affordable = treasury.affordable(order.account, order.unit_price)
+            quantity = order.quantity
+            if order.when_unfunded is WhenUnfunded.CUT:
+                quantity = min(quantity, affordable)
+            if 1 <= quantity <= affordable:
+                break
+            if not waited:
+                context.sync()
+                self._waiting[order.line] += 1
+                waited = True
+            yield treasury.funds_arrived(order.account)
+        context.sync()
+        if waited:
+            self._waiting[order.line] -= 1
+        self._award_now(order, quantity)
+
+    def _award_now(self, order: Order, quantity: int) -> Contract:
+        context = self._context
+        obligation = self._treasury.obligate(
+            order.account, quantity * order.unit_price, context.month, order.id
+        )
+        line = self._lines[order.line]
+        delivery = Delivery(
+            self._stockpiles[(order.buyer, order.system)],
+            self._treasury,
+            context.timebase,
+            line.spec.delivery_lag_months,
+            context.recorder.events,
+        )
+        contract = Contract(order, quantity, context.now_month_time, obligation, delivery)
+        self._contracts.setdefault((order.buyer, order.system), []).append(contract)
+        line.add_contract(contract)
+        context.recorder.events.append(
+            EventRow(
+                context.calendar.date(context.env.now),
+                "award",
+                order.id,
+                order.system,
+                order.buyer,
+                quantity,
+                obligation.total,
+                context.env.now,
+            )
+        )
+        eligible_day = context.timebase.day(contract.eligible_from)
+        if eligible_day > context.env.now:
+            context.env.process(self._wake(at(eligible_day, Phase.DELIVERY)))
+        return contract
+
+    def _wake(self, time: float) -> Generator[simpy.Event, None, None]:
+        """Process: sync the model at ``time``, so that a line starts work exactly then."""
+        env = self._context.env
+        yield env.timeout(max(time - env.now, 0.0))
+        self._context.sync()
+
+
+__all__ = ["OrderBook"]

@@ -1,0 +1,165 @@
+"""Model time: days on the SimPy clock, month-time for rates, and the order of ties.
+
+The SimPy clock counts days since the scenario's start. Rates in a scenario are *per
+calendar month*, so the model integrates them in **month-time**: month ``m`` plus the
+fraction of that calendar month elapsed. A rate of 30 a month makes 30 units in every
+calendar month, of 28 days or 31, and a ramp that is linear between two dates is linear
+in month-time, so its integral is exactly the trapezoid of its monthly rates. Lags and
+lead times in months are added in month-time too: one month after 15 March is 15 April.
+
+Events on the same day happen in the order of their :class:`Phase`: the books of the
+month that ends are closed at midnight, then money arrives and is obligated,
+then deliveries land, then demands draw, then policies review. A phase is a fixed offset
+of a small fraction of a second from the day's midnight, so SimPy's own clock orders
+them; continuous arrivals (production, Poisson demand) happen at their own times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import IntEnum
+
+import numpy as np
+
+from capsim.calendar import AVERAGE_DAYS_PER_MONTH, Calendar
+
+PHASE_STEP = 2.0**-20
+"""Days between two phases of one instant (about 0.08 s): exact in binary floating point."""
+
+
+class Phase(IntEnum):
+    """The order of events that share an instant (lowest first)."""
+
+    CLOSE = 0
+    """The month that ends at this midnight is recorded (with all that happened by then)."""
+    MONEY = 1
+    """Appropriations, lapses, awards, lot funding and expansions."""
+    DELIVERY = 2
+    """Units land in stockpiles; contracts become eligible for assembly."""
+    DEMAND = 3
+    """Transfers and other dated demands draw on stockpiles."""
+    REVIEW = 4
+    """Replenishment policies look at inventory positions."""
+
+
+def snap(time: float) -> float:
+    """A SimPy time without its phase offset: a dated event happens at its midnight.
+
+    >>> snap(at(31, Phase.REVIEW)), snap(31.25)
+    (31.0, 31.25)
+    """
+    whole = math.floor(time)
+    return float(whole) if time - whole < 8 * PHASE_STEP else time
+
+
+def at(day: float, phase: Phase) -> float:
+    """The SimPy time of an event of ``phase`` on simulation day ``day``.
+
+    >>> at(31, Phase.REVIEW) > at(31, Phase.DEMAND) > 31
+    True
+    """
+    return float(day) + int(phase) * PHASE_STEP
+
+
+class TimeBase:
+    """Conversions between days since the start and month-time, for one calendar."""
+
+    def __init__(self, calendar: Calendar) -> None:
+        self.calendar = calendar
+        self.months = calendar.months
+        self._boundaries = calendar.boundaries.astype(float)
+        self._lengths = np.diff(self._boundaries)
+        self.end_day = float(self._boundaries[-1])
+
+    def month_time(self, day: float) -> float:
+        """Month-time of a day: month index plus the fraction of that month elapsed.
+
+        >>> base = TimeBase(Calendar(dt.date(2024, 2, 1), 2))
+        >>> base.month_time(14.5), base.month_time(29.0)
+        (0.5, 1.0)
+        """
+        boundaries = self._boundaries
+        if day >= self.end_day:
+            return self.months + (day - self.end_day) / AVERAGE_DAYS_PER_MONTH
+        if day <= 0.0:
+            return day / AVERAGE_DAYS_PER_MONTH
+        month = int(np.searchsorted(boundaries, day, side="right")) - 1
+        return float(month + (day - boundaries[month]) / self._lengths[month])
+
+    def month_times(self, days: np.ndarray) -> np.ndarray:
+        """:meth:`month_time` of many days at once."""
+        days = np.asarray(days, dtype=float)
+        month = np.clip(
+            np.searchsorted(self._boundaries, days, side="right") - 1, 0, self.months - 1
+        )
+        inside = month + (days - self._boundaries[month]) / self._lengths[month]
+        after = self.months + (days - self.end_day) / AVERAGE_DAYS_PER_MONTH
+        before = days / AVERAGE_DAYS_PER_MONTH
+        return np.where(days >= self.end_day, after, np.where(days < 0.0, before, inside))
+
+    def day(self, month_time: float) -> float:
+        """Day since the start of a month-time (the inverse of :meth:`month_time`)."""
+        if month_time >= self.months:
+            return self.end_day + (month_time - self.months) * AVERAGE_DAYS_PER_MONTH
+        if month_time <= 0.0:
+            return month_time * AVERAGE_DAYS_PER_MONTH
+        month = int(month_time)
+        return float(self._boundaries[month] + (month_time - month) * self._lengths[month])
+
+    def days(self, month_times: np.ndarray) -> np.ndarray:
+        """:meth:`day` of many month-times at once."""
+        times = np.asarray(month_times, dtype=float)
+        month = np.clip(np.floor(times).astype(np.int64), 0, self.months - 1)
+        inside = self._boundaries[month] + (times - month) * self._lengths[month]
+        after = self.end_day + (times - self.months) * AVERAGE_DAYS_PER_MONTH
+        before = times * AVERAGE_DAYS_PER_MONTH
+        return np.where(times >= self.months, after, np.where(times < 0.0, before, inside))
+
+    def month_of_days(self, days: np.ndarray) -> np.ndarray:
+        """Index of the month holding each day (``months`` past the horizon, -1 before)."""
+        index = np.searchsorted(self._boundaries, np.asarray(days, dtype=float), side="right") - 1
+        return np.minimum(index, self.months)
+
+    def recorded_months(self, days: np.ndarray) -> np.ndarray:
+        """The month whose books record each day's events (clamped to the horizon).
+
+        A month's books close at its last midnight (:attr:`Phase.CLOSE`): what happens at
+        that instant, before the next day's dated events, is the ending month's.
+        """
+        index = np.searchsorted(self._boundaries[1:], np.asarray(days, dtype=float), side="left")
+        return np.minimum(index, self.months - 1)
+
+    def recorded_month(self, day: float) -> int:
+        """:meth:`recorded_months` of one day."""
+        return int(self.recorded_months(np.array([day]))[0])
+
+    def month_of_day(self, day: float) -> int:
+        """Index of the month holding ``day`` (``months`` past the horizon)."""
+        if day >= self.end_day:
+            return self.months
+        return max(int(np.searchsorted(self._boundaries, day, side="right")) - 1, 0)
+
+    def date_day(self, date: dt.date) -> int:
+        """Days from the start to ``date``."""
+        return self.calendar.day(date)
+
+
+def month_index(month_time: float, months: int) -> int:
+    """The month a month-time falls in, a month's last instant included (clamped).
+
+    >>> month_index(1.0, 12), month_index(1.5, 12), month_index(0.0, 12)
+    (0, 1, 0)
+    """
+    return min(max(math.ceil(month_time) - 1, 0), months - 1)
+
+
+def month_indices(month_times: np.ndarray, months: int) -> np.ndarray:
+    """:func:`month_index` of many month-times."""
+    index: np.ndarray = np.minimum(
+        np.maximum(np.ceil(month_times).astype(np.int64) - 1, 0), months - 1
+    )
+    return index
+
+
+__all__ = ["PHASE_STEP", "Phase", "TimeBase", "at", "month_index", "month_indices", "snap"]
