@@ -81,11 +81,15 @@ class Results:
 
     @cached_property
     def events(self) -> pd.DataFrame:
-        """Dated awards, transfers and expansions."""
-        return pd.DataFrame(
+        """The event log, in time order: appropriations, awards, first deliveries,
+        transfers, expansions and outages, each with its date and its exact ``day``
+        (days since the start, fractions included)."""
+        table = pd.DataFrame(
             [vars(event) for event in self.records.events],
-            columns=["date", "kind", "entity", "system", "holder", "quantity", "value"],
+            columns=["date", "kind", "entity", "system", "holder", "quantity", "value", "day"],
         )
+        order = table["day"].fillna(table["date"].map(self.calendar.day).astype(float))
+        return table.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
     @cached_property
     def kpis(self) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import simpy
 
 from capsim.calendar import fiscal_year_of, fiscal_year_start
 from capsim.model.context import Context
-from capsim.model.records import LedgerRow, MoneyFlow
+from capsim.model.records import EventRow, LedgerRow, MoneyFlow
 from capsim.model.timebase import Phase, at
 from capsim.scenario.funding import Appropriation, Budget
 
@@ -112,6 +112,10 @@ class Treasury:
             )
             self._balances[account][year] = self._balances[account].get(year, 0.0) + amount
             self._record(account, year, MoneyFlow.APPROPRIATED, amount, key)
+            self._context.recorder.events.append(
+                EventRow(self._calendar.date(day), "appropriation", account, "", "", 0.0,
+                         amount, self._env.now)
+            )  # fmt: skip
             arrived = True
         if arrived:
             arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
