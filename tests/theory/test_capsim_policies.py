@@ -189,7 +189,7 @@ def check_periodic_backorders(runs: list[Monthly], level: int, period: int) -> N
 
 
 CONTINUOUS = {"kind": "continuous"}
-PERIODIC_CASES = [(35, 1), (40, 3)]  # (S, R): fill rates 0.943 and 0.945
+PERIODIC_CASES = [(35, 1), (52, 3)]  # (S, R): fill rates 0.943 and 0.935
 
 
 @pytest.mark.slow
@@ -215,6 +215,20 @@ def test_periodic_order_up_to_with_backorders(level: int, period: int) -> None:
     review = {"kind": "periodic", "period_months": period, "day": 1}
     runs = replications(policy_scenario(level, review, "backorder"))
     check_periodic_backorders(runs, level, period)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("level", "period"), PERIODIC_CASES)
+def test_periodic_order_up_to_in_todays_schema(level: int, period: int) -> None:
+    """The same check with today's ``review_period_months``; it passes on the monthly core.
+
+    Delete it, or move it to ``review: {kind: periodic}``, when the schema drops the field.
+    """
+    data = policy_scenario(level, {}, "backorder")
+    policy = data["policies"]["base_stock"]
+    del policy["review"]
+    policy["review_period_months"] = period
+    check_periodic_backorders(replications(data), level, period)
 
 
 def ideal_run(rng: np.random.Generator, level: int, period: int | None, lost: bool) -> Monthly:
