@@ -259,9 +259,10 @@ def simulate(seed: int) -> dict[str, NDArray[np.float64]]:
     production = np.zeros(HORIZON_MONTHS)
     if assembly_batches:
         done = _month_of(np.concatenate(assembly_batches))
-        production = np.bincount(done[done < HORIZON_MONTHS], minlength=HORIZON_MONTHS)
+        counts = np.bincount(done[done < HORIZON_MONTHS], minlength=HORIZON_MONTHS)
+        production = counts.astype(float)
     return {
-        "production": production.astype(float),
+        "production": production,
         "deliveries": deliveries,
         "stock": stock_end,
         "unmet": unmet,

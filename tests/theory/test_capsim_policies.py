@@ -261,13 +261,13 @@ def ideal_run(rng: np.random.Generator, level: int, period: int | None, lost: bo
     taken = np.searchsorted(demand[served], ends, side="left")
     net = level + received - taken
     demanded = np.searchsorted(demand, ends, side="left")
-    lost = np.concatenate(([0], np.cumsum(~served)))
+    lost_so_far = np.concatenate(([0], np.cumsum(~served)))
     keep = slice(WARM_UP - 1, None)
     return Monthly(
         stock=np.maximum(net, 0).astype(float)[keep],
         backorders=np.maximum(-net, 0).astype(float)[keep],
         demand=np.diff(demanded, prepend=0).astype(float)[keep],
-        unmet=np.diff(lost[demanded], prepend=0).astype(float)[keep],
+        unmet=np.diff(lost_so_far[demanded], prepend=0).astype(float)[keep],
         deliveries=np.diff(received, prepend=0).astype(float)[keep],
         first_month=WARM_UP - 1,
     )

@@ -129,7 +129,7 @@ def test_periodic_order_up_to_with_backorders(
     # Order-up-to with backorders: each review orders the demand since the last review.
     ordered = np.diff(np.searchsorted(demands, np.concatenate(([0.0], reviews)), side="right"))
     arrivals = np.repeat(reviews + lead, ordered)
-    ends = reviews[5:-5] + lead - 1e-9  # just before an order arrives
+    ends = np.asarray(reviews[5:-5] + lead - 1e-9, dtype=np.float64)  # before an arrival
     before, net = _net_inventory(level, arrivals, demands, ends)
     # Cycle k runs from the arrival of order k to just before that of order k + 1.
     cycle = np.searchsorted(reviews + lead, demands, side="right")
@@ -139,7 +139,7 @@ def test_periodic_order_up_to_with_backorders(
     _assert_close(_mean_and_error(np.maximum(-net, 0.0)), expected.end_of_period_backorders)
     _assert_close(_mean_and_error(np.maximum(net, 0.0)), expected.end_of_period_on_hand)
     _assert_close(_mean_and_error((net < 0).astype(float)), expected.stockout_probability)
-    _assert_close(_mean_and_error(unmet), expected.shortage_per_cycle)
+    _assert_close(_mean_and_error(unmet.astype(float)), expected.shortage_per_cycle)
     _assert_close(_mean_and_error((before[warm] > 0).astype(float)), expected.fill_rate)
 
 
