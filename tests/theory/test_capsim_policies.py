@@ -23,6 +23,21 @@ month ``m + 1``; the first ``WARM_UP`` months are dropped):
   month's demand met at once is ``demand - (backorders at the end - backorders left
   after the day-1 delivery)``, which gives the fill rate.
 
+Limits of monthly tables: with periodic review, month ends cannot tell a lead time of
+2 months from 2.5 (both see the same orders arrived), and the fill-rate identity assumes
+that deliveries come only on day 1. The event log (``results.events``) would allow
+exact per-demand checks. The periodic oracle assumes that a review on day 1 sees no
+demand of that day after its instant (continuous arrivals); a core that accrues demand
+by day and serves day 1's before the review covers ``R + L`` months less one day, which
+moves the end-of-period backorders by about 2-3 standard errors here.
+
+Measured today (monthly core, today's ``review_period_months``, 60 runs): (R, S) =
+(1, 35): end-of-period backorders 0.575 ± 0.039 (theory 0.572), periods short 0.158
+(0.157), fill rate 0.943 (0.943); (3, 52): 1.93 ± 0.10 (1.95), 0.348 (0.354), 0.936
+(0.935). Continuous review cannot be expressed; monthly review of the same base stock
+gives a fill rate of 0.06 and 8.1 backorders with backorders (theory for continuous
+review: 0.644 and 0.98) and 0.715 with lost sales (0.893).
+
 Schema assumed (to be added by the event-timed core): the reorder policy takes
 ``review: {kind: continuous}`` (review at every change of inventory position) or
 ``review: {kind: periodic, period_months: R, day: 1}`` in place of
