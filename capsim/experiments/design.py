@@ -63,6 +63,9 @@ class Sweep:
     (4, {'stockpiles.army.initial': 1500, 'policies.reorder.reorder_point': 1500})
     """
 
+    grid: dict[str, list[Any]] | None
+    """Parameter path → values of a full-grid design; ``None`` for a design of points."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -85,6 +88,7 @@ class Sweep:
             dict(zip(paths, values, strict=True)) for values in itertools.product(*grid.values())
         ]
         self._set(scenario, points, replications, seed)
+        self.grid = {path: [_plain(value) for value in values] for path, values in grid.items()}
 
     def _set(
         self, scenario: Scenario, points: Sequence[Point], replications: int, seed: int | None
@@ -108,6 +112,7 @@ class Sweep:
         self.seed = scenario.scenario.seed if seed is None else seed
         self.scenarios = check_points(scenario, self.points)
         """The scenario of each point, validated."""
+        self.grid = None
 
     @classmethod
     def from_points(
