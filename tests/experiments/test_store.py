@@ -227,7 +227,7 @@ def test_a_full_disk_mid_sweep_stops_in_one_line_and_resumes(
         progress=False,
     )
     # SQLite stops at the page limit exactly as at a full disk (SQLITE_FULL).
-    monkeypatch.setattr(store.sqlite3, "connect", capped(12))
+    monkeypatch.setattr(store.sqlite3, "connect", capped(8))
     assert cli.main([*args, "--out", str(folder)]) == 3
     error = capsys.readouterr().err
     assert "no space left on device" in error and f"--resume {folder}" in error
@@ -265,7 +265,7 @@ def unshare_works() -> bool:
     if shutil.which("unshare") is None or sys.platform != "linux":
         return False
     probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k none /mnt"],
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=80k none /mnt"],
         capture_output=True,
     )
     return probe.returncode == 0
@@ -278,7 +278,7 @@ def test_a_really_full_disk_gives_one_line_and_keeps_the_runs(tmp_path: Path) ->
     disk.mkdir()
     sweep = " ".join(f"'{arg}'" for arg in sweep_args(path))
     script = (
-        f"mount -t tmpfs -o size=120k none {disk} && {sweep} --workers 1 --out {disk}/store; "
+        f"mount -t tmpfs -o size=80k none {disk} && {sweep} --workers 1 --out {disk}/store; "
         f"status=$?; cp -r {disk}/store {tmp_path}/kept; exit $status"
     )
     done = subprocess.run(
