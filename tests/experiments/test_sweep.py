@@ -78,8 +78,8 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
     model = scenario()
     ranges = {"stockpiles.depot.initial": (10.0, 50.0), "lines.plant.capacity": (5.0, 15.0)}
     for sweep in (
-        capsim.Sweep.latin_hypercube(model, ranges, samples=5, seed=1),
-        capsim.Sweep.sobol(model, ranges, samples=4, seed=1),
+        capsim.Sweep.latin_hypercube(model, ranges, samples=5, design_seed=1),
+        capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1),
     ):
         initial = [point["stockpiles.depot.initial"] for point in sweep.points]
         assert all(isinstance(value, int) and 10 <= value <= 50 for value in initial)
@@ -87,6 +87,14 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
         sweep.to_yaml(path)
         again = capsim.Sweep.from_yaml(path, model)
         assert again.points == sweep.points and again.replications == sweep.replications
+    sampled = capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1, seed=9)
+    assert sampled.seed == 9 and sampled.points == sweep.points
+    (tmp_path / "sampled.yaml").write_text(
+        "seed: 9\nsobol: {samples: 4, design_seed: 1, ranges: {lines.plant.capacity: [5, 15], "
+        "stockpiles.depot.initial: [10, 50]}}\n"
+    )
+    again = capsim.Sweep.from_yaml(tmp_path / "sampled.yaml", model)
+    assert again.seed == 9 and len(again.points) == 4
     (tmp_path / "grid.yaml").write_text("replications: 2\ngrid:\n  stockpiles.depot.inital: [1]\n")
     with pytest.raises(capsim.ScenarioError, match="did you mean"):
         capsim.Sweep.from_yaml(tmp_path / "grid.yaml", model)
