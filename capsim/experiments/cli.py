@@ -6,13 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
 
 from capsim.output import staged_folder
 from capsim.scenario.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from capsim.experiments.design import Sweep
+    from capsim.experiments.store import ResultStore
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -249,7 +253,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _sweep_design(arguments: argparse.Namespace) -> Any:
+def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
     """The design given on the command line; ``None`` for ``--resume DIR`` alone."""
     from capsim.experiments.design import Sweep
     from capsim.scenario.loader import load_scenario
@@ -264,12 +268,13 @@ def _sweep_design(arguments: argparse.Namespace) -> Any:
     return Sweep(scenario, grid, replications=replications, seed=arguments.seed)
 
 
-def _open_store(arguments: argparse.Namespace, design: Any) -> Any:
+def _open_store(arguments: argparse.Namespace, design: Sweep | None) -> ResultStore:
     """The store to write: the one to resume, or a new one (``--out``, or a default folder)."""
     from capsim.experiments.store import ResultStore, design_sha256
 
     if arguments.resume is not None:
         return ResultStore.resume(arguments.resume, design)
+    assert design is not None  # FILE is given unless --resume is
     name = f"sweep-{design.scenario.scenario.name}-{design_sha256(design)[:8]}"
     folder = arguments.out if arguments.out is not None else Path("out") / name
     return ResultStore.create(folder, design, scenario_file=arguments.file)

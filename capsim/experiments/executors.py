@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -98,7 +99,7 @@ class ProcessExecutor:
         parent rather than pile up. Interrupting the iteration cancels what is queued.
         A worker that dies stops the map with :class:`WorkerLostError`; the chunks
         already yielded stay good (a stored experiment resumes from them). Workers
-        exit as soon as this process dies, however it dies (see :func:`_watch_parent`).
+        exit as soon as this process dies, however it dies (see :func:`_start_worker`).
         """
         method = self.start_method or _default_start_method()
         context = multiprocessing.get_context(method)
@@ -109,7 +110,7 @@ class ProcessExecutor:
         pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
-            initializer=_watch_parent,
+            initializer=_start_worker,
             initargs=(lifeline,),
         )
         return _ordered(pool, function, chunks, 2 * self.workers, lifeline=(lifeline, keep))
@@ -118,15 +119,19 @@ class ProcessExecutor:
         return f"ProcessExecutor(workers={self._workers})"
 
 
-def _watch_parent(lifeline: Connection) -> None:
-    """In a worker: exit at once when the process that started the pool dies.
+def _start_worker(lifeline: Connection) -> None:
+    """Set up a pool worker: leave Ctrl-C to the parent, and die with it.
+
+    Ctrl-C reaches every process of the terminal's job; the parent stops the pool, so a
+    worker ignores it rather than print a traceback when it comes between two chunks.
 
     Only the parent holds the writing end of ``lifeline``, so the worker reads end of
-    file exactly when the parent has gone, even by SIGKILL. Without this, workers forked
-    from the forkserver would wait forever on a call queue whose writing end they hold
-    themselves, and they, the forkserver and the resource tracker (which wait on the
-    workers) would keep the caller's pipes open.
+    file exactly when the parent has gone, even by SIGKILL, and exits at once. Without
+    this, workers forked from the forkserver would wait forever on a call queue whose
+    writing end they hold themselves, and they, the forkserver and the resource tracker
+    (which wait on the workers) would keep the caller's pipes open.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         wait([lifeline])
