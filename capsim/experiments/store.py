@@ -7,7 +7,8 @@ A store is a folder::
     design.yaml       the design (scenario file, points, replications, seed), a sweep file
     results.sqlite    tables runs(point, replication), kpis(point, replication, ...),
                       inputs(point, replication, path, value)
-    lock              locked (``flock``) by the one process that writes the store
+    lock              locked (``flock``) by the one process that writes the store (see
+                      :mod:`capsim.experiments.store_files`)
 
 Each chunk's rows are written in one transaction, so a run stopped at any moment (Ctrl-C,
 a killed worker or process, a full disk) leaves only whole chunks. Reopening the store
@@ -28,8 +29,6 @@ import json
 import os
 import platform
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
@@ -38,43 +37,31 @@ from typing import Any
 import pandas as pd
 
 from capsim.experiments.design import Sweep
+from capsim.experiments.store_files import (
+    LOCK,
+    FolderLock,
+    StoreBusyError,
+    StoreDamagedError,
+    StoreError,
+    StoreWriteError,
+    guarded,
+    write_whole,
+)
 from capsim.experiments.tables import DATE_KPIS, TEXT_KPIS
 from capsim.experiments.tasks import ChunkResult
 from capsim.kpis import KPI_COLUMNS
 from capsim.scenario.paths import scenario_data
 from capsim.scenario.schema import Scenario
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; one writer is then the user's business
-    fcntl = None  # type: ignore[assignment]
-
 MANIFEST = "manifest.json"
 DATABASE = "results.sqlite"
 DESIGN = "design.yaml"
-LOCK = "lock"
 SQLITE_TIMEOUT_SECONDS = 30.0
 """How long a write waits for a reader (such as :func:`load_experiment`) to finish."""
 
 
 class StoreMismatchError(ValueError):
     """The store holds results of a different scenario, seed or design."""
-
-
-class StoreError(RuntimeError):
-    """A store that cannot be used as it is: in use, damaged, or not writable."""
-
-
-class StoreBusyError(StoreError):
-    """Another process is writing to the store."""
-
-
-class StoreDamagedError(StoreError):
-    """The store's files cannot be read as a store: its runs cannot be trusted."""
-
-
-class StoreWriteError(StoreError):
-    """The store cannot be written (a full disk, no permission, an I/O error)."""
 
 
 def scenario_sha256(scenario: Scenario) -> str:
@@ -139,7 +126,7 @@ class ResultStore:
     """
 
     def __init__(
-        self, folder: Path, design: Sweep, connection: sqlite3.Connection, lock: _Lock
+        self, folder: Path, design: Sweep, connection: sqlite3.Connection, lock: FolderLock
     ) -> None:
         self.folder = folder
         self.design = design
@@ -155,7 +142,7 @@ class ResultStore:
         Raises :class:`FileExistsError` if ``folder`` already holds a store.
         """
         place = Path(folder)
-        lock = _Lock.take(place, create=True)
+        lock = FolderLock.take(place, create=True)
         try:
             if (place / MANIFEST).exists():
                 raise FileExistsError(
@@ -179,7 +166,7 @@ class ResultStore:
         place = Path(folder)
         if not (place / MANIFEST).exists():
             raise FileNotFoundError(errno.ENOENT, f"{place} holds no sweep to resume")
-        held = _Lock.take(place, create=False) if lock else _Lock(None)
+        held = FolderLock.take(place, create=False) if lock else FolderLock.none()
         try:
             if design is None:
                 design = read_design(place)
@@ -192,7 +179,7 @@ class ResultStore:
     def open(cls, folder: str | os.PathLike[str], design: Sweep) -> ResultStore:
         """The store of ``design`` in ``folder``: created if absent, resumed if there."""
         place = Path(folder)
-        lock = _Lock.take(place, create=True)
+        lock = FolderLock.take(place, create=True)
         try:
             if (place / MANIFEST).exists():
                 return cls._reopen(place, design, lock)
@@ -203,7 +190,7 @@ class ResultStore:
 
     @classmethod
     def _make(
-        cls, folder: Path, design: Sweep, scenario_file: Path | None, lock: _Lock
+        cls, folder: Path, design: Sweep, scenario_file: Path | None, lock: FolderLock
     ) -> ResultStore:
         source = None if scenario_file is None else Path(scenario_file).resolve()
         manifest = {
@@ -222,16 +209,20 @@ class ResultStore:
         relative = None if source is None else os.path.relpath(source, folder.resolve())
         where = folder / DESIGN
         write_whole(where, lambda staging: design.to_yaml(staging, scenario_file=relative))
-        connection = _connect(folder)
-        with _guarded(folder), connection:
-            connection.executescript(SCHEMA)
-        # The manifest is written last: a folder holds a store once it has one.
         text = json.dumps(manifest, indent=2, default=str) + "\n"
-        write_whole(folder / MANIFEST, lambda staging: staging.write_text(text, encoding="utf-8"))
+        connection = _connect(folder)
+        try:
+            with guarded(folder / DATABASE), connection:
+                connection.executescript(SCHEMA)
+            # The manifest is written last: a folder holds a store once it has one.
+            write_whole(folder / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
+        except BaseException:
+            connection.close()
+            raise
         return cls(folder, design, connection, lock)
 
     @classmethod
-    def _reopen(cls, folder: Path, design: Sweep, lock: _Lock) -> ResultStore:
+    def _reopen(cls, folder: Path, design: Sweep, lock: FolderLock) -> ResultStore:
         stored = read_manifest(folder)
         digest = design_sha256(design)
         if stored.get("design_sha256") != digest:
@@ -244,16 +235,11 @@ class ResultStore:
         if not (folder / DATABASE).exists():
             raise StoreDamagedError(f"{folder} is damaged: its {DATABASE} is missing")
         connection = _connect(folder)
-        with _guarded(folder):
-            found = connection.execute("PRAGMA quick_check").fetchone()
-            if found is None or found[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check: {found and found[0]}")
-            columns = [row[1] for row in connection.execute("PRAGMA table_info(kpis)")]
-            if columns != ["point", "replication", *KPI_COLUMNS]:
-                raise StoreDamagedError(
-                    f"{folder / DATABASE} does not have the tables this version of capsim "
-                    "writes: start the sweep again in a new folder"
-                )
+        try:
+            _check_tables(folder, connection)
+        except BaseException:
+            connection.close()
+            raise
         return cls(folder, design, connection, lock)
 
     def done(self) -> set[tuple[int, int]]:
@@ -263,7 +249,7 @@ class ResultStore:
         every drawn input; the rows of runs that are not whole are removed, so that they
         run again.
         """
-        with _guarded(self.folder):
+        with guarded(self.folder / DATABASE):
             runs = self._connection.execute("SELECT point, replication FROM runs").fetchall()
             kpis = self._counts("kpis")
             inputs = self._counts("inputs")
@@ -317,7 +303,7 @@ class ResultStore:
             for index, replication in enumerate(result.replications)
         ]
         marks = ", ".join("?" * (len(KPI_COLUMNS) + 2))
-        with _guarded(self.folder), self._connection:
+        with guarded(self.folder / DATABASE), self._connection:
             self._connection.executemany(
                 "INSERT INTO runs VALUES (?, ?)",
                 [(result.point, replication) for replication in result.replications],
@@ -327,7 +313,7 @@ class ResultStore:
 
     def read(self) -> tuple[dict[str, list[Any]], list[tuple[int, int, str, float]]]:
         """The stored KPI columns (with point and replication) and input rows."""
-        with _guarded(self.folder):
+        with guarded(self.folder / DATABASE):
             cursor = self._connection.execute(
                 "SELECT * FROM kpis ORDER BY point, replication, rowid"
             )
@@ -420,93 +406,23 @@ def read_design(folder: str | os.PathLike[str]) -> Sweep:
     return design
 
 
-class _Lock:
-    """An exclusive ``flock`` on ``folder/lock``, held until released or this process ends."""
-
-    def __init__(self, descriptor: int | None) -> None:
-        self._descriptor = descriptor
-
-    @classmethod
-    def take(cls, folder: Path, create: bool) -> _Lock:
-        if create:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreWriteError(_os_reason(folder, error)) from None
-        if fcntl is None:
-            return cls(None)
-        path = folder / LOCK
-        try:
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as error:
-            raise StoreWriteError(_os_reason(path, error)) from None
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
-            os.close(descriptor)
-            who = f" (process {holder})" if holder.isdigit() else ""
-            raise StoreBusyError(
-                f"{folder} is in use by another sweep{who}: wait for it to end, or use "
-                "another folder"
-            ) from None
-        try:
-            os.ftruncate(descriptor, 0)
-            os.write(descriptor, f"{os.getpid()}\n".encode("ascii"))
-        except OSError:
-            pass  # the process number is only a courtesy to whoever is refused
-        return cls(descriptor)
-
-    def release(self) -> None:
-        if self._descriptor is not None:
-            os.close(self._descriptor)  # closing the descriptor releases the flock
-            self._descriptor = None
+def _check_tables(folder: Path, connection: sqlite3.Connection) -> None:
+    """Refuse a database that SQLite finds damaged, or whose tables are not a store's."""
+    with guarded(folder / DATABASE):
+        found = connection.execute("PRAGMA quick_check").fetchone()
+        if found is None or found[0] != "ok":
+            raise sqlite3.DatabaseError(f"integrity check: {found and found[0]}")
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(kpis)")]
+    if columns != ["point", "replication", *KPI_COLUMNS]:
+        raise StoreDamagedError(
+            f"{folder / DATABASE} does not have the tables this version of capsim writes: "
+            "start the sweep again in a new folder"
+        )
 
 
 def _connect(folder: Path) -> sqlite3.Connection:
-    with _guarded(folder):
+    with guarded(folder / DATABASE):
         return sqlite3.connect(folder / DATABASE, timeout=SQLITE_TIMEOUT_SECONDS)
-
-
-@contextmanager
-def _guarded(folder: Path) -> Iterator[None]:
-    """Turn SQLite and file errors on the store in ``folder`` into :class:`StoreError`."""
-    database = folder / DATABASE
-    try:
-        yield
-    except sqlite3.DatabaseError as error:
-        code = getattr(error, "sqlite_errorcode", None)
-        if code == sqlite3.SQLITE_FULL:
-            raise StoreWriteError(f"cannot write {database}: no space left on device") from None
-        if isinstance(error, sqlite3.OperationalError) and code != sqlite3.SQLITE_CORRUPT:
-            raise StoreWriteError(f"cannot write {database}: {error}") from None
-        raise StoreDamagedError(
-            f"{database} is damaged ({error}): its runs cannot be trusted; start the sweep "
-            "again in a new folder"
-        ) from None
-    except (FileNotFoundError, FileExistsError):
-        raise
-    except OSError as error:
-        raise StoreWriteError(_os_reason(folder, error)) from None
-
-
-def write_whole(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` whole or not at all: ``write`` writes a staging file, renamed into place.
-
-    Raises :class:`StoreWriteError` (the staging file removed) if it cannot be written.
-    """
-    staging = path.with_name(f".{path.name}.tmp")
-    try:
-        write(staging)
-        os.replace(staging, path)
-    except OSError as error:
-        staging.unlink(missing_ok=True)
-        raise StoreWriteError(_os_reason(path, error)) from None
-
-
-def _os_reason(path: Path, error: OSError) -> str:
-    reason = (error.strerror or str(error)).lower()
-    return f"cannot write {error.filename or path}: {reason}"
 
 
 def _sql(value: Any) -> Any:
@@ -519,7 +435,8 @@ def _sql(value: Any) -> Any:
     return value
 
 
-__all__ = [
+__all__ = [  # the StoreError family and LOCK come from store_files
+    "LOCK",
     "ResultStore",
     "StoreBusyError",
     "StoreDamagedError",
