@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -13,10 +13,21 @@ import yaml
 from capsim.output import check_new_folder, check_target, folder_name, staged_folder
 from capsim.scenario.errors import Problem, ScenarioError
 
+if TYPE_CHECKING:
+    from capsim.experiments.design import Sweep
+    from capsim.experiments.store import ResultStore
+
 EXIT_OK = 0
 EXIT_INVALID = 2
 EXIT_FAILED = 1
+EXIT_STORE = 3
+EXIT_BUSY = 4
 EXIT_INTERRUPTED = 130
+SWEEP_EXIT_STATUS = """\
+exit status: 0 done; 1 a worker process died; 2 an invalid scenario, design or option;
+3 the store cannot be written or read (a full disk, no permission, a damaged store);
+4 the store is in use by another sweep; 130 interrupted. After 1, 3 (once fixed) or 130,
+the runs finished so far are kept: continue with --resume DIR."""
 SHOWN_KPIS = ("lowest_stock", "unmet_total", "months_below_objective", "recovery_date")
 
 
@@ -32,8 +43,15 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
 
 def add_sweep_command(commands: Any) -> None:
     """Register ``capsim sweep``."""
-    sweep = commands.add_parser("sweep", help="run a grid of parameter values × replications")
-    sweep.add_argument("file", type=Path, metavar="FILE")
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a grid of parameter values × replications",
+        description="Run a grid of parameter values × replications into a store folder; "
+        "capsim sweep --resume DIR alone continues it with the design the store holds.",
+        epilog=SWEEP_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("file", type=Path, metavar="FILE", nargs="?")
     sweep.add_argument(
         "--set",
         action="append",
@@ -42,12 +60,14 @@ def add_sweep_command(commands: Any) -> None:
         dest="settings",
         help="values of one parameter path (repeat for a grid)",
     )
-    sweep.add_argument("--replications", type=int, default=1, metavar="N")
+    sweep.add_argument("--replications", type=int, default=None, metavar="N", help="(default: 1)")
     sweep.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
     sweep.add_argument("--workers", type=int, default=None, metavar="W")
     sweep.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler")
     sweep.add_argument("--out", type=Path, default=None, metavar="DIR", help="a new store folder")
-    sweep.add_argument("--resume", type=Path, default=None, metavar="DIR", help="continue a sweep")
+    sweep.add_argument(
+        "--resume", type=Path, default=None, metavar="DIR", help="continue the sweep stored in DIR"
+    )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
     sweep.set_defaults(command=sweep_command)
 
@@ -174,40 +194,47 @@ def _scalar(text: str) -> Any:
 
 def sweep_command(arguments: argparse.Namespace) -> int:
     """``capsim sweep``: run (or resume) a grid, store it, print KPI quantiles per point."""
-    from capsim.experiments.design import Sweep
     from capsim.experiments.executors import WorkerLostError
     from capsim.experiments.experiment import run_experiment
-    from capsim.experiments.store import MANIFEST, design_sha256
-    from capsim.scenario.loader import load_scenario
+    from capsim.experiments.store import MANIFEST, StoreBusyError, StoreError
 
-    scenario = load_scenario(arguments.file)
-    if not arguments.settings:
-        raise ScenarioError([Problem((), "sweep: give at least one --set PATH=V1,V2,...")])
-    grid = dict(parse_setting(text) for text in arguments.settings)
-    design = Sweep(scenario, grid, replications=arguments.replications, seed=arguments.seed)
     if arguments.resume is not None and arguments.out is not None:
         print("capsim: give --out or --resume, not both", file=sys.stderr)
         return EXIT_INVALID
-    if arguments.resume is not None:
-        folder: Path = arguments.resume
-        if not (folder / MANIFEST).exists():
-            print(f"capsim: {folder} holds no sweep to resume", file=sys.stderr)
-            return EXIT_INVALID
-    else:
-        name = f"sweep-{scenario.scenario.name}-{design_sha256(design)[:8]}"
-        folder = arguments.out if arguments.out is not None else Path("out") / name
-        if folder.exists() and not (folder / MANIFEST).exists():
-            check_new_folder(folder)
-        if (folder / MANIFEST).exists():
-            print(f"capsim: {folder} already holds a sweep: continue it with --resume {folder}",
+    if arguments.file is None:
+        if arguments.resume is None:
+            print("capsim: sweep needs FILE --set PATH=V1,V2,..., or --resume DIR",
                   file=sys.stderr)  # fmt: skip
             return EXIT_INVALID
+        if arguments.settings or arguments.replications is not None or arguments.seed is not None:
+            print("capsim: --set, --replications and --seed come from the store with "
+                  "--resume DIR alone; give FILE too to check them against it",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_INVALID
+    folder: Path | None = arguments.resume if arguments.resume is not None else arguments.out
     kept = f"the runs finished so far are kept in {folder}: continue with --resume {folder}"
     try:
-        executor = _executor(arguments)
-        result = run_experiment(
-            design, executor=executor, store=folder, progress=not arguments.no_progress
-        )
+        design = _sweep_design(arguments)
+        executor = _executor(arguments)  # a scheduler must answer before a store is written
+        saved = _open_store(arguments, design)
+        folder = saved.folder
+        kept = f"the runs finished so far are kept in {folder}: continue with --resume {folder}"
+        with saved:
+            progress = not arguments.no_progress
+            result = run_experiment(saved.design, executor, store=saved, progress=progress)
+            _write_tables(result, folder)
+    except (FileExistsError, FileNotFoundError) as error:
+        if error.filename is not None:  # a file that cannot be read: capsim.cli words it
+            raise
+        print(f"capsim: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    except StoreBusyError as error:
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except StoreError as error:
+        written = folder is not None and (folder / MANIFEST).exists()
+        print(f"capsim: {error}" + (f"; {kept}" if written else ""), file=sys.stderr)
+        return EXIT_STORE
     except (ValueError, ConnectionError, ImportError) as error:
         if isinstance(error, ScenarioError):
             raise
@@ -219,14 +246,49 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"capsim: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    result.kpis.to_csv(folder / "kpis.csv", index=False)
-    if len(result.inputs.columns) > 2:
-        result.inputs.to_csv(folder / "inputs.csv", index=False)
     for column in ("lowest_stock", "unmet_total"):
         print(f"{column}: median [5 %, 95 %] per point")
         print(result.summary(column).to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
     print(folder)
     return EXIT_OK
+
+
+def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
+    """The design given on the command line; ``None`` for ``--resume DIR`` alone."""
+    from capsim.experiments.design import Sweep
+    from capsim.scenario.loader import load_scenario
+
+    if arguments.file is None:
+        return None
+    scenario = load_scenario(arguments.file)
+    if not arguments.settings:
+        raise ScenarioError([Problem((), "sweep: give at least one --set PATH=V1,V2,...")])
+    grid = dict(parse_setting(text) for text in arguments.settings)
+    replications = 1 if arguments.replications is None else arguments.replications
+    return Sweep(scenario, grid, replications=replications, seed=arguments.seed)
+
+
+def _open_store(arguments: argparse.Namespace, design: Sweep | None) -> ResultStore:
+    """The store to write: the one to resume, or a new one (``--out``, or a default folder)."""
+    from capsim.experiments.store import ResultStore, design_sha256
+
+    if arguments.resume is not None:
+        return ResultStore.resume(arguments.resume, design)
+    assert design is not None  # FILE is given unless --resume is
+    name = f"sweep-{design.scenario.scenario.name}-{design_sha256(design)[:8]}"
+    folder = arguments.out if arguments.out is not None else Path("out") / name
+    if folder.exists() and not (folder / "manifest.json").exists():
+        check_new_folder(folder)  # never fill a folder of the user's
+    return ResultStore.create(folder, design, scenario_file=arguments.file)
+
+
+def _write_tables(result: Any, folder: Path) -> None:
+    """``kpis.csv`` and ``inputs.csv`` beside the store, each written whole or not at all."""
+    from capsim.experiments.store import write_whole
+
+    write_whole(folder / "kpis.csv", lambda path: result.kpis.to_csv(path, index=False))
+    if len(result.inputs.columns) > 2:
+        write_whole(folder / "inputs.csv", lambda path: result.inputs.to_csv(path, index=False))
 
 
 __all__ = ["add_run_options", "add_sweep_command", "parse_setting", "run_replications"]

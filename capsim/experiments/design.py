@@ -63,6 +63,9 @@ class Sweep:
     (4, {'stockpiles.army.initial': 1500, 'policies.reorder.reorder_point': 1500})
     """
 
+    grid: dict[str, list[Any]] | None
+    """Parameter path → values of a full-grid design; ``None`` for a design of points."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -85,6 +88,7 @@ class Sweep:
             dict(zip(paths, values, strict=True)) for values in itertools.product(*grid.values())
         ]
         self._set(scenario, points, replications, seed)
+        self.grid = {path: [_plain(value) for value in values] for path, values in grid.items()}
 
     def _set(
         self, scenario: Scenario, points: Sequence[Point], replications: int, seed: int | None
@@ -108,6 +112,7 @@ class Sweep:
         self.seed = scenario.scenario.seed if seed is None else seed
         self.scenarios = check_points(scenario, self.points)
         """The scenario of each point, validated."""
+        self.grid = None
 
     @classmethod
     def from_points(
@@ -128,17 +133,19 @@ class Sweep:
         scenario: Scenario,
         ranges: Mapping[str, tuple[float, float]],
         samples: int,
-        seed: int = 0,
+        design_seed: int = 0,
         replications: int = 1,
+        seed: int | None = None,
     ) -> Sweep:
         """Points of a Latin hypercube over ``path → (low, high)`` (``scipy.stats.qmc``).
 
-        ``seed`` draws the design; replications use the scenario's seed.
+        ``design_seed`` draws the points; ``seed`` is the runs' root seed (``None``: the
+        scenario's).
         """
         from scipy.stats import qmc
 
-        unit = qmc.LatinHypercube(d=len(ranges), rng=seed).random(_count(samples))
-        return cls.from_points(scenario, _scale(scenario, ranges, unit), replications)
+        unit = qmc.LatinHypercube(d=len(ranges), rng=design_seed).random(_count(samples))
+        return cls.from_points(scenario, _scale(scenario, ranges, unit), replications, seed)
 
     @classmethod
     def sobol(
@@ -146,17 +153,20 @@ class Sweep:
         scenario: Scenario,
         ranges: Mapping[str, tuple[float, float]],
         samples: int,
-        seed: int = 0,
+        design_seed: int = 0,
         replications: int = 1,
+        seed: int | None = None,
     ) -> Sweep:
         """Points of a scrambled Sobol sequence over ``path → (low, high)``.
 
         ``samples`` should be a power of 2 for the sequence's balance properties.
+        ``design_seed`` scrambles the sequence; ``seed`` is the runs' root seed (``None``:
+        the scenario's).
         """
         from scipy.stats import qmc
 
-        unit = qmc.Sobol(d=len(ranges), scramble=True, rng=seed).random(_count(samples))
-        return cls.from_points(scenario, _scale(scenario, ranges, unit), replications)
+        unit = qmc.Sobol(d=len(ranges), scramble=True, rng=design_seed).random(_count(samples))
+        return cls.from_points(scenario, _scale(scenario, ranges, unit), replications, seed)
 
     @property
     def paths(self) -> list[str]:
@@ -183,7 +193,8 @@ class Sweep:
         It has ``replications``, optionally ``seed`` and ``scenario`` (a scenario file,
         relative to the sweep file; used when ``scenario`` is not given) and one of
         ``grid`` (path → values), ``points`` (a list of path → value),
-        ``latin_hypercube`` or ``sobol`` (``{samples, seed, ranges: {path: [low, high]}}``).
+        ``latin_hypercube`` or ``sobol`` (``{samples, design_seed, ranges: {path: [low,
+        high]}}``). ``seed`` is the runs' root seed; ``design_seed`` draws the points.
         """
         data, source = read_yaml(path)
         try:
@@ -208,8 +219,9 @@ class Sweep:
         assert sampled is not None
         make = cls.latin_hypercube if spec.latin_hypercube is not None else cls.sobol
         ranges = {key: (low, high) for key, (low, high) in sampled.ranges.items()}
-        sweep = make(scenario, ranges, sampled.samples, sampled.seed, spec.replications)
-        return cls.from_points(scenario, sweep.points, spec.replications, spec.seed)
+        return make(
+            scenario, ranges, sampled.samples, sampled.design_seed, spec.replications, spec.seed
+        )
 
     def __repr__(self) -> str:
         return (
@@ -221,7 +233,7 @@ class Sweep:
 class _Sampled(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     samples: int = Field(ge=1)
-    seed: int = 0
+    design_seed: int = 0
     ranges: dict[str, tuple[float, float]]
 
 

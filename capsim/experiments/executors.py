@@ -15,11 +15,14 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -95,22 +98,54 @@ class ProcessExecutor:
         At most two chunks per worker are in flight, so results stream through the
         parent rather than pile up. Interrupting the iteration cancels what is queued.
         A worker that dies stops the map with :class:`WorkerLostError`; the chunks
-        already yielded stay good (a stored experiment resumes from them).
+        already yielded stay good (a stored experiment resumes from them). Workers
+        exit as soon as this process dies, however it dies (see :func:`_start_worker`).
         """
         method = self.start_method or _default_start_method()
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # Workers forked from a server that has imported capsim start in milliseconds.
             context.set_forkserver_preload(["capsim.experiments.tasks"])
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        return _ordered(pool, function, chunks, 2 * self.workers)
+        lifeline, keep = context.Pipe(duplex=False)
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(lifeline,),
+        )
+        return _ordered(pool, function, chunks, 2 * self.workers, lifeline=(lifeline, keep))
 
     def __repr__(self) -> str:
         return f"ProcessExecutor(workers={self._workers})"
 
 
+def _start_worker(lifeline: Connection) -> None:
+    """Set up a pool worker: leave Ctrl-C to the parent, and die with it.
+
+    Ctrl-C reaches every process of the terminal's job; the parent stops the pool, so a
+    worker ignores it rather than print a traceback when it comes between two chunks.
+
+    Only the parent holds the writing end of ``lifeline``, so the worker reads end of
+    file exactly when the parent has gone, even by SIGKILL, and exits at once. Without
+    this, workers forked from the forkserver would wait forever on a call queue whose
+    writing end they hold themselves, and they, the forkserver and the resource tracker
+    (which wait on the workers) would keep the caller's pipes open.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        wait([lifeline])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="capsim-lifeline", daemon=True).start()
+
+
 def _ordered(
-    pool: ProcessPoolExecutor, function: Callable[[T], R], chunks: Iterable[T], window: int
+    pool: ProcessPoolExecutor,
+    function: Callable[[T], R],
+    chunks: Iterable[T],
+    window: int,
+    lifeline: tuple[Connection, Connection],
 ) -> Iterator[R]:
     pending: deque[Future[R]] = deque()
     try:
@@ -126,6 +161,8 @@ def _ordered(
         ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for end in lifeline:  # after the workers have gone, so that none of them is cut off
+            end.close()
 
 
 class DaskExecutor:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,10 @@ import pandas as pd
 
 from capsim.experiments.design import Sweep
 from capsim.experiments.ensemble import DEFAULT_QUANTILES
-from capsim.experiments.executors import Executor, default_executor
-from capsim.experiments.progress import progress as progress_report
-from capsim.experiments.store import ResultStore
+from capsim.experiments.executors import Executor
+from capsim.experiments.store import ResultStore, read_design
 from capsim.experiments.tables import DATE_KPIS, kpi_frame
-from capsim.experiments.tasks import Chunk, ChunkResult, chunk_size, run_chunk, split
+from capsim.experiments.tasks import ChunkResult, Runs, run_all
 
 
 @dataclass
@@ -54,10 +54,9 @@ class ExperimentResult:
 def run_experiment(
     design: Sweep,
     executor: Executor | None = None,
-    store: str | Path | None = None,
+    store: str | Path | ResultStore | None = None,
     progress: bool = True,
     chunk: int | None = None,
-    stop_after: int | None = None,
 ) -> ExperimentResult:
     """Run every point of a design, ``design.replications`` times each.
 
@@ -73,64 +72,67 @@ def run_experiment(
     store
         A folder: results are written there chunk by chunk (see
         :mod:`capsim.experiments.store`); if it already holds part of this design, only
-        the missing runs are made (resume), and the result is read back from it.
+        the missing runs are made (resume), and the result is read back from it. An open
+        :class:`~capsim.experiments.store.ResultStore` is used as it is, and left open.
     progress
         Show a progress bar.
     chunk
         Replications per chunk; ``None`` chooses.
-    stop_after
-        Stop after this many chunks (for tests of interruption and resume).
+
+    Raises
+    ------
+    StoreBusyError
+        If another process is writing to the store.
+    StoreDamagedError, StoreWriteError
+        If the store cannot be read or written; the runs stored so far are kept.
     """
-    saved = None if store is None else ResultStore(store, design)
-    try:
-        done = saved.done() if saved is not None else set()
-        todo = [
-            (point, replication)
-            for point in range(len(design.points))
-            for replication in range(design.replications)
-            if (point, replication) not in done
-        ]
-        runner = executor if executor is not None else default_executor(len(todo))
-        size = chunk if chunk is not None else chunk_size(len(todo), runner.workers)
-        chunks = list(_chunks(design, todo, size))
-        if stop_after is not None:
-            chunks = chunks[:stop_after]
-        report = progress_report(len(todo), design.scenario.scenario.name, progress)
-        results: list[ChunkResult] = []
-        try:
-            for result in runner.map(run_chunk, chunks):
-                if saved is not None:
-                    saved.write(result)
-                else:
-                    results.append(result)
-                report.advance(len(result.replications))
-        finally:
-            report.close()
-        if saved is not None:
-            columns, inputs = saved.read()
-            return assemble(design, columns, inputs)
-        return assemble(design, *_gather(results))
-    finally:
-        if saved is not None:
-            saved.close()
+    if isinstance(store, ResultStore):
+        return _run_stored(design, store, executor, progress, chunk)
+    if store is not None:
+        with ResultStore.open(store, design) as saved:
+            return _run_stored(design, saved, executor, progress, chunk)
+    everything = [
+        (point, replication)
+        for point in range(len(design.points))
+        for replication in range(design.replications)
+    ]
+    runs = Runs(design.scenarios, design.seed, everything, keep_series=False)
+    with closing(run_all(runs, executor, progress, chunk)) as results:
+        return assemble(design, *_gather(list(results)))
 
 
-def load_experiment(folder: str | Path, design: Sweep) -> ExperimentResult:
-    """Read a store back into an :class:`ExperimentResult` (``design`` must match it)."""
-    saved = ResultStore(folder, design)
-    try:
+def _run_stored(
+    design: Sweep,
+    saved: ResultStore,
+    executor: Executor | None,
+    progress: bool,
+    chunk: int | None,
+) -> ExperimentResult:
+    done = saved.done()
+    todo = [
+        (point, replication)
+        for point in range(len(design.points))
+        for replication in range(design.replications)
+        if (point, replication) not in done
+    ]
+    if todo:
+        runs = Runs(design.scenarios, design.seed, todo, keep_series=False)
+        with closing(run_all(runs, executor, progress, chunk)) as results:
+            for result in results:
+                saved.write(result)
+    return assemble(design, *saved.read())
+
+
+def load_experiment(folder: str | Path, design: Sweep | None = None) -> ExperimentResult:
+    """Read a store back into an :class:`ExperimentResult`.
+
+    ``design`` must match the store's; ``None`` reads it from the store (its scenario
+    file must still be there). Reading does not lock the store: a sweep may be writing it.
+    """
+    if design is None:
+        design = read_design(folder)
+    with ResultStore.resume(folder, design, lock=False) as saved:
         return assemble(design, *saved.read())
-    finally:
-        saved.close()
-
-
-def _chunks(design: Sweep, todo: list[tuple[int, int]], size: int) -> Iterator[Chunk]:
-    by_point: dict[int, list[int]] = {}
-    for point, replication in todo:
-        by_point.setdefault(point, []).append(replication)
-    for point, replications in by_point.items():
-        for group in split(replications, size):
-            yield Chunk(design.scenarios[point], design.seed, group, point, keep_series=False)
 
 
 def _gather(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from capsim.experiments.design import MAX_RUNS
 from capsim.experiments.ensemble import Ensemble
-from capsim.experiments.executors import Executor, default_executor
-from capsim.experiments.progress import progress as progress_report
-from capsim.experiments.tasks import Chunk, ChunkResult, chunk_size, run_chunk, split
+from capsim.experiments.executors import Executor
+from capsim.experiments.tasks import ChunkResult, Runs, run_all
 from capsim.scenario.schema import Scenario
 
 MAX_ENSEMBLE_BYTES = 4 * 2**30
@@ -56,19 +57,13 @@ def replicate(
     if n > MAX_RUNS:
         raise ValueError(f"{n:,} replications are more than the limit of {MAX_RUNS:,}")
     root = scenario.scenario.seed if seed is None else seed
-    runner = executor if executor is not None else default_executor(n)
-    size = chunk if chunk is not None else chunk_size(n, runner.workers)
-    chunks = [Chunk(scenario, root, replications) for replications in split(range(n), size)]
-    report = progress_report(n, scenario.scenario.name, progress)
+    runs = Runs([scenario], root, [(0, replication) for replication in range(n)])
     done: list[ChunkResult] = []
-    try:
-        for result in runner.map(run_chunk, chunks):
+    with closing(run_all(runs, executor, progress, chunk)) as results:
+        for result in results:
             if not done:
                 _check_memory(scenario.scenario.name, result, n)
             done.append(result)
-            report.advance(len(result.replications))
-    finally:
-        report.close()
     return Ensemble(scenario, root, done)
 
 

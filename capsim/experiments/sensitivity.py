@@ -64,7 +64,8 @@ def sensitivity(
     n: int = 1024,
     stockpile: str | None = None,
     replications: int = 1,
-    seed: int = 0,
+    seed: int | None = None,
+    design_seed: int = 0,
     executor: Executor | None = None,
     progress: bool = True,
 ) -> Sensitivity:
@@ -89,7 +90,9 @@ def sensitivity(
         Replications per design point, averaged. Every point uses the same replication
         indices (common random numbers), so the indices measure the inputs, not noise.
     seed
-        Seed of the sampling design (the runs use the scenario's seed).
+        Root seed of the runs; ``None`` uses the scenario's.
+    design_seed
+        Seed of the sampling design and of the bootstrap of the indices' intervals.
     """
     chosen = Method(method)
     try:
@@ -114,10 +117,10 @@ def sensitivity(
         "bounds": [[0.0, 1.0]] * len(paths),
     }
     if chosen is Method.SOBOL:
-        unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+        unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=design_seed)
         probabilities = np.clip(unit, LOWEST_U, 1 - LOWEST_U)
     else:
-        unit = morris_sample.sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
+        unit = morris_sample.sample(problem, n, num_levels=MORRIS_LEVELS, seed=design_seed)
         # Levels at the middles of equal-probability bins: 1/8, 3/8, 5/8, 7/8 for 4 levels.
         probabilities = (0.5 + unit * (MORRIS_LEVELS - 1)) / MORRIS_LEVELS
     data = scenario_data(scenario)
@@ -128,17 +131,19 @@ def sensitivity(
         }
         for row in probabilities
     ]
-    design = Sweep.from_points(scenario, points, replications)
+    design = Sweep.from_points(scenario, points, replications, seed)
     result = run_experiment(design, executor=executor, progress=progress)
     rows = []
     for output in outputs:
         response = _response(result, output, owner, scenario)
         if chosen is Method.SOBOL:
-            found = sobol_analyze.analyze(problem, response, calc_second_order=False, seed=seed)
+            found = sobol_analyze.analyze(
+                problem, response, calc_second_order=False, seed=design_seed
+            )
             keys = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             found = morris_analyze.analyze(
-                problem, unit, response, num_levels=MORRIS_LEVELS, seed=seed
+                problem, unit, response, num_levels=MORRIS_LEVELS, seed=design_seed
             )
             keys = ("mu", "mu_star", "mu_star_conf", "sigma")
         for index, path in enumerate(paths):

@@ -1,4 +1,5 @@
-"""Units of work: a chunk of replications of one scenario, and what a worker sends back.
+"""Units of work: a chunk of replications of one scenario, what a worker sends back, and
+the one run loop that replications, sweeps and sensitivity analyses share.
 
 Workers run :func:`run_chunk`, a top-level function, on a :class:`Chunk` of plain,
 picklable data, and return a :class:`ChunkResult` of numpy arrays and lists: no
@@ -9,13 +10,15 @@ a Jupyter kernel) can carry them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from capsim.engine import simulate
+from capsim.experiments.executors import Executor, default_executor
+from capsim.experiments.progress import progress as progress_report
 from capsim.kpis import KPI_COLUMNS, stockpile_kpi_rows
 from capsim.model.records import SeriesKey
 from capsim.scenario.schema import Scenario
@@ -76,6 +79,57 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     return ChunkResult(chunk.point, chunk.replications, keys, stacked, kpis, inputs)
 
 
+@dataclass(frozen=True)
+class Runs:
+    """Which runs to make: replications of each point's scenario, all from one root seed.
+
+    Run ``(point, replication)`` is ``simulate(scenarios[point], seed, replication)``.
+    """
+
+    scenarios: Sequence[Scenario]
+    seed: int
+    todo: Sequence[tuple[int, int]]
+    """(point, replication) of every run to make, in the order to make them."""
+    keep_series: bool = True
+    """Whether to send back the monthly series (sweeps keep only the KPIs)."""
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The runs in chunks of at most ``size`` replications of one point."""
+        by_point: dict[int, list[int]] = {}
+        for point, replication in self.todo:
+            by_point.setdefault(point, []).append(replication)
+        for point, replications in by_point.items():
+            for group in split(replications, size):
+                yield Chunk(self.scenarios[point], self.seed, group, point, self.keep_series)
+
+
+def run_all(
+    runs: Runs, executor: Executor | None, progress: bool, chunk: int | None
+) -> Generator[ChunkResult]:
+    """Make ``runs`` on ``executor`` and yield each chunk's result as it comes, in order.
+
+    The run loop of :func:`~capsim.experiments.replicate`, of experiments and of
+    sensitivity analyses. ``executor`` ``None`` picks one for the number of runs;
+    ``chunk`` is the replications per chunk (``None`` chooses). Closing the iterator
+    early cancels the chunks not yet run.
+    """
+    total = len(runs.todo)
+    runner = executor if executor is not None else default_executor(total)
+    size = chunk if chunk is not None else chunk_size(total, runner.workers)
+    name = runs.scenarios[0].scenario.name if runs.scenarios else ""
+    report = progress_report(total, name, progress)
+    results = runner.map(run_chunk, list(runs.chunks(size)))
+    try:
+        for result in results:
+            report.advance(len(result.replications))
+            yield result
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        report.close()
+
+
 def _plain(value: Any) -> Any:
     """A KPI value as plain Python: dates as ISO text (``None`` for NaT), numbers as such.
 
@@ -110,4 +164,4 @@ def split(replications: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
         yield tuple(items[start : start + size])
 
 
-__all__ = ["Chunk", "ChunkResult", "chunk_size", "run_chunk", "split"]
+__all__ = ["Chunk", "ChunkResult", "Runs", "chunk_size", "run_all", "run_chunk", "split"]

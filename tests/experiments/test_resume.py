@@ -7,106 +7,29 @@ that every run is stored exactly once with the numbers of an uninterrupted sweep
 
 from __future__ import annotations
 
-import copy
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
-from tests.experiments.scenarios import BASE_STOCK
+from tests.experiments.sweeps import (
+    RUNS,
+    descendants,
+    group_members,
+    parent,
+    start,
+    stored_runs,
+    sweep_args,
+    wait_for_group_to_end,
+    wait_for_some_runs,
+    write_scenario,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc, sends signals")
-
-POINTS = 4
-REPLICATIONS = 100
-RUNS = POINTS * REPLICATIONS
-
-
-def write_scenario(folder: Path) -> Path:
-    """The base-stock scenario over ten years, so that the sweep takes a few seconds."""
-    data = copy.deepcopy(BASE_STOCK)
-    data["scenario"]["horizon_months"] = 120
-    data["budgets"]["army"]["appropriations"] = {f"fy{year}": 1e12 for year in range(2025, 2036)}
-    path = folder / "base_stock.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
-def sweep_args(path: Path) -> list[str]:
-    values = ",".join(str(10 * k) for k in range(1, POINTS + 1))
-    return [
-        sys.executable, "-m", "capsim.cli", "sweep", str(path),
-        "--set", f"stockpiles.depot.initial={values}",
-        "--replications", str(REPLICATIONS), "--seed", "5", "--no-progress",
-    ]  # fmt: skip
-
-
-def stored_runs(store: Path) -> tuple[int, int]:
-    """(runs stored, distinct runs stored); (0, 0) before the store exists."""
-    database = store / "results.sqlite"
-    if not database.exists():
-        return 0, 0
-    try:
-        with sqlite3.connect(database, timeout=5) as connection:
-            found = connection.execute(
-                "SELECT COUNT(*), COUNT(DISTINCT point * 100000 + replication) FROM runs"
-            ).fetchone()
-        return int(found[0]), int(found[1])
-    except sqlite3.OperationalError:  # created but not yet initialised, or locked
-        return 0, 0
-
-
-def start(path: Path, store: Path, workers: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*sweep_args(path), "--workers", str(workers), "--out", str(store)],
-        cwd=path.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, like a job in a shell
-    )
-
-
-def wait_for_some_runs(process: subprocess.Popen[str], store: Path) -> int:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        stored, _ = stored_runs(store)
-        if stored:
-            return stored
-        if process.poll() is not None:
-            pytest.fail(f"the sweep ended before it was stopped:\n{process.stderr.read()}")
-        time.sleep(0.01)
-    process.kill()
-    pytest.fail("no run was stored within 120 s")
-
-
-def parent(pid: int) -> int:
-    """The parent of a process (from /proc); -1 if it has gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return -1
-    return int(stat.rsplit(")", 1)[1].split()[1])
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid``, parents before children."""
-    parents = {int(entry.name): parent(int(entry.name)) for entry in Path("/proc").iterdir()
-               if entry.name.isdigit()}  # fmt: skip
-    found: list[int] = []
-    frontier = [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found.extend(children)
-        frontier = children
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +68,25 @@ def test_a_killed_sweep_process_resumes(tmp_path: Path, uninterrupted: pd.DataFr
     process.wait(timeout=30)
     stored, distinct = stored_runs(store)
     assert 0 < stored < RUNS and stored == distinct
+    resume_and_check(path, store, uninterrupted)
+
+
+def test_the_workers_of_a_killed_sweep_exit_and_release_the_callers_pipes(
+    tmp_path: Path, uninterrupted: pd.DataFrame
+) -> None:
+    path, store = write_scenario(tmp_path), tmp_path / "store"
+    process = start(path, store, workers=2)
+    wait_for_some_runs(process, store)
+    assert len(group_members(process.pid)) > 2  # the sweep, its forkserver and workers
+    os.kill(process.pid, signal.SIGKILL)  # the main process only, as an OOM killer would
+    process.wait(timeout=30)
+    left = wait_for_group_to_end(process.pid, seconds=5)
+    for pid in left:  # leave nothing behind, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    # Nothing holds the caller's pipes open any more: reading them ends at once.
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read() == "" and "Traceback" not in process.stderr.read()
     resume_and_check(path, store, uninterrupted)
 
 

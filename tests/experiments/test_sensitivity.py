@@ -55,3 +55,17 @@ def test_without_uncertain_inputs_or_salib_the_error_is_clear(
     monkeypatch.setitem(__import__("sys").modules, "SALib.analyze", None)
     with pytest.raises(ImportError, match=r"pip install 'capsim\[sensitivity\]'"):
         capsim.sensitivity(scenario(UNCERTAIN), progress=False)
+
+
+def test_seed_is_the_runs_root_seed_and_design_seed_draws_the_points() -> None:
+    pytest.importorskip("SALib", reason="SALib not installed (capsim[sensitivity])")
+    model = scenario(UNCERTAIN)
+    options = {"n": 4, "executor": capsim.SerialExecutor(), "progress": False}
+    base = capsim.sensitivity(model, "morris", **options)
+    assert base.experiment.design.seed == model.scenario.seed
+    reseeded = capsim.sensitivity(model, "morris", seed=3, **options)
+    assert reseeded.experiment.design.seed == 3
+    assert reseeded.experiment.design.points == base.experiment.design.points
+    redrawn = capsim.sensitivity(model, "morris", design_seed=3, **options)
+    assert redrawn.experiment.design.seed == model.scenario.seed
+    assert redrawn.experiment.design.points != base.experiment.design.points

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pytest
@@ -14,6 +16,8 @@ from capsim.experiments import load_experiment, replication
 from capsim.experiments.store import StoreMismatchError
 from tests.experiments.scenarios import scenario
 
+T = TypeVar("T")
+R = TypeVar("R")
 GRID = {"stockpiles.depot.initial": [10, 40], "lines.plant.capacity": [8, 12]}
 
 
@@ -74,8 +78,8 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
     model = scenario()
     ranges = {"stockpiles.depot.initial": (10.0, 50.0), "lines.plant.capacity": (5.0, 15.0)}
     for sweep in (
-        capsim.Sweep.latin_hypercube(model, ranges, samples=5, seed=1),
-        capsim.Sweep.sobol(model, ranges, samples=4, seed=1),
+        capsim.Sweep.latin_hypercube(model, ranges, samples=5, design_seed=1),
+        capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1),
     ):
         initial = [point["stockpiles.depot.initial"] for point in sweep.points]
         assert all(isinstance(value, int) and 10 <= value <= 50 for value in initial)
@@ -83,18 +87,39 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
         sweep.to_yaml(path)
         again = capsim.Sweep.from_yaml(path, model)
         assert again.points == sweep.points and again.replications == sweep.replications
+    sampled = capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1, seed=9)
+    assert sampled.seed == 9 and sampled.points == sweep.points
+    (tmp_path / "sampled.yaml").write_text(
+        "seed: 9\nsobol: {samples: 4, design_seed: 1, ranges: {lines.plant.capacity: [5, 15], "
+        "stockpiles.depot.initial: [10, 50]}}\n"
+    )
+    again = capsim.Sweep.from_yaml(tmp_path / "sampled.yaml", model)
+    assert again.seed == 9 and len(again.points) == 4
     (tmp_path / "grid.yaml").write_text("replications: 2\ngrid:\n  stockpiles.depot.inital: [1]\n")
     with pytest.raises(capsim.ScenarioError, match="did you mean"):
         capsim.Sweep.from_yaml(tmp_path / "grid.yaml", model)
+
+
+class StopsAfter(capsim.SerialExecutor):
+    """Runs ``chunks`` chunks, then stops as Ctrl-C would."""
+
+    def __init__(self, chunks: int) -> None:
+        self.chunks = chunks
+
+    def map(self, function: Callable[[T], R], chunks: Iterable[T]) -> Iterator[R]:
+        for done, chunk in enumerate(chunks):
+            if done == self.chunks:
+                raise KeyboardInterrupt
+            yield function(chunk)
 
 
 def test_interrupted_sweep_resumes_without_double_counting(tmp_path: Path) -> None:
     sweep = capsim.Sweep(scenario(), GRID, replications=5)
     whole = capsim.run_experiment(sweep, executor=capsim.SerialExecutor(), progress=False)
     store = tmp_path / "store"
-    partial = capsim.run_experiment(
-        sweep, executor=capsim.SerialExecutor(), store=store, progress=False, chunk=2, stop_after=3
-    )
+    with pytest.raises(KeyboardInterrupt):
+        capsim.run_experiment(sweep, executor=StopsAfter(3), store=store, progress=False, chunk=2)
+    partial = load_experiment(store, sweep)
     assert len(partial.kpis) == 2 + 2 + 1  # three chunks of point 0: replications 0-1, 2-3, 4
     resumed = capsim.run_experiment(
         sweep, executor=capsim.ProcessExecutor(workers=2), store=store, progress=False, chunk=3
