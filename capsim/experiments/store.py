@@ -26,9 +26,9 @@ from typing import Any
 import pandas as pd
 
 from capsim.experiments.design import Sweep
-from capsim.experiments.tables import DATE_KPIS, TEXT_KPIS
 from capsim.experiments.tasks import ChunkResult
-from capsim.kpis import KPI_COLUMNS
+from capsim.kpis import LABELS, kpi_columns, outcomes
+from capsim.outcomes import Kind
 from capsim.scenario.paths import scenario_data
 from capsim.scenario.schema import Scenario
 
@@ -66,12 +66,12 @@ def versions() -> dict[str, str]:
 
 
 def _kpi_columns_sql() -> str:
-    def kind(column: str) -> str:
-        if column in TEXT_KPIS or column in DATE_KPIS:
-            return "TEXT"
-        return "INTEGER" if column in ("initial_stock", "months_below_objective") else "REAL"
-
-    return ", ".join(f'"{column}" {kind(column)}' for column in KPI_COLUMNS)
+    """Column definitions of the declared KPIs (:mod:`capsim.kpis`): dates as ISO text."""
+    kinds = {name: "TEXT" for name in LABELS}
+    for outcome in outcomes():
+        numeric = "INTEGER" if outcome.whole else "REAL"
+        kinds[outcome.name] = "TEXT" if outcome.kind is Kind.DATE else numeric
+    return ", ".join(f'"{column}" {kind}' for column, kind in kinds.items())
 
 
 class ResultStore:
@@ -128,8 +128,9 @@ class ResultStore:
         """Store one chunk's runs, all in one transaction."""
         kpis = result.kpis
         count = len(kpis["replication"])
+        columns = ["replication", *kpi_columns()]
         rows = [
-            (result.point, *(_sql(kpis[column][index]) for column in ["replication", *KPI_COLUMNS]))
+            (result.point, *(_sql(kpis[column][index]) for column in columns))
             for index in range(count)
         ]
         inputs = [
@@ -137,13 +138,14 @@ class ResultStore:
             for path, values in result.inputs.items()
             for index, replication in enumerate(result.replications)
         ]
-        marks = ", ".join("?" * (len(KPI_COLUMNS) + 2))
+        marks = ", ".join("?" * (len(columns) + 1))
+        names = ", ".join(f'"{column}"' for column in ["point", *columns])
         with self._connection:
             self._connection.executemany(
                 "INSERT INTO runs VALUES (?, ?)",
                 [(result.point, replication) for replication in result.replications],
             )
-            self._connection.executemany(f"INSERT INTO kpis VALUES ({marks})", rows)
+            self._connection.executemany(f"INSERT INTO kpis ({names}) VALUES ({marks})", rows)
             self._connection.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?)", inputs)
 
     def read(self) -> tuple[dict[str, list[Any]], list[tuple[int, int, str, float]]]:
@@ -152,11 +154,9 @@ class ResultStore:
         names = [description[0] for description in cursor.description]
         records = cursor.fetchall()
         columns = {name: [row[i] for row in records] for i, name in enumerate(names)}
-        for column in DATE_KPIS:
-            columns[column] = [pd.NaT if value is None else value for value in columns[column]]
-        for column in KPI_COLUMNS:
-            if column not in TEXT_KPIS and column not in DATE_KPIS:
-                columns[column] = [float("nan") if v is None else v for v in columns[column]]
+        for outcome in outcomes():
+            missing = pd.NaT if outcome.kind is Kind.DATE else float("nan")
+            columns[outcome.name] = [missing if v is None else v for v in columns[outcome.name]]
         inputs = self._connection.execute(
             "SELECT point, replication, path, value FROM inputs ORDER BY point, replication, rowid"
         ).fetchall()
