@@ -184,6 +184,22 @@ def month_count(start: dt.date, date: dt.date) -> int:
     return (date.year - start.year) * 12 + date.month - start.month + 1
 
 
+def month_date(start: dt.date, months: float) -> dt.date | None:
+    """The date :func:`month_count` counts: the start for 0, else that month's last day.
+
+    ``None`` for ``inf`` (not within the horizon).
+
+    >>> month_date(dt.date(2022, 1, 1), 3)
+    datetime.date(2022, 3, 31)
+    """
+    if not math.isfinite(months):
+        return None
+    if months <= 0:
+        return start
+    first = pd.Timestamp(start) + pd.DateOffset(months=int(months))
+    return (first - pd.Timedelta(days=1)).date()
+
+
 def key_dates(start: dt.date, months: int, count: int = 3) -> list[dt.date]:
     """A few dates to state "reached by" for: year ends through the horizon, and its end.
 
@@ -282,6 +298,7 @@ __all__ = [
     "format_value",
     "key_dates",
     "month_count",
+    "month_date",
     "reached_share",
     "summarise",
 ]

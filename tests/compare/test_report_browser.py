@@ -71,7 +71,7 @@ def test_report_in_headless_chromium(report: Path, tmp_path: Path) -> None:
     assert kinds.count("table") == 1, "the KPI table is missing"
     assert kinds.count("svg") == 2, "a figure is missing"
     assert all(int(width) > 100 and int(height) > 100 for _, width, height in drawn), drawn
-    assert 'id="kpi-table"' in page and "months_to_recovery" in page
+    assert 'id="kpi-table"' in page and "recovery_date" in page
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "compare_report.png"
