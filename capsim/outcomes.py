@@ -200,17 +200,19 @@ def month_date(start: dt.date, months: float) -> dt.date | None:
     return (first - pd.Timedelta(days=1)).date()
 
 
-def key_dates(start: dt.date, months: int, count: int = 3) -> list[dt.date]:
+def key_dates(
+    start: dt.date, months: int, count: int = 3, after: dt.date | None = None
+) -> list[dt.date]:
     """A few dates to state "reached by" for: year ends through the horizon, and its end.
 
-    Up to ``count - 1`` year ends, evenly spread over the second half of the horizon,
-    then the horizon's last day.
+    Up to ``count - 1`` year ends, evenly spread from ``after`` (by default the middle
+    of the horizon) to the end, then the horizon's last day.
 
     >>> key_dates(dt.date(2022, 1, 1), 120)
     [datetime.date(2027, 12, 31), datetime.date(2030, 12, 31), datetime.date(2031, 12, 31)]
     """
     end = (pd.Timestamp(start) + pd.DateOffset(months=months) - pd.Timedelta(days=1)).date()
-    middle = (pd.Timestamp(start) + pd.DateOffset(months=months // 2)).date()
+    middle = after or (pd.Timestamp(start) + pd.DateOffset(months=months // 2)).date()
     years = [dt.date(year, 12, 31) for year in range(middle.year, end.year + 1)]
     years = [day for day in years if middle <= day < end]
     chosen: list[dt.date] = []

@@ -236,7 +236,7 @@ class Comparison:
         if self.replications > 1:
             head += (
                 "\nvalues: median [5 %, 95 %]; Δ: mean paired difference [95 % CI], * excludes 0;"
-                "\ndates: the month reached, Δ in months; ≥/≤: runs hit the horizon, a bound"
+                "\ndates: the month reached, Δ in months; (bound): runs hit the horizon"
             )
         shown = wide.to_string(index=False) if len(wide) else "No KPI differs between scenarios."
         text = f"{head}\n{shown}"

@@ -146,12 +146,12 @@ def format_table(
     for name in scenarios:
         rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
         wide[name] = [
-            _value_cell(rows.loc[key], start) if key in rows.index else "" for key in wide.index
+            value_text(rows.loc[key], start) if key in rows.index else "" for key in wide.index
         ]
     for name in scenarios[1:]:
         rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
         wide[f"Δ {name}"] = [
-            _difference_cell(rows.loc[key]) if key in rows.index else "" for key in wide.index
+            difference_text(rows.loc[key]) if key in rows.index else "" for key in wide.index
         ]
     return wide.reset_index()
 
@@ -169,33 +169,43 @@ def _number(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def _value_cell(row: pd.Series, start: dt.date | None = None) -> str:
+def value_text(row: pd.Series, start: dt.date | None = None, share: bool = True) -> str:
+    """A row's median and 5–95 % band as text, with the share of runs not within the horizon.
+
+    With ``start``, months to a date read as the month (``2031-11``), "never below" for
+    0 (the stock never fell), or "not within the horizon". ``share=False`` leaves the
+    share out (a table that gives it a column of its own).
+    """
     date = start is not None and row["unit"] == DATE_UNIT
 
     def shown(value: float) -> str:
         if date and start is not None:
             day = month_date(start, value)
-            return NOT_WITHIN_HORIZON if day is None else f"{day:%Y-%m}"
-        return "≥ horizon" if math.isinf(value) else _number(value)
+            if day is None:
+                return NOT_WITHIN_HORIZON
+            return "never below" if value <= 0 else f"{day:%Y-%m}"
+        return NOT_WITHIN_HORIZON if math.isinf(value) else _number(value)
 
     text = shown(float(row["median"]))
     if not np.isnan(row["p05"]):
         text += f" [{shown(float(row['p05']))}, {shown(float(row['p95']))}]"
-    if row["censored_share"] > 0:
+    if share and row["censored_share"] > 0:
         text += f" ({row['censored_share']:.0%} {NOT_WITHIN_HORIZON})"
     return text
 
 
-def _difference_cell(row: pd.Series) -> str:
+def difference_text(row: pd.Series) -> str:
+    """A variant row's paired difference and interval; "*" excludes zero, "(bound)" when runs
+    hit the horizon (they count as the horizon, so the true difference lies beyond)."""
     text = _signed(float(row["difference"]))
-    if row.get("bounded"):
-        text = f"≥ {text}" if row["difference"] >= 0 else f"≤ {text}"
     if not np.isnan(row["difference_low"]):
         text += (
             f" [{_signed(float(row['difference_low']))}, {_signed(float(row['difference_high']))}]"
         )
-        if row["excludes_zero"]:
-            text += " *"
+    if row.get("bounded"):
+        text += " (bound)"
+    if row["excludes_zero"]:
+        text += " *"
     return text
 
 
@@ -209,7 +219,9 @@ __all__ = [
     "TABLE_COLUMNS",
     "changed_rows",
     "date_band",
+    "difference_text",
     "format_table",
     "kpi_table",
     "unit_of",
+    "value_text",
 ]
