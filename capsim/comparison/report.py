@@ -323,7 +323,7 @@ def _table(
         "<tr>"
         + "".join(
             f"<td{f' class={chr(34)}{css}{chr(34)}' if css else ''} "
-            f'data-label="{_text(label)}">{cell}</td>'
+            f'data-label="{_text(label)}"><span>{cell}</span></td>'
             for label, (css, cell) in zip(labels, row, strict=True)
         )
         + "</tr>"
@@ -334,8 +334,11 @@ def _table(
 
 
 def _name(value: object) -> str:
-    """An id or label as HTML that may break after its underscores (no mid-word breaks)."""
-    return _text(value).replace("_", "_<wbr>")
+    """An id, label or path as HTML that may break after its underscores, dots and slashes."""
+    text = _text(value)
+    for mark in "_./":
+        text = text.replace(mark, f"{mark}<wbr>")
+    return text
 
 
 def svg_text(figure: Figure) -> str:
