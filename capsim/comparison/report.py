@@ -190,7 +190,7 @@ def difference_words(row: pd.Series) -> str:
     """A paired difference in months, in words: "12 months earlier (95 % interval 9–15)".
 
     >>> difference_words(pd.Series({"difference": -12.2, "difference_low": -15.0,
-    ...                             "difference_high": -9.1, "bounded": False}))
+    ...                             "difference_high": -9.0, "bounded": False}))
     '12 months earlier (95 % interval 9–15)'
     """
     mean, low, high = (
