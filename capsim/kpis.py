@@ -24,6 +24,8 @@ from capsim.model.records import MoneyFlow, Recorder, SeriesKey
 from capsim.outcomes import Censoring, Kind, Outcome, Scope
 from capsim.scenario.schema import Scenario
 
+_NOT_REACHED = np.datetime64("NaT", "D")
+
 LABELS = ("stockpile", "holder", "system")
 """Columns that say whose KPIs a row holds."""
 
@@ -51,6 +53,7 @@ class RunTotals:
         self.scenario = scenario
         self.calendar = calendar
         self.records = records
+        self._line_series: dict[tuple[str, str], np.ndarray] = {}
 
     @cached_property
     def lines_of(self) -> dict[str, list[str]]:
@@ -91,6 +94,21 @@ class RunTotals:
                 money.obligated += row.amount
             elif row.flow is MoneyFlow.OUTLAID:
                 money.outlaid += row.amount
+        return found
+
+    def line_series(self, system: str, metric: str) -> np.ndarray:
+        """A monthly line metric summed over the lines of ``system`` (computed once)."""
+        found = self._line_series.get((system, metric))
+        if found is None:
+            series = self.records.series
+            found = sum(
+                (
+                    series[SeriesKey("line", line, metric, system)]
+                    for line in self.lines_of.get(system, [])
+                ),
+                np.zeros(self.calendar.months),
+            )
+            self._line_series[(system, metric)] = found
         return found
 
     @cached_property
@@ -152,11 +170,7 @@ class StockpileRun:
 
     def line_series(self, metric: str) -> np.ndarray:
         """A monthly line metric summed over this system's lines."""
-        series = self.totals.records.series
-        return sum(
-            (series[SeriesKey("line", line, metric, self.spec.system)] for line in self.lines),
-            np.zeros(self.calendar.months),
-        )
+        return self.totals.line_series(self.spec.system, metric)
 
     @cached_property
     def money(self) -> BuyerMoney:
@@ -170,11 +184,14 @@ class StockpileRun:
         the horizon (censored), or there is no level.
         """
         if level is None:
-            return np.datetime64("NaT", "D")
-        if not (self.stock < level).any():
+            return _NOT_REACHED
+        below = np.flatnonzero(self.stock < level)
+        if below.size == 0:
             return np.datetime64(self.calendar.start, "D")
-        month = first_month_back(self.stock, level)
-        return np.datetime64("NaT", "D") if month is None else self.calendar.month_ends[month]
+        back = np.flatnonzero(self.stock[below[0] :] >= level)
+        if back.size == 0:
+            return _NOT_REACHED
+        return self.calendar.month_ends[below[0] + back[0]]  # type: ignore[no-any-return]
 
 
 def _objective(run: StockpileRun) -> float:
