@@ -60,6 +60,8 @@ def test_a_kpi_declared_once_appears_in_results_ensemble_store_and_compare(
     design = capsim.Sweep(scenario, {"lines.stinger_tucson.capacity": [60]}, replications=2)
     swept = capsim.run_experiment(design, executor=serial, store=tmp_path / "s", progress=False)
     assert swept.kpis["months_empty"].notna().all()
+    assert {"p50", "censored_share"} <= set(swept.summary("recovery_date").columns)
+    assert len(swept.summary("months_empty")) == len(scenario.stockpiles)
     comparison = capsim.compare([BASELINE], replications=2, seed=1, executor=serial)
     rows = comparison.table[comparison.table["kpi"] == "months_empty"]
     assert set(rows["stockpile"]) == set(scenario.stockpiles)
