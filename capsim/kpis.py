@@ -287,6 +287,11 @@ def outcomes() -> tuple[Outcome, ...]:
     return tuple(_REGISTRY.values())
 
 
+def added() -> tuple[Outcome, ...]:
+    """KPIs registered beyond the built-in ones: every short summary shows them too."""
+    return tuple(outcome for outcome in _REGISTRY.values() if outcome not in BUILT_IN)
+
+
 def outcome(name: str) -> Outcome:
     """The declaration of one KPI."""
     try:
@@ -349,6 +354,7 @@ __all__ = [
     "LABELS",
     "RunTotals",
     "StockpileRun",
+    "added",
     "first_month_back",
     "kpi_columns",
     "kpi_table",

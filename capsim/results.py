@@ -107,7 +107,7 @@ class Results:
 
     def summary(self) -> str:
         """A short text table of the key results (dates as months, or "not within the horizon")."""
-        from capsim.kpis import outcome
+        from capsim.kpis import added, outcome
         from capsim.outcomes import format_value
 
         table = self.kpis
@@ -120,6 +120,7 @@ class Results:
             "unmet_total",
             "peak_monthly_output",
             "cost_per_delivered_unit_usd",
+            *(declared.name for declared in added()),
         ]
         text = table[["holder", "system"]].copy()
         for column in shown:

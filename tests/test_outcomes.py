@@ -53,6 +53,7 @@ def test_a_kpi_declared_once_appears_in_results_ensemble_store_and_compare(
     assert results.kpis.set_index("stockpile").loc["ukraine_stinger", "months_empty"] == (
         (stock <= 0).sum()
     )
+    assert "months_empty" in results.summary()
     serial = capsim.SerialExecutor()
     ensemble = capsim.replicate(scenario, 3, seed=1, executor=serial, progress=False)
     assert ensemble.kpis["months_empty"].dtype == np.int64

@@ -104,13 +104,13 @@ def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
     and ``compare`` use, so a date quantile among the censored runs reads "not within
     the horizon".
     """
-    from capsim.kpis import outcome
+    from capsim.kpis import added, outcome
     from capsim.outcomes import format_value, summarise
 
     lines = [f"{name} (seed {seed}, {count} replications): median [5 %, 95 %]"]
     for stockpile, group in kpis.groupby("stockpile", sort=False):
         lines.append(f"  {stockpile}")
-        for column in SHOWN_KPIS:
+        for column in [*SHOWN_KPIS, *(declared.name for declared in added())]:
             declared = outcome(column)
             if not declared.applies(group).any():
                 continue
