@@ -28,7 +28,7 @@ import pandas as pd
 
 from capsim.comparison.figures import scenario_colours
 from capsim.comparison.inputs import format_input
-from capsim.comparison.table import DATE_UNIT, difference_text, value_text
+from capsim.comparison.table import difference_text, is_date, value_text
 from capsim.kpis import outcome
 from capsim.outcomes import NOT_WITHIN_HORIZON, key_dates, month_date
 
@@ -409,7 +409,7 @@ def _kpi_tables(comparison: Comparison) -> str:
     parts = []
     for kpi, rows in changed.groupby("kpi", sort=False):
         declared = outcome(str(kpi))
-        unit = "" if rows["unit"].iloc[0] == DATE_UNIT else f" ({_text(rows['unit'].iloc[0])})"
+        unit = "" if is_date(kpi) else f" ({_text(rows['unit'].iloc[0])})"
         parts.append(
             f'<h3 id="kpi-{_text(kpi)}">{_name(kpi)}{unit}</h3>'
             f'<p class="unit">{_text(declared.description)}</p>'
@@ -433,7 +433,7 @@ def _kpi_tables(comparison: Comparison) -> str:
 
 
 def _kpi_table(comparison: Comparison, rows: pd.DataFrame, several: bool) -> str:
-    dated = rows["unit"].iloc[0] == DATE_UNIT
+    dated = is_date(rows["kpi"].iloc[0])
     value = "median [5 %, 95 %]" if comparison.replications > 1 else "value"
     labels = [
         *(["stockpile"] if several else []),

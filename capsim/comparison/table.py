@@ -24,8 +24,15 @@ TABLE_COLUMNS = [
     "bounded",
 ]  # fmt: skip
 
-DATE_UNIT = "months from the start"
-"""Unit of a date KPI in a comparison's numbers: months through the month reached."""
+DATE_UNIT = "months"
+"""Unit of a date KPI in a comparison's numbers: months from the start through the month
+reached (:func:`capsim.outcomes.month_count`), and months in its differences."""
+
+
+def is_date(kpi: object) -> bool:
+    """Whether a comparison row's KPI is a date (its numbers count months from the start)."""
+    declared = {outcome.name: outcome for outcome in outcomes()}.get(str(kpi))
+    return declared is not None and declared.kind is Kind.DATE
 
 
 def unit_of(declared: Outcome) -> str:
@@ -135,21 +142,21 @@ def format_table(
 
     Columns: each scenario's median with its 5–95 % band, then each variant's difference
     against the baseline with its paired 95 % interval, starred when the interval
-    excludes zero, with "≥" when it is a bound. With one replication: values and plain
-    differences only. With ``start``, date KPIs read as months (``2031-11``) or "not
-    within the horizon"; their differences are in months.
+    excludes zero, marked "(bound)" when runs hit the horizon. With one replication:
+    values and plain differences only. With ``start``, date KPIs read as months
+    (``2031-11``) or "not within the horizon"; their differences are in months.
     """
     if table.empty:
         return pd.DataFrame(columns=["stockpile", "kpi", "unit", *scenarios])
     keys = table[["stockpile", "kpi", "unit"]].drop_duplicates()
     wide = keys.set_index(["stockpile", "kpi"])
     for name in scenarios:
-        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
+        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"], drop=False)
         wide[name] = [
             value_text(rows.loc[key], start) if key in rows.index else "" for key in wide.index
         ]
     for name in scenarios[1:]:
-        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"])
+        rows = table[table["scenario"] == name].set_index(["stockpile", "kpi"], drop=False)
         wide[f"Δ {name}"] = [
             difference_text(rows.loc[key]) if key in rows.index else "" for key in wide.index
         ]
@@ -176,7 +183,7 @@ def value_text(row: pd.Series, start: dt.date | None = None, share: bool = True)
     0 (the stock never fell), or "not within the horizon". ``share=False`` leaves the
     share out (a table that gives it a column of its own).
     """
-    date = start is not None and row["unit"] == DATE_UNIT
+    date = start is not None and is_date(row["kpi"])
 
     def shown(value: float) -> str:
         if date and start is not None:
@@ -221,6 +228,7 @@ __all__ = [
     "date_band",
     "difference_text",
     "format_table",
+    "is_date",
     "kpi_table",
     "unit_of",
     "value_text",
