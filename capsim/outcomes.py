@@ -265,19 +265,27 @@ def summarise(
     return row
 
 
-def format_value(outcome: Outcome, value: object) -> str:
+def format_value(outcome: Outcome, value: object, start: dt.date | None = None) -> str:
     """One value as text: a month (``2031-11``) or "not within the horizon", or a number.
+
+    With the scenario's ``start``, a "back at a level" date at the start (the stock never
+    fell below the level) reads "never below".
 
     >>> from capsim.kpis import outcome
     >>> format_value(outcome("recovery_date"), pd.NaT)
     'not within the horizon'
+    >>> format_value(outcome("recovery_date"), pd.Timestamp("2022-01-01"), dt.date(2022, 1, 1))
+    'never below'
     >>> format_value(outcome("unmet_total"), 1234.4)
     '1,234'
     """
     if outcome.kind is Kind.DATE:
         if value is None or pd.isna(value):  # type: ignore[call-overload]
             return NOT_WITHIN_HORIZON if outcome.censorable else "–"
-        return f"{pd.Timestamp(value):%Y-%m}"  # type: ignore[arg-type]
+        date = pd.Timestamp(value)  # type: ignore[arg-type]
+        if outcome.censorable and start is not None and date.date() <= start:
+            return "never below"
+        return f"{date:%Y-%m}"
     number = float(value)  # type: ignore[arg-type]
     if math.isnan(number):
         return "–"

@@ -127,7 +127,7 @@ class Results:
             declared = outcome(column)
             applies = declared.applies(table)
             text[column] = [
-                format_value(declared, value) if applied else "–"
+                format_value(declared, value, self.scenario.scenario.start) if applied else "–"
                 for value, applied in zip(table[column], applies, strict=True)
             ]
         name = self.scenario.scenario.name

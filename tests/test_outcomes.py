@@ -112,7 +112,7 @@ def test_run_replications_ensemble_and_compare_agree_on_censored_dates(tmp_path:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     printed = re.search(
-        r"us_army_stinger\n(?:.*\n)*?\s+objective_date\s+(.+?) \[.*\] "
+        r"us_army_stinger\n(?:.*\n)*?\s+objective_date\s+(.+?)(?: \[.*\])? "
         r"\(reached within the horizon in (\d+)%\)",
         done.stdout,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -92,12 +93,15 @@ def run_replications(arguments: argparse.Namespace) -> int:
         return EXIT_INVALID
     folder = _write_ensemble(ensemble, path, target, force=arguments.force)
     if not arguments.quiet:
-        print(_kpi_table(ensemble.kpis, scenario.scenario.name, ensemble.seed, len(ensemble)))
+        header = scenario.scenario
+        print(_kpi_table(ensemble.kpis, header.name, ensemble.seed, len(ensemble), header.start))
     print(folder)
     return EXIT_OK
 
 
-def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
+def _kpi_table(
+    kpis: pd.DataFrame, name: str, seed: int, count: int, start: dt.date | None = None
+) -> str:
     """Median [5 %, 95 %] per stockpile of the shown KPIs; dates with their chance by the end.
 
     Every number comes from :func:`capsim.outcomes.summarise`, the summary ``Ensemble``
@@ -105,7 +109,7 @@ def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
     the horizon".
     """
     from capsim.kpis import added, outcome
-    from capsim.outcomes import format_value, summarise
+    from capsim.outcomes import Kind, format_value, summarise
 
     lines = [f"{name} (seed {seed}, {count} replications): median [5 %, 95 %]"]
     for stockpile, group in kpis.groupby("stockpile", sort=False):
@@ -115,8 +119,15 @@ def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
             if not declared.applies(group).any():
                 continue
             summary = summarise(declared, group)
-            low, mid, high = (format_value(declared, summary[q]) for q in ("p5", "p50", "p95"))
-            text = f"    {column:<24} {mid} [{low}, {high}]"
+            low, mid, high = (
+                format_value(declared, summary[q], start) for q in ("p5", "p50", "p95")
+            )
+            shown = (
+                mid
+                if low == mid == high and declared.kind is Kind.DATE
+                else f"{mid} [{low}, {high}]"
+            )
+            text = f"    {column:<24} {shown}"
             if declared.censorable:
                 reached = 1 - float(summary["censored_share"])  # type: ignore[arg-type]
                 text += f" (reached within the horizon in {reached:.0%})"
