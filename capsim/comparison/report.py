@@ -14,11 +14,8 @@ sections open in print).
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import io
 import json
-import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,11 +23,13 @@ from typing import TYPE_CHECKING
 import matplotlib
 import pandas as pd
 
+from capsim.comparison import markup
+from capsim.comparison.answer import answer_section
 from capsim.comparison.figures import scenario_colours
 from capsim.comparison.inputs import format_input
 from capsim.comparison.table import difference_text, is_date, value_text
 from capsim.kpis import outcome
-from capsim.outcomes import NOT_WITHIN_HORIZON, key_dates, month_date
+from capsim.outcomes import NOT_WITHIN_HORIZON
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -130,11 +129,11 @@ def render_report(comparison: Comparison) -> str:
     ]
     diff = comparison.inputs_diff
     body = [
-        f"<h1>{_text(title)}</h1>",
+        f"<h1>{markup.text(title)}</h1>",
         f'<p class="lead">{comparison.replications} replication(s) per scenario, root seed '
         f"{comparison.seed}, common random numbers (replication <i>k</i> draws the same random "
         "numbers in every scenario).</p>",
-        *_answer(comparison),
+        *answer_section(comparison),
         "<h2>Key results, KPI by KPI</h2>",
         _method_note(comparison),
         _kpi_tables(comparison),
@@ -146,7 +145,7 @@ def render_report(comparison: Comparison) -> str:
         f"path{'' if len(diff) == 1 else 's'})</summary>{_inputs_table(comparison)}</details>",
         "<h2>Manifest</h2>",
         '<details id="manifest"><summary>Files, seed and versions that reproduce this '
-        f"comparison</summary><pre>{_text(json.dumps(comparison.manifest(), indent=2))}</pre>"
+        f"comparison</summary><pre>{markup.text(json.dumps(comparison.manifest(), indent=2))}</pre>"
         "</details>",
     ]
     return "\n".join(
@@ -157,7 +156,7 @@ def render_report(comparison: Comparison) -> str:
             '<meta charset="utf-8">',
             f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_text(title)}</title>",
+            f"<title>{markup.text(title)}</title>",
             f"<style>{_STYLE}</style>",
             "</head>",
             "<body>",
@@ -169,178 +168,6 @@ def render_report(comparison: Comparison) -> str:
     )
 
 
-def headline_kpi(comparison: Comparison) -> tuple[str, list[str]]:
-    """The date KPI the report answers with, and the stockpiles it is about.
-
-    The date the stock is back at its objective, for every stockpile with an objective;
-    without any, the date it is back at its initial level, for stockpiles that fell.
-    """
-    table = comparison.table
-    for kpi in ("objective_date", "recovery_date"):
-        rows = table[table["kpi"] == kpi]
-        if kpi == "recovery_date":
-            rows = rows[rows["median"] > 0]
-        stockpiles = list(dict.fromkeys(str(name) for name in rows["stockpile"]))
-        if stockpiles:
-            return kpi, stockpiles
-    return "objective_date", []
-
-
-def difference_words(row: pd.Series) -> str:
-    """A paired difference in months, in words: "12 months earlier (95 % interval 9–15)".
-
-    >>> difference_words(pd.Series({"difference": -12.2, "difference_low": -15.0,
-    ...                             "difference_high": -9.0, "bounded": False}))
-    '12 months earlier (95 % interval 9–15)'
-    """
-    mean, low, high = (
-        float(row[key]) for key in ("difference", "difference_low", "difference_high")
-    )
-    if math.isnan(mean):
-        return "–"
-    if abs(mean) < 0.05 and (math.isnan(low) or (low == 0 and high == 0)):
-        return "the same in every run"
-    direction = "earlier" if mean < 0 else "later"
-    text = f"{_months(abs(mean))} {direction}"
-    if math.isnan(low):
-        text += " (one replication: no interval)"
-    elif low < 0 < high:
-        text += f" (95 % interval {_amount(-low)} earlier to {_amount(high)} later)"
-    else:
-        first, second = sorted((abs(low), abs(high)))
-        text += f" (95 % interval {_amount(first)}–{_amount(second)})"
-    if row.get("bounded"):
-        text += "; a bound, as runs hit the horizon"
-    return text
-
-
-def _months(value: float) -> str:
-    amount = _amount(value)
-    return f"{amount} month" if amount == "1" else f"{amount} months"
-
-
-def _amount(value: float) -> str:
-    return f"{value:.0f}" if value >= 9.5 else f"{value:.1f}".removesuffix(".0")
-
-
-def _answer(comparison: Comparison) -> list[str]:
-    kpi, stockpiles = headline_kpi(comparison)
-    if not stockpiles:
-        return [
-            "<h2>Answer</h2>",
-            "<p>No stockpile has an objective or falls below its initial level: there is no "
-            "date of recovery to compare.</p>",
-        ]
-    level = "its objective" if kpi == "objective_date" else "its initial level"
-    parts = ["<h2>Answer</h2>"]
-    for stockpile in stockpiles:
-        dates = _answer_dates(comparison, kpi, stockpile)
-        parts.append(f"<h3>When is {_name(stockpile)} back at {level}?</h3>")
-        parts.append(_answer_table(comparison, kpi, stockpile, dates))
-    parts.append(
-        '<p class="note">Scenarios ranked by the median date. A run counts as back by a date '
-        "when the stock is at that level at the end of that month (or never fell below it). "
-        f"A median that falls among runs not back by the end reads “{NOT_WITHIN_HORIZON}”. "
-        "The difference is the mean over paired replications of the variant's months minus "
-        "the baseline's, with its 95 % Student-t interval; where runs hit the horizon they "
-        "count as the horizon, so the difference is a bound.</p>"
-    )
-    return parts
-
-
-def _answer_dates(comparison: Comparison, kpi: str, stockpile: str) -> list[dt.date]:
-    """Two year ends from the earliest 5 % date of any scenario on, and the horizon's end."""
-    header = comparison.entries[0].scenario.scenario
-    table = comparison.table
-    rows = table[(table["kpi"] == kpi) & (table["stockpile"] == stockpile)]
-    earliest = pd.concat([rows["p05"], rows["median"]]).replace(math.inf, math.nan).min()
-    if pd.isna(earliest):
-        return key_dates(header.start, header.months)
-    first = month_date(header.start, float(earliest)) or header.start
-    return key_dates(header.start, header.months, after=first)
-
-
-def _answer_table(comparison: Comparison, kpi: str, stockpile: str, dates: list[dt.date]) -> str:
-    table = comparison.table
-    rows = table[(table["kpi"] == kpi) & (table["stockpile"] == stockpile)].copy()
-    reached = comparison.reached(kpi, dates).loc[stockpile]
-    rows["order"] = [
-        (float(median), -float(reached.loc[name].iloc[-1]))
-        for median, name in zip(rows["median"], rows["scenario"], strict=True)
-    ]
-    rows = rows.sort_values("order", kind="stable")
-    colours = scenario_colours(comparison.names)
-    end = dates[-1]
-    labels = [
-        "#",
-        "scenario",
-        "median date back",
-        *(f"chance back by {'the end, ' if day == end else ''}{day:%Y-%m}" for day in dates),
-        "against the baseline",
-        "runs at the horizon",
-    ]
-    body = []
-    for rank, (_, row) in enumerate(rows.iterrows(), start=1):
-        name = str(row["scenario"])
-        median = month_date(comparison.start, float(row["median"]))
-        censored = float(row["censored_share"])
-        runs = int(row["replications"])
-        flag = (
-            f'<span class="flag">⚑ {round(censored * runs)} of {runs} not back by the end</span>'
-            if censored > 0
-            else "none"
-        )
-        when = NOT_WITHIN_HORIZON if median is None else f"{median:%Y-%m}"
-        if median is not None and float(row["median"]) <= 0:
-            when = "never below"
-        against = "baseline" if name == comparison.baseline else difference_words(row)
-        body.append(
-            [
-                ("rank", str(rank)),
-                (
-                    "",
-                    f'<span class="swatch" style="background:{colours[name]}"></span>{_name(name)}',
-                ),
-                ("", when),
-                *(("num", f"{chance:.0%}") for chance in reached.loc[name].to_numpy(dtype=float)),
-                ("", _text(against)),
-                ("", flag),
-            ]
-        )
-    return _table(labels, body, f"answer-{stockpile}", "answer stack")
-
-
-def _table(
-    labels: list[str], rows: list[list[tuple[str, str]]], element_id: str = "", kind: str = "stack"
-) -> str:
-    """An HTML table; each cell (class, HTML) carries its column's label for narrow screens.
-
-    On a narrow screen a ``stack`` table shows each row as a block of labelled cells, so
-    no column is cut off or needs a side scroll.
-    """
-    head = "".join(f"<th>{_text(label)}</th>" for label in labels)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{f' class={chr(34)}{css}{chr(34)}' if css else ''} "
-            f'data-label="{_text(label)}"><span>{cell}</span></td>'
-            for label, (css, cell) in zip(labels, row, strict=True)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    named = f' id="{_text(element_id)}"' if element_id else ""
-    return f'<table{named} class="{kind}"><tr>{head}</tr>{body}</table>'
-
-
-def _name(value: object) -> str:
-    """An id, label or path as HTML that may break after its underscores, dots and slashes."""
-    text = _text(value)
-    for mark in "_./":
-        text = text.replace(mark, f"{mark}<wbr>")
-    return text
-
-
 def svg_text(figure: Figure) -> str:
     """A figure as an inline ``<svg>`` element: text drawn as paths, ids stable."""
     buffer = io.StringIO()
@@ -350,29 +177,25 @@ def svg_text(figure: Figure) -> str:
     return text[text.index("<svg") :]
 
 
-def _text(value: object) -> str:
-    return html.escape(str(value))
-
-
 def _scenarios_table(comparison: Comparison) -> str:
     colours = scenario_colours(comparison.names)
     rows = []
     for index, entry in enumerate(comparison.entries):
-        files = "<br>".join(_name(path) for path in entry.files) or "(given as an object)"
+        files = "<br>".join(markup.name(path) for path in entry.files) or "(given as an object)"
         rows.append(
             [
                 (
                     "",
                     f'<span class="swatch" style="background:{colours[entry.label]}"></span>'
-                    f"{_name(entry.label)}",
+                    f"{markup.name(entry.label)}",
                 ),
                 ("", "baseline" if index == 0 else "variant"),
-                ("", _text(entry.scenario.scenario.description)),
+                ("", markup.text(entry.scenario.scenario.description)),
                 ("", files),
             ]
         )
     labels = ["scenario", "role", "description", "files (named, then parents)"]
-    return _table(labels, rows, "scenarios")
+    return markup.table(labels, rows, "scenarios")
 
 
 def _inputs_table(comparison: Comparison) -> str:
@@ -380,11 +203,11 @@ def _inputs_table(comparison: Comparison) -> str:
     if diff.empty:
         return "<p>The scenarios have identical inputs.</p>"
     rows = [
-        [("", f"<code>{_name(path)}</code>")]
-        + [("", _text(format_input(value))) for value in values]
+        [("", f"<code>{markup.name(path)}</code>")]
+        + [("", markup.text(format_input(value))) for value in values]
         for path, values in zip(diff.index, diff.itertuples(index=False), strict=True)
     ]
-    return _table(["parameter path", *(str(name) for name in diff.columns)], rows, "inputs")
+    return markup.table(["parameter path", *(str(name) for name in diff.columns)], rows, "inputs")
 
 
 def _method_note(comparison: Comparison) -> str:
@@ -409,25 +232,26 @@ def _kpi_tables(comparison: Comparison) -> str:
     parts = []
     for kpi, rows in changed.groupby("kpi", sort=False):
         declared = outcome(str(kpi))
-        unit = "" if is_date(kpi) else f" ({_text(rows['unit'].iloc[0])})"
+        unit = "" if is_date(kpi) else f" ({markup.text(rows['unit'].iloc[0])})"
         parts.append(
-            f'<h3 id="kpi-{_text(kpi)}">{_name(kpi)}{unit}</h3>'
-            f'<p class="unit">{_text(declared.description)}</p>'
+            f'<h3 id="kpi-{markup.text(kpi)}">{markup.name(kpi)}{unit}</h3>'
+            f'<p class="unit">{markup.text(declared.description)}</p>'
             + _kpi_table(comparison, rows, several)
         )
     if len(same):
         keys = same.drop_duplicates(["stockpile", "kpi"])
         cells = [
             [
-                ("", _name(row["stockpile"])),
-                ("", _name(row["kpi"])),
-                ("num", _text(value_text(row, comparison.start))),
+                ("", markup.name(row["stockpile"])),
+                ("", markup.name(row["kpi"])),
+                ("num", markup.text(value_text(row, comparison.start))),
             ]
             for _, row in keys.iterrows()
         ]
+        listed = markup.table(["stockpile", "KPI", "every scenario"], cells)
         parts.append(
             f'<details id="kpis-unchanged"><summary>{len(keys)} more KPIs are the same in every '
-            f"scenario</summary>{_table(['stockpile', 'KPI', 'every scenario'], cells)}</details>"
+            f"scenario</summary>{listed}</details>"
         )
     return "\n".join(parts) if parts else "<p>No KPI differs between scenarios.</p>"
 
@@ -448,20 +272,20 @@ def _kpi_table(comparison: Comparison, rows: pd.DataFrame, several: bool) -> str
         delta = "baseline" if name == comparison.baseline else difference_text(row)
         body.append(
             [
-                *([("", _name(row["stockpile"]))] if several else []),
-                ("", _name(name)),
-                ("num", _text(value_text(row, comparison.start, share=not dated))),
+                *([("", markup.name(row["stockpile"]))] if several else []),
+                ("", markup.name(name)),
+                ("num", markup.text(value_text(row, comparison.start, share=not dated))),
                 *([("num", f"{float(row['censored_share']):.0%}")] if dated else []),
-                ("num significant" if delta.endswith("*") else "num", _text(delta)),
+                ("num significant" if delta.endswith("*") else "num", markup.text(delta)),
             ]
         )
-    return _table(labels, body, f"kpi-{rows['kpi'].iloc[0]}-table")
+    return markup.table(labels, body, f"kpi-{rows['kpi'].iloc[0]}-table")
 
 
 def _figure(name: str, figure: Figure, caption: str) -> str:
     return (
         f'<figure id="figure-{name}">{svg_text(figure)}'
-        f"<figcaption>{_text(caption)}</figcaption></figure>"
+        f"<figcaption>{markup.text(caption)}</figcaption></figure>"
     )
 
 
@@ -475,11 +299,4 @@ def csv_tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
     }
 
 
-__all__ = [
-    "csv_tables",
-    "difference_words",
-    "headline_kpi",
-    "render_report",
-    "svg_text",
-    "write_report",
-]
+__all__ = ["csv_tables", "render_report", "svg_text", "write_report"]
