@@ -1,25 +1,33 @@
-"""Key results of a run, one row per stockpile, computed from the run's records."""
+"""Key results of a run, one row per stockpile: each declared once, next to its computation.
+
+Every KPI is an :class:`~capsim.outcomes.Outcome` in the registry of this module. To add
+one, write a function of a :class:`StockpileRun` and :func:`register` its declaration:
+it then appears in ``Results.kpis``, ``Ensemble.kpis``, experiment stores and
+``compare``. (Worker processes see what their own import of capsim registers: register
+in a module the workers import, or run serially.)
+
+>>> from capsim.kpis import outcome
+>>> outcome("recovery_date").unit
+'date'
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from capsim.calendar import Calendar
 from capsim.model.records import MoneyFlow, Recorder, SeriesKey
+from capsim.outcomes import Censoring, Kind, Outcome, Scope
 from capsim.scenario.schema import Scenario
 
-KPI_COLUMNS = [
-    "stockpile", "holder", "system", "initial_stock", "objective", "lowest_stock",
-    "lowest_stock_date", "recovery_date", "objective_date", "months_below_objective",
-    "unmet_total", "delivered_total", "peak_monthly_output", "cost_per_delivered_unit_usd",
-    "outlay_per_delivered_unit_usd", "obligated_usd", "appropriated_usd",
-]  # fmt: skip
+_NOT_REACHED = np.datetime64("NaT", "D")
 
-
-DATE_COLUMNS = ("lowest_stock_date", "recovery_date", "objective_date")
+LABELS = ("stockpile", "holder", "system")
+"""Columns that say whose KPIs a row holds."""
 
 
 def first_month_back(stock: np.ndarray, level: float) -> int | None:
@@ -38,6 +46,265 @@ def first_month_back(stock: np.ndarray, level: float) -> int | None:
     return int(below[0] + back[0]) if back.size else None
 
 
+class RunTotals:
+    """What every stockpile of one run shares: money by buyer, output and deliveries by system."""
+
+    def __init__(self, scenario: Scenario, calendar: Calendar, records: Recorder) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.records = records
+        self._line_series: dict[tuple[str, str], np.ndarray] = {}
+
+    @cached_property
+    def lines_of(self) -> dict[str, list[str]]:
+        """Production line ids by system."""
+        found: dict[str, list[str]] = {}
+        for line_id, line in self.scenario.lines.items():
+            found.setdefault(line.system, []).append(line_id)
+        return found
+
+    @cached_property
+    def delivered_of(self) -> dict[str, float]:
+        """Units delivered to every holder, by system."""
+        found: dict[str, float] = {}
+        for stockpile_id, stockpile in self.scenario.stockpiles.items():
+            key = SeriesKey(
+                "stockpile", stockpile_id, "deliveries", stockpile.system, stockpile.holder
+            )
+            delivered = float(self.records.series[key].sum())
+            found[stockpile.system] = found.get(stockpile.system, 0.0) + delivered
+        return found
+
+    @cached_property
+    def money(self) -> dict[tuple[str, str], BuyerMoney]:
+        """Obligations and outlays by (holder, system) of the contract they paid for."""
+        buyers = {
+            event.entity: (event.holder, event.system)
+            for event in self.records.events
+            if event.kind == "award"
+        }
+        found: dict[tuple[str, str], BuyerMoney] = {}
+        for row in self.records.ledger:
+            buyer = buyers.get(row.reference)
+            if buyer is None:
+                continue
+            money = found.setdefault(buyer, BuyerMoney())
+            money.accounts.add(row.account)
+            if row.flow is MoneyFlow.OBLIGATED:
+                money.obligated += row.amount
+            elif row.flow is MoneyFlow.OUTLAID:
+                money.outlaid += row.amount
+        return found
+
+    def line_series(self, system: str, metric: str) -> np.ndarray:
+        """A monthly line metric summed over the lines of ``system`` (computed once)."""
+        found = self._line_series.get((system, metric))
+        if found is None:
+            series = self.records.series
+            found = sum(
+                (
+                    series[SeriesKey("line", line, metric, system)]
+                    for line in self.lines_of.get(system, [])
+                ),
+                np.zeros(self.calendar.months),
+            )
+            self._line_series[(system, metric)] = found
+        return found
+
+    @cached_property
+    def appropriated(self) -> dict[str, float]:
+        """USD appropriated per account."""
+        totals: dict[str, float] = {}
+        for row in self.records.ledger:
+            if row.flow is MoneyFlow.APPROPRIATED:
+                totals[row.account] = totals.get(row.account, 0.0) + row.amount
+        return totals
+
+
+@dataclass
+class BuyerMoney:
+    """Money on one buyer's contracts for one system: accounts that paid, USD moved."""
+
+    accounts: set[str] = field(default_factory=set)
+    obligated: float = 0.0
+    outlaid: float = 0.0
+
+
+class StockpileRun:
+    """One stockpile in one run: what a KPI's computing function reads.
+
+    Attributes
+    ----------
+    stockpile
+        The stockpile's id.
+    spec
+        Its scenario entry (``initial``, ``objective``, ``holder``, ``system``).
+    totals
+        What the run's stockpiles share (:class:`RunTotals`).
+    """
+
+    def __init__(self, stockpile: str, totals: RunTotals) -> None:
+        self.stockpile = stockpile
+        self.spec = totals.scenario.stockpiles[stockpile]
+        self.totals = totals
+
+    @property
+    def calendar(self) -> Calendar:
+        """The run's calendar."""
+        return self.totals.calendar
+
+    def series(self, metric: str) -> np.ndarray:
+        """A monthly series of this stockpile (``stock``, ``deliveries``, ``unmet``, ...)."""
+        key = SeriesKey("stockpile", self.stockpile, metric, self.spec.system, self.spec.holder)
+        return self.totals.records.series[key]
+
+    @cached_property
+    def stock(self) -> np.ndarray:
+        """Stock at the end of each month, units."""
+        return self.series("stock")
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The production lines of this stockpile's system."""
+        return self.totals.lines_of.get(self.spec.system, [])
+
+    def line_series(self, metric: str) -> np.ndarray:
+        """A monthly line metric summed over this system's lines."""
+        return self.totals.line_series(self.spec.system, metric)
+
+    @cached_property
+    def money(self) -> BuyerMoney:
+        """Money of the contracts this holder bought this system with."""
+        return self.totals.money.get((self.spec.holder, self.spec.system), BuyerMoney())
+
+    def back_at(self, level: float | None) -> np.datetime64:
+        """Last day of the first month back at ``level`` after falling below it.
+
+        The start date if the stock never fell below it; ``NaT`` if it is not back within
+        the horizon (censored), or there is no level.
+        """
+        if level is None:
+            return _NOT_REACHED
+        below = np.flatnonzero(self.stock < level)
+        if below.size == 0:
+            return np.datetime64(self.calendar.start, "D")
+        back = np.flatnonzero(self.stock[below[0] :] >= level)
+        if back.size == 0:
+            return _NOT_REACHED
+        return self.calendar.month_ends[below[0] + back[0]]  # type: ignore[no-any-return]
+
+
+def _objective(run: StockpileRun) -> float:
+    return np.nan if run.spec.objective is None else float(run.spec.objective)
+
+
+def _lowest_stock_date(run: StockpileRun) -> np.datetime64:
+    return run.calendar.month_ends[int(np.argmin(run.stock))]  # type: ignore[no-any-return]
+
+
+def _months_below_objective(run: StockpileRun) -> int:
+    objective = run.spec.objective
+    return 0 if objective is None else int((run.stock < objective).sum())
+
+
+def _cost_per_delivered_unit(run: StockpileRun) -> float:
+    priced = any(run.totals.scenario.lines[line].learning_curve is not None for line in run.lines)
+    delivered = run.totals.delivered_of[run.spec.system]
+    if not (priced and delivered):
+        return np.nan
+    return float(run.line_series("production_cost_usd").sum()) / delivered
+
+
+def _outlay_per_delivered_unit(run: StockpileRun) -> float:
+    delivered = float(run.series("deliveries").sum())
+    return run.money.outlaid / delivered if delivered else np.nan
+
+
+def _appropriated(run: StockpileRun) -> float:
+    return sum(run.totals.appropriated.get(account, 0.0) for account in run.money.accounts)
+
+
+BUILT_IN = (
+    Outcome("initial_stock", "units", Kind.COUNT, Scope.STOCKPILE,
+            "stock at the start", lambda run: run.spec.initial, whole=True, echo=True),
+    Outcome("objective", "units", Kind.COUNT, Scope.STOCKPILE,
+            "inventory objective (missing without one)", _objective, echo=True),
+    Outcome("lowest_stock", "units", Kind.COUNT, Scope.STOCKPILE,
+            "lowest month-end stock", lambda run: float(run.stock.min())),
+    Outcome("lowest_stock_date", "date", Kind.DATE, Scope.STOCKPILE,
+            "end of the month of the lowest stock (the first such month)", _lowest_stock_date),
+    Outcome("recovery_date", "date", Kind.DATE, Scope.STOCKPILE,
+            "stock back at its initial level: end of the first month back after falling "
+            "below it (the start if it never fell)",
+            lambda run: run.back_at(run.spec.initial), Censoring.HORIZON),
+    Outcome("objective_date", "date", Kind.DATE, Scope.STOCKPILE,
+            "stock back at its objective: end of the first month back after falling below "
+            "it (the start if it never fell)",
+            lambda run: run.back_at(run.spec.objective), Censoring.HORIZON, requires="objective"),
+    Outcome("months_below_objective", "months", Kind.COUNT, Scope.STOCKPILE,
+            "months ending below the objective", _months_below_objective, whole=True),
+    Outcome("unmet_total", "units", Kind.COUNT, Scope.STOCKPILE,
+            "demand not served", lambda run: float(run.series("unmet").sum())),
+    Outcome("delivered_total", "units", Kind.COUNT, Scope.STOCKPILE,
+            "units delivered to this stockpile", lambda run: float(run.series("deliveries").sum())),
+    Outcome("peak_monthly_output", "units per month", Kind.COUNT, Scope.LINE,
+            "highest monthly production of the system's lines",
+            lambda run: float(run.line_series("production").max())),
+    Outcome("cost_per_delivered_unit_usd", "USD per unit", Kind.AMOUNT, Scope.LINE,
+            "learning-curve production cost over units delivered to all buyers "
+            "(missing without a learning curve)", _cost_per_delivered_unit),
+    Outcome("outlay_per_delivered_unit_usd", "USD per unit", Kind.AMOUNT, Scope.ACCOUNT,
+            "money paid out on this holder's contracts over units delivered to it",
+            _outlay_per_delivered_unit),
+    Outcome("obligated_usd", "USD", Kind.AMOUNT, Scope.ACCOUNT,
+            "money obligated for this holder's contracts for this system",
+            lambda run: run.money.obligated),
+    Outcome("appropriated_usd", "USD", Kind.AMOUNT, Scope.ACCOUNT,
+            "all money appropriated to the accounts that paid for them", _appropriated),
+)  # fmt: skip
+"""The KPIs capsim computes, in table order."""
+
+_REGISTRY: dict[str, Outcome] = {outcome.name: outcome for outcome in BUILT_IN}
+
+
+def register(outcome: Outcome) -> Outcome:
+    """Add a KPI (after the others); every KPI table and view then carries it."""
+    if outcome.name in _REGISTRY or outcome.name in LABELS:
+        raise ValueError(f"a KPI named {outcome.name!r} is already declared")
+    _REGISTRY[outcome.name] = outcome
+    return outcome
+
+
+def unregister(name: str) -> None:
+    """Remove a KPI added with :func:`register` (built-in ones stay)."""
+    if any(outcome.name == name for outcome in BUILT_IN):
+        raise ValueError(f"{name!r} is built in")
+    _REGISTRY.pop(name, None)
+
+
+def outcomes() -> tuple[Outcome, ...]:
+    """Every declared KPI, in table order."""
+    return tuple(_REGISTRY.values())
+
+
+def added() -> tuple[Outcome, ...]:
+    """KPIs registered beyond the built-in ones: every short summary shows them too."""
+    return tuple(outcome for outcome in _REGISTRY.values() if outcome not in BUILT_IN)
+
+
+def outcome(name: str) -> Outcome:
+    """The declaration of one KPI."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"no KPI {name!r}; known: {', '.join(_REGISTRY)}") from None
+
+
+def kpi_columns() -> list[str]:
+    """Columns of a KPI table: the labels, then every KPI."""
+    return [*LABELS, *_REGISTRY]
+
+
 def stockpile_kpis(scenario: Scenario, calendar: Calendar, records: Recorder) -> pd.DataFrame:
     """KPIs per stockpile as a table; see :func:`stockpile_kpi_rows`."""
     return kpi_table(stockpile_kpi_rows(scenario, calendar, records))
@@ -49,137 +316,52 @@ def kpi_table(rows: list[dict[str, object]]) -> pd.DataFrame:
     Built column by column (not with ``DataFrame.from_records``), which is four times
     quicker and matters when a run's KPIs are all a user asks for.
     """
-    names = list(rows[0]) if rows else KPI_COLUMNS
+    names = list(rows[0]) if rows else kpi_columns()
     columns: dict[str, object] = {}
     for name in names:
         values = [row[name] for row in rows]
-        columns[name] = np.array(values, dtype="datetime64[s]") if name in DATE_COLUMNS else values
+        dated = name in _REGISTRY and _REGISTRY[name].kind is Kind.DATE
+        columns[name] = np.array(values, dtype="datetime64[s]") if dated else values
     return pd.DataFrame(columns)
 
 
 def stockpile_kpi_rows(
     scenario: Scenario, calendar: Calendar, records: Recorder
 ) -> list[dict[str, object]]:
-    """KPIs per stockpile: recovery, lowest point, shortfall, output, cost and money.
+    """Every declared KPI of every stockpile of one run: one row per stockpile.
 
-    * ``recovery_date``: last day of the first month back at the initial (pre-drawdown)
-      stock after falling below it; NaT if it never fell, or never recovered within the
-      horizon;
-    * ``objective_date``: the same for the inventory objective;
-    * ``peak_monthly_output`` and ``cost_per_delivered_unit_usd`` (learning-curve
-      production cost over units delivered to all buyers; NaN without a learning curve)
-      are per system;
-    * ``obligated_usd``: money obligated for this holder's contracts for this system;
-      ``appropriated_usd``: all money appropriated to the accounts that paid for them.
+    See :data:`BUILT_IN` for what each KPI means; date KPIs are ``NaT`` when not reached
+    within the horizon.
     """
-    series = records.series
-    month_ends = calendar.month_ends
-    money = _money_by_buyer(records)
-    appropriated = _totals(records, MoneyFlow.APPROPRIATED)
-    lines_of: dict[str, list[str]] = {}
-    for line_id, line in scenario.lines.items():
-        lines_of.setdefault(line.system, []).append(line_id)
-    delivered_of: dict[str, float] = {}
-    for other_id, other in scenario.stockpiles.items():
-        key = SeriesKey("stockpile", other_id, "deliveries", other.system, other.holder)
-        delivered_of[other.system] = delivered_of.get(other.system, 0.0) + series[key].sum()
+    totals = RunTotals(scenario, calendar, records)
+    declared = outcomes()
     rows = []
     for stockpile_id, stockpile in scenario.stockpiles.items():
-        labels = (stockpile.system, stockpile.holder)
-
-        def metric(
-            name: str, entity: str = stockpile_id, on: tuple[str, str] = labels
-        ) -> np.ndarray:
-            return series[SeriesKey("stockpile", entity, name, *on)]
-
-        stock = metric("stock")
-        system = stockpile.system
-        lowest = int(np.argmin(stock))
-        objective = stockpile.objective
-        recovered = first_month_back(stock, stockpile.initial)
-        reached = None if objective is None else first_month_back(stock, objective)
-        lines = lines_of.get(system, [])
-        output = sum(
-            (series[SeriesKey("line", line, "production", system)] for line in lines),
-            np.zeros(calendar.months),
-        )
-        priced = any(scenario.lines[line].learning_curve is not None for line in lines)
-        cost = sum(
-            series[SeriesKey("line", line, "production_cost_usd", system)].sum() for line in lines
-        )
-        delivered_all = delivered_of[system]
-        delivered = float(metric("deliveries").sum())
-        mine = money.get((stockpile.holder, system), _BuyerMoney())
-        rows.append(
-            {
-                "stockpile": stockpile_id,
-                "holder": stockpile.holder,
-                "system": system,
-                "initial_stock": stockpile.initial,
-                "objective": np.nan if objective is None else objective,
-                "lowest_stock": float(stock[lowest]),
-                "lowest_stock_date": month_ends[lowest],
-                "recovery_date": _month_end(month_ends, recovered),
-                "objective_date": _month_end(month_ends, reached),
-                "months_below_objective": _months_below(stock, objective),
-                "unmet_total": float(metric("unmet").sum()),
-                "delivered_total": delivered,
-                "peak_monthly_output": float(output.max()),
-                "cost_per_delivered_unit_usd": cost / delivered_all
-                if priced and delivered_all
-                else np.nan,
-                "outlay_per_delivered_unit_usd": mine.outlaid / delivered if delivered else np.nan,
-                "obligated_usd": mine.obligated,
-                "appropriated_usd": sum(
-                    appropriated.get(account, 0.0) for account in mine.accounts
-                ),
-            }
-        )
+        run = StockpileRun(stockpile_id, totals)
+        row: dict[str, object] = {
+            "stockpile": stockpile_id,
+            "holder": stockpile.holder,
+            "system": stockpile.system,
+        }
+        for declaration in declared:
+            row[declaration.name] = declaration.compute(run)
+        rows.append(row)
     return rows
 
 
-@dataclass
-class _BuyerMoney:
-    """Money on one buyer's contracts for one system: accounts that paid, USD moved."""
-
-    accounts: set[str] = field(default_factory=set)
-    obligated: float = 0.0
-    outlaid: float = 0.0
-
-
-def _money_by_buyer(records: Recorder) -> dict[tuple[str, str], _BuyerMoney]:
-    """Obligations and outlays by (holder, system) of the contract they paid for."""
-    buyers = {
-        event.entity: (event.holder, event.system)
-        for event in records.events
-        if event.kind == "award"
-    }
-    found: dict[tuple[str, str], _BuyerMoney] = {}
-    for row in records.ledger:
-        buyer = buyers.get(row.reference)
-        if buyer is None:
-            continue
-        money = found.setdefault(buyer, _BuyerMoney())
-        money.accounts.add(row.account)
-        if row.flow is MoneyFlow.OBLIGATED:
-            money.obligated += row.amount
-        elif row.flow is MoneyFlow.OUTLAID:
-            money.outlaid += row.amount
-    return found
-
-
-def _totals(records: Recorder, flow: MoneyFlow) -> dict[str, float]:
-    """USD of one kind of flow per account."""
-    totals: dict[str, float] = {}
-    for row in records.ledger:
-        if row.flow is flow:
-            totals[row.account] = totals.get(row.account, 0.0) + row.amount
-    return totals
-
-
-def _months_below(stock: np.ndarray, objective: int | None) -> int:
-    return 0 if objective is None else int((stock < objective).sum())
-
-
-def _month_end(month_ends: np.ndarray, index: int | None) -> np.datetime64:
-    return np.datetime64("NaT", "D") if index is None else month_ends[index]
+__all__ = [
+    "BUILT_IN",
+    "LABELS",
+    "RunTotals",
+    "StockpileRun",
+    "added",
+    "first_month_back",
+    "kpi_columns",
+    "kpi_table",
+    "outcome",
+    "outcomes",
+    "register",
+    "stockpile_kpi_rows",
+    "stockpile_kpis",
+    "unregister",
+]

@@ -110,23 +110,12 @@ class Results:
         return plot_output_vs_demand(self)
 
     def summary(self) -> str:
-        """A short text table of the key results."""
-        table = self.kpis.copy()
-        never_below = table["lowest_stock"] >= table["initial_stock"]
-        no_objective = table["objective"].isna() | (table["months_below_objective"] == 0)
-        for column, unreached in (
-            ("recovery_date", never_below),
-            ("objective_date", no_objective),
-            ("lowest_stock_date", never_below & False),
-        ):
-            table[column] = [
-                "-" if skip else "not within horizon" if pd.isna(value) else f"{value:%Y-%m}"
-                for value, skip in zip(table[column], unreached, strict=True)
-            ]
+        """A short text table of the key results (dates as months, or "not within the horizon")."""
+        from capsim.kpis import added, outcome
+        from capsim.outcomes import format_value
+
+        table = self.kpis
         shown = [
-            "holder",
-            "system",
-            "initial_stock",
             "lowest_stock",
             "lowest_stock_date",
             "recovery_date",
@@ -135,10 +124,18 @@ class Results:
             "unmet_total",
             "peak_monthly_output",
             "cost_per_delivered_unit_usd",
+            *(declared.name for declared in added()),
         ]
+        text = table[["holder", "system"]].copy()
+        for column in shown:
+            declared = outcome(column)
+            applies = declared.applies(table)
+            text[column] = [
+                format_value(declared, value, self.scenario.scenario.start) if applied else "–"
+                for value, applied in zip(table[column], applies, strict=True)
+            ]
         name = self.scenario.scenario.name
-        text = table[shown].to_string(index=False, float_format=lambda value: f"{value:,.0f}")
-        return f"{name} (seed {self.seed})\n{text}"
+        return f"{name} (seed {self.seed})\n{text.to_string(index=False)}"
 
 
 def _timeseries(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:

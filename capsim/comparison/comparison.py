@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from capsim.comparison.inputs import inputs_diff
 from capsim.comparison.runs import RunSummary, run_replications
 from capsim.comparison.stats import BAND
 from capsim.comparison.table import changed_rows, format_table, kpi_table
+from capsim.kpis import outcome
+from capsim.outcomes import Kind, month_count, reached_share
 from capsim.output import versions
 from capsim.scenario.inheritance import resolve_file
 from capsim.scenario.loader import parse_scenario
@@ -121,6 +124,11 @@ class Comparison:
         return [entry.label for entry in self.entries]
 
     @property
+    def start(self) -> dt.date:
+        """The baseline's start date: what months to a date KPI count from."""
+        return self.entries[0].scenario.scenario.start
+
+    @property
     def baseline(self) -> str:
         """Label of the baseline scenario."""
         return self.entries[0].label
@@ -143,6 +151,28 @@ class Comparison:
         See :func:`capsim.comparison.table.kpi_table` for the columns and the method.
         """
         return kpi_table(self.kpis, self.names)
+
+    def reached(self, kpi: str, by: Sequence[dt.date]) -> pd.DataFrame:
+        """Probability that a date KPI is reached by each date, per stockpile and scenario.
+
+        Index (``stockpile``, ``scenario``); one column per date, as ``YYYY-MM-DD``. A run
+        that does not reach it within the horizon never counts
+        (:func:`capsim.outcomes.reached_share`, as in every view).
+        """
+        if outcome(kpi).kind is not Kind.DATE:
+            raise ValueError(f"{kpi!r} is not a date KPI")
+        starts = {entry.label: entry.scenario.scenario.start for entry in self.entries}
+        rows = self.kpis[self.kpis["kpi"] == kpi]
+        found: dict[tuple[str, str], dict[str, float]] = {}
+        for (stockpile, scenario), group in rows.groupby(["stockpile", "scenario"], sort=False):
+            numbers = group["value"].where(~group["censored"], np.inf).to_numpy(dtype=float)
+            found[(str(stockpile), str(scenario))] = {
+                f"{day:%Y-%m-%d}": reached_share(numbers, _months_by(starts[str(scenario)], day))
+                for day in by
+            }
+        frame = pd.DataFrame.from_dict(found, orient="index")
+        frame.index.names = ["stockpile", "scenario"]
+        return frame
 
     @cached_property
     def inputs_diff(self) -> pd.DataFrame:
@@ -198,14 +228,15 @@ class Comparison:
     def summary(self) -> str:
         """The KPI table side by side, as text: the KPIs that differ, then the count of others."""
         changed, same = self.split_table()
-        wide = format_table(changed, self.names)
+        wide = format_table(changed, self.names, self.start)
         head = (
             f"baseline: {self.baseline}; {self.replications} replication(s), seed {self.seed}, "
             "common random numbers"
         )
         if self.replications > 1:
             head += (
-                "\nvalues: median [5 %, 95 %]; Δ: mean paired difference [95 % CI], * excludes 0"
+                "\nvalues: median [5 %, 95 %]; Δ: mean paired difference [95 % CI], * excludes 0;"
+                "\ndates: the month reached, Δ in months; (bound): runs hit the horizon"
             )
         shown = wide.to_string(index=False) if len(wide) else "No KPI differs between scenarios."
         text = f"{head}\n{shown}"
@@ -270,6 +301,17 @@ def _entries(inputs: Sequence[ScenarioInput]) -> list[Entry]:
         labels.add(label)
         entries.append(Entry(label, scenario, files))
     return entries
+
+
+def _months_by(start: dt.date, day: dt.date) -> int:
+    """The months a KPI date may count (:func:`capsim.outcomes.month_count`) to be by ``day``.
+
+    KPI dates are month ends (or the start), so a month counts once its last day is by ``day``.
+    """
+    if day <= start:
+        return 0
+    whole = month_count(start, day)
+    return whole if (day + dt.timedelta(days=1)).day == 1 else whole - 1
 
 
 def _sha256(path: Path) -> str:

@@ -15,36 +15,14 @@ import numpy as np
 import pandas as pd
 
 from capsim.engine import simulate
+from capsim.kpis import outcomes
 from capsim.model.records import SeriesKey
+from capsim.outcomes import Kind, Scope, month_count
 from capsim.results import Results
 from capsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from capsim.experiments.executors import Executor
-
-NUMERIC_KPIS = {
-    "lowest_stock": "units",
-    "months_below_objective": "months",
-    "unmet_total": "units",
-    "delivered_total": "units",
-    "obligated_usd": "USD",
-}
-"""Per-stockpile KPIs of :func:`capsim.kpis.stockpile_kpis` compared as they are, with units."""
-
-SYSTEM_KPIS = {
-    "peak_monthly_output": "units per month",
-    "cost_per_delivered_unit_usd": "USD per unit",
-}
-"""Per-system KPIs (the same on every stockpile of a system): one row, under the system's id."""
-
-DATE_KPIS = {
-    "months_to_recovery": "recovery_date",
-    "months_to_objective": "objective_date",
-}
-"""KPIs compared as months from the scenario start, and the date column each comes from."""
-
-KPI_UNITS = {**NUMERIC_KPIS, **dict.fromkeys(DATE_KPIS, "months"), **SYSTEM_KPIS}
-"""Every compared KPI and its unit, in table order."""
 
 KPI_COLUMNS = ["stockpile", "kpi", "value", "censored"]
 
@@ -58,10 +36,9 @@ class RunSummary:
     replication
         The replication index ``k``.
     kpis
-        One row per stockpile (or system, for :data:`SYSTEM_KPIS`) and KPI: ``stockpile``,
-        ``kpi``, ``value`` (numeric, see
-        :data:`KPI_UNITS`) and ``censored`` (a date KPI not reached within the horizon,
-        whose value is then the horizon in months).
+        One row per stockpile (or system, for KPIs of the lines' scope) and KPI:
+        ``stockpile``, ``kpi``, ``value`` (a number; see :func:`kpi_numbers`) and
+        ``censored`` (a date KPI not reached within the horizon).
     series
         Monthly values by (kind, entity): ``("production" | "deliveries" | "demand",
         system)`` summed over lines or stockpiles, and ``("stock", stockpile)``.
@@ -114,41 +91,39 @@ def numeric_kpis(results: Results) -> pd.DataFrame:
 
 
 def kpi_numbers(kpis: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """KPIs of one run as numbers: dates become months from the start, censored at the horizon.
+    """KPIs of one run as numbers, one row per stockpile and compared KPI.
 
-    ``kpis`` is one run's :func:`capsim.kpis.stockpile_kpis` table.
-    ``months_to_recovery`` counts months from the scenario start to the end of the first
-    month the stock is back at its initial level; 0 if it never fell below it; the
-    horizon (flagged ``censored``) if it fell and did not recover in time.
-    ``months_to_objective`` is the same for the inventory objective (no row without one).
+    ``kpis`` is one run's :func:`capsim.kpis.stockpile_kpis` table. Every declared KPI
+    but the echoed inputs is kept (:func:`capsim.kpis.outcomes`); a KPI of the lines'
+    scope once per system, under the system's id; a KPI that does not apply (no
+    objective) not at all. A date becomes the months from the start through its month
+    (:func:`capsim.outcomes.month_count`; 0 when the stock never fell). A date not
+    reached within the horizon is flagged ``censored`` and counts as the horizon, so
+    that a paired difference involving it is a bound; its quantiles come from
+    :func:`capsim.outcomes.censored_quantile`, which sees it as censored.
     """
     header = scenario.scenario
-    horizon = header.months
+    declared = [outcome for outcome in outcomes() if not outcome.echo]
     rows: list[tuple[str, str, float, bool]] = []
     systems: set[str] = set()
     for record in kpis.to_dict("records"):
-        stockpile = str(record["stockpile"])
-        if record["system"] not in systems:
-            systems.add(str(record["system"]))
-            for kpi in SYSTEM_KPIS:
-                rows.append((str(record["system"]), kpi, float(record[kpi]), False))
-        for kpi in NUMERIC_KPIS:
-            rows.append((stockpile, kpi, float(record[kpi]), False))
-        fell = {
-            "months_to_recovery": record["lowest_stock"] < record["initial_stock"],
-            "months_to_objective": record["months_below_objective"] > 0,
-        }
-        for kpi, column in DATE_KPIS.items():
-            if kpi == "months_to_objective" and pd.isna(record["objective"]):
+        stockpile, system = str(record["stockpile"]), str(record["system"])
+        first_of_system = system not in systems
+        systems.add(system)
+        for outcome in declared:
+            if outcome.scope is Scope.LINE and not first_of_system:
                 continue
-            date = pd.Timestamp(record[column]) if not pd.isna(record[column]) else None
-            if not fell[kpi]:
-                rows.append((stockpile, kpi, 0.0, False))
-            elif date is None:
-                rows.append((stockpile, kpi, float(horizon), True))
+            if outcome.requires is not None and pd.isna(record[outcome.requires]):
+                continue
+            owner = system if outcome.scope is Scope.LINE else stockpile
+            value = record[outcome.name]
+            if outcome.kind is not Kind.DATE:
+                rows.append((owner, outcome.name, float(value), False))
+            elif pd.isna(value):
+                rows.append((owner, outcome.name, float(header.months), outcome.censorable))
             else:
-                elapsed = (date.year - header.start.year) * 12 + date.month - header.start.month
-                rows.append((stockpile, kpi, float(elapsed + 1), False))
+                months = month_count(header.start, pd.Timestamp(value).date())
+                rows.append((owner, outcome.name, float(months), False))
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
@@ -173,10 +148,6 @@ def _summed(
 
 
 __all__ = [
-    "DATE_KPIS",
-    "KPI_UNITS",
-    "NUMERIC_KPIS",
-    "SYSTEM_KPIS",
     "RunSummary",
     "kpi_numbers",
     "numeric_kpis",

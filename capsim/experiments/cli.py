@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,9 @@ exit status: 0 done; 1 a worker process died; 2 an invalid scenario, design or o
 3 the store cannot be written or read (a full disk, no permission, a damaged store);
 4 the store is in use by another sweep; 130 interrupted. After 1, 3 (once fixed) or 130,
 the runs finished so far are kept: continue with --resume DIR."""
-SHOWN_KPIS = ("lowest_stock", "unmet_total", "months_below_objective", "recovery_date")
+SHOWN_KPIS = (
+    "lowest_stock", "unmet_total", "months_below_objective", "recovery_date", "objective_date",
+)  # fmt: skip
 
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
@@ -110,31 +113,45 @@ def run_replications(arguments: argparse.Namespace) -> int:
         return EXIT_INVALID
     folder = _write_ensemble(ensemble, path, target, force=arguments.force)
     if not arguments.quiet:
-        print(_kpi_table(ensemble.kpis, scenario.scenario.name, ensemble.seed, len(ensemble)))
+        header = scenario.scenario
+        print(_kpi_table(ensemble.kpis, header.name, ensemble.seed, len(ensemble), header.start))
     print(folder)
     return EXIT_OK
 
 
-def _kpi_table(kpis: pd.DataFrame, name: str, seed: int, count: int) -> str:
+def _kpi_table(
+    kpis: pd.DataFrame, name: str, seed: int, count: int, start: dt.date | None = None
+) -> str:
+    """Median [5 %, 95 %] per stockpile of the shown KPIs; dates with their chance by the end.
+
+    Every number comes from :func:`capsim.outcomes.summarise`, the summary ``Ensemble``
+    and ``compare`` use, so a date quantile among the censored runs reads "not within
+    the horizon".
+    """
+    from capsim.kpis import added, outcome
+    from capsim.outcomes import Kind, format_value, summarise
+
     lines = [f"{name} (seed {seed}, {count} replications): median [5 %, 95 %]"]
     for stockpile, group in kpis.groupby("stockpile", sort=False):
         lines.append(f"  {stockpile}")
-        for column in SHOWN_KPIS:
-            values = group[column]
-            if column == "recovery_date":
-                reached = values.notna().mean()
-                if not reached:
-                    lines.append(f"    {column:<24} not within horizon")
-                    continue
-                days = values.dropna().astype("int64")
-                when = [pd.Timestamp(int(days.quantile(q)), unit="s") for q in (0.05, 0.5, 0.95)]
-                lines.append(
-                    f"    {column:<24} {when[1]:%Y-%m} [{when[0]:%Y-%m}, {when[2]:%Y-%m}] "
-                    f"(reached in {reached:.0%})"
-                )
-            else:
-                low, mid, high = (float(values.quantile(q)) for q in (0.05, 0.5, 0.95))
-                lines.append(f"    {column:<24} {mid:,.0f} [{low:,.0f}, {high:,.0f}]")
+        for column in [*SHOWN_KPIS, *(declared.name for declared in added())]:
+            declared = outcome(column)
+            if not declared.applies(group).any():
+                continue
+            summary = summarise(declared, group)
+            low, mid, high = (
+                format_value(declared, summary[q], start) for q in ("p5", "p50", "p95")
+            )
+            shown = (
+                mid
+                if low == mid == high and declared.kind is Kind.DATE
+                else f"{mid} [{low}, {high}]"
+            )
+            text = f"    {column:<24} {shown}"
+            if declared.censorable:
+                reached = 1 - float(summary["censored_share"])  # type: ignore[arg-type]
+                text += f" (reached within the horizon in {reached:.0%})"
+            lines.append(text)
     return "\n".join(lines)
 
 

@@ -14,9 +14,11 @@ from capsim.calendar import calendar_for
 from capsim.experiments.conditions import ATTRIBUTES, evaluate, names, parse_condition
 from capsim.experiments.conditions import unknown_name as _unknown_name
 from capsim.experiments.precision import replications_needed
-from capsim.experiments.tables import DATE_KPIS, kpi_frame
+from capsim.experiments.tables import kpi_frame
 from capsim.experiments.tasks import ChunkResult
+from capsim.kpis import outcomes
 from capsim.model.records import SeriesKey
+from capsim.outcomes import Kind, summarise
 from capsim.results import TIMESERIES_COLUMNS
 from capsim.scenario.schema import Scenario
 
@@ -250,35 +252,34 @@ class Ensemble:
         return index
 
     def kpi_distribution(
-        self, column: str, quantiles: Sequence[float] = DEFAULT_QUANTILES
+        self,
+        column: str,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        by: Sequence[str | dt.date] = (),
     ) -> pd.DataFrame:
         """Distribution of one KPI across replications, one row per stockpile.
 
         Numbers get ``mean``, ``sd``, ``min``, the quantiles and ``max``. Dates get the
-        quantiles and ``not_reached``, the share of replications without the date
-        (NaT): a missing date counts as later than every date, so a quantile above the
-        share reached is NaT ("not within the horizon").
+        quantiles, ``censored_share`` (replications not reaching the date within the
+        horizon) and, per date in ``by``, the probability of reaching it by then
+        (column ``by YYYY-MM-DD``). A quantile that falls among the censored
+        replications is ``NaT``: "not within the horizon" (see
+        :func:`capsim.outcomes.summarise`, the summary every view uses).
+
+        >>> import capsim
+        >>> scenario = capsim.load_scenario("benchmarks/stinger_ref.yaml")
+        >>> ensemble = capsim.replicate(scenario, n=4, seed=1, progress=False)
+        >>> list(ensemble.kpi_distribution("recovery_date", by=["2030-12-31"]).columns)
+        ['p5', 'p50', 'p95', 'censored_share', 'by 2030-12-31']
         """
-        table = self.kpis
-        if column not in table.columns or column in ("stockpile", "holder", "system"):
-            numeric = [c for c in table.columns if c not in ("stockpile", "holder", "system")]
-            raise ValueError(_unknown_name(column, numeric).replace("metric", "KPI", 1))
-        rows: dict[object, dict[str, object]] = {}
-        for stockpile, group in table.groupby("stockpile", sort=False):
-            values = group[column]
-            if column in DATE_KPIS:
-                rows[stockpile] = _date_summary(values, quantiles)
-            else:
-                numbers = values.to_numpy(dtype=float)
-                summary: dict[str, object] = {
-                    "mean": float(np.nanmean(numbers)) if len(numbers) else np.nan,
-                    "sd": float(np.nanstd(numbers, ddof=1)) if len(numbers) > 1 else np.nan,
-                    "min": float(np.nanmin(numbers)),
-                }
-                for q in quantiles:
-                    summary[f"p{q * 100:g}"] = float(np.nanquantile(numbers, q))
-                summary["max"] = float(np.nanmax(numbers))
-                rows[stockpile] = summary
+        declared = {outcome.name: outcome for outcome in outcomes()}
+        if column not in declared:
+            raise ValueError(_unknown_name(column, list(declared)).replace("metric", "KPI", 1))
+        dates = [pd.Timestamp(day).date() for day in by]
+        rows = {
+            stockpile: summarise(declared[column], group, quantiles, dates)
+            for stockpile, group in self.kpis.groupby("stockpile", sort=False)
+        }
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "stockpile"
         return frame
@@ -293,22 +294,26 @@ class Ensemble:
         discrete-event simulation", *Journal of the Operational Research Society*
         61(11):1632–1644 (see :func:`capsim.experiments.precision.replications_needed`).
         ``relative`` is the wanted half-width of the confidence interval over the mean
-        (0.05: ±5 %). Dates are measured in days from the start; replications without
-        the date are left out.
+        (0.05: ±5 %). Dates are measured in days from the start. A mean of dates needs
+        every replication to have one: with censored replications (or a KPI that does
+        not apply) the row is NaN; ask instead how precisely ``censored_share`` is known.
 
         Columns: ``replications``, ``mean``, ``half_width``, ``relative_half_width``,
         ``target``, ``enough``, ``needed`` and ``estimated`` (``needed`` extrapolated
         because the runs made were not enough).
         """
         table = self.kpis
-        if kpi not in table.columns:
-            raise ValueError(_unknown_name(kpi, list(table.columns)).replace("metric", "KPI", 1))
+        declared = {outcome.name: outcome for outcome in outcomes()}
+        if kpi not in declared:
+            raise ValueError(_unknown_name(kpi, list(declared)).replace("metric", "KPI", 1))
         rows = {}
         start = pd.Timestamp(self.scenario.scenario.start)
         for stockpile, group in table.groupby("stockpile", sort=False):
             values = group[kpi]
-            if kpi in DATE_KPIS:
+            if declared[kpi].kind is Kind.DATE:
                 numbers = ((values - start) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+                if np.isnan(numbers).any():
+                    numbers = np.full(len(numbers), np.nan)
             else:
                 numbers = values.to_numpy(dtype=float)
             rows[stockpile] = vars(replications_needed(numbers, relative, confidence, k_limit))
@@ -321,17 +326,6 @@ class Ensemble:
         from capsim.experiments.plot import plot_fan
 
         return plot_fan(self, quantiles)
-
-
-def _date_summary(values: pd.Series, quantiles: Sequence[float]) -> dict[str, object]:
-    reached = values.dropna().sort_values()
-    count = len(values)
-    summary: dict[str, object] = {"not_reached": 1 - len(reached) / count if count else np.nan}
-    for q in quantiles:
-        # Inverted CDF over all replications, NaT last: the quantile is an observed date.
-        rank = max(int(np.ceil(q * count)) - 1, 0)
-        summary[f"p{q * 100:g}"] = reached.iloc[rank] if rank < len(reached) else pd.NaT
-    return summary
 
 
 __all__ = ["DEFAULT_QUANTILES", "Ensemble"]

@@ -14,8 +14,10 @@ from capsim.experiments.design import Sweep
 from capsim.experiments.ensemble import DEFAULT_QUANTILES
 from capsim.experiments.executors import Executor
 from capsim.experiments.store import ResultStore, read_design
-from capsim.experiments.tables import DATE_KPIS, kpi_frame
+from capsim.experiments.tables import kpi_frame
 from capsim.experiments.tasks import ChunkResult, Runs, run_all
+from capsim.kpis import outcome
+from capsim.outcomes import summarise
 
 
 @dataclass
@@ -39,16 +41,21 @@ class ExperimentResult:
     inputs: pd.DataFrame
 
     def summary(self, column: str, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
-        """Quantiles of one KPI per point and stockpile (dates: days from the start)."""
-        values = self.kpis[column]
-        if column in DATE_KPIS:
-            start = pd.Timestamp(self.design.scenario.scenario.start)
-            values = (values - start) / pd.Timedelta(days=1)
-        frame = self.kpis[["point", *self.design.paths, "stockpile"]].assign(value=values)
-        grouped = frame.groupby(["point", *self.design.paths, "stockpile"], sort=False)["value"]
-        table = grouped.quantile(list(quantiles)).unstack()  # type: ignore[arg-type]
-        table.columns = [f"p{q * 100:g}" for q in quantiles]
-        return table.reset_index()
+        """Quantiles of one KPI per point and stockpile (:func:`capsim.outcomes.summarise`).
+
+        Numbers: the quantiles. Dates: the quantile dates (``NaT``: not within the
+        horizon) and ``censored_share``.
+        """
+        declared = outcome(column)
+        keys = ["point", *self.design.paths, "stockpile"]
+        rows = []
+        for key, group in self.kpis.groupby(keys, sort=False):
+            summary = summarise(declared, group, quantiles)
+            shown = [f"p{q * 100:g}" for q in quantiles]
+            if "censored_share" in summary:
+                shown.append("censored_share")
+            rows.append({**dict(zip(keys, key, strict=True)), **{k: summary[k] for k in shown}})
+        return pd.DataFrame(rows)
 
 
 def run_experiment(

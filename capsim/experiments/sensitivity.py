@@ -18,7 +18,8 @@ import pandas as pd
 from capsim.experiments.design import Sweep
 from capsim.experiments.executors import Executor
 from capsim.experiments.experiment import ExperimentResult, run_experiment
-from capsim.experiments.tables import DATE_KPIS
+from capsim.kpis import outcome
+from capsim.outcomes import Kind
 from capsim.scenario.paths import parse_path, scenario_data
 from capsim.scenario.schema import Scenario
 from capsim.scenario.uncertainty import LOWEST_U, fit_to_field
@@ -80,8 +81,9 @@ def sensitivity(
         (n (d + 1) runs: n trajectories, 4 levels).
     outputs
         KPI columns (:func:`capsim.kpis.stockpile_kpis`) of ``stockpile``; dates are
-        measured in days from the start, and a date not reached counts as the end of
-        the horizon.
+        measured in days from the start. An index needs a number from every run, so a
+        date not reached within the horizon counts as the end of the horizon: indices
+        of a KPI censored in many runs describe that bound.
     n
         Base sample size (Sobol) or number of trajectories (Morris).
     stockpile
@@ -110,6 +112,8 @@ def sensitivity(
     owner = stockpile if stockpile is not None else next(iter(scenario.stockpiles))
     if owner not in scenario.stockpiles:
         raise ValueError(f"no stockpile {owner!r}; known: {', '.join(scenario.stockpiles)}")
+    for output in outputs:
+        outcome(output)
     paths = list(inputs)
     problem: dict[str, Any] = {
         "num_vars": len(paths),
@@ -158,10 +162,8 @@ def _response(
 ) -> np.ndarray:
     """Mean of a KPI per design point, as numbers."""
     kpis = result.kpis[result.kpis["stockpile"] == stockpile]
-    if output not in kpis.columns:
-        raise ValueError(f"unknown KPI {output!r}; known: {', '.join(kpis.columns[2:])}")
     values = kpis[output]
-    if output in DATE_KPIS:
+    if outcome(output).kind is Kind.DATE:
         start = pd.Timestamp(scenario.scenario.start)
         end = start + pd.DateOffset(months=scenario.scenario.months)
         values = (values.fillna(end) - start) / pd.Timedelta(days=1)

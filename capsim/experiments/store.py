@@ -47,9 +47,9 @@ from capsim.experiments.store_files import (
     guarded,
     write_whole,
 )
-from capsim.experiments.tables import DATE_KPIS, TEXT_KPIS
 from capsim.experiments.tasks import ChunkResult
-from capsim.kpis import KPI_COLUMNS
+from capsim.kpis import LABELS, kpi_columns, outcomes
+from capsim.outcomes import Kind
 from capsim.scenario.paths import scenario_data
 from capsim.scenario.schema import Scenario
 
@@ -101,21 +101,25 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _kpi_kind(column: str) -> str:
-    if column in TEXT_KPIS or column in DATE_KPIS:
-        return "TEXT"
-    return "INTEGER" if column in ("initial_stock", "months_below_objective") else "REAL"
+def _kpi_columns_sql() -> str:
+    """Column definitions of the declared KPIs (:mod:`capsim.kpis`): dates as ISO text."""
+    kinds = {name: "TEXT" for name in LABELS}
+    for outcome in outcomes():
+        numeric = "INTEGER" if outcome.whole else "REAL"
+        kinds[outcome.name] = "TEXT" if outcome.kind is Kind.DATE else numeric
+    return ", ".join(f'"{column}" {kind}' for column, kind in kinds.items())
 
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS runs (point INTEGER, replication INTEGER, "
-    "PRIMARY KEY (point, replication));"
-    "CREATE TABLE IF NOT EXISTS kpis (point INTEGER, replication INTEGER, "
-    + ", ".join(f'"{column}" {_kpi_kind(column)}' for column in KPI_COLUMNS)
-    + ", PRIMARY KEY (point, replication, stockpile));"
-    "CREATE TABLE IF NOT EXISTS inputs (point INTEGER, replication INTEGER, "
-    "path TEXT, value REAL, PRIMARY KEY (point, replication, path));"
-)
+def _schema() -> str:
+    """The store's tables: runs, the declared KPIs (:mod:`capsim.kpis`) and inputs."""
+    return (
+        "CREATE TABLE IF NOT EXISTS runs (point INTEGER, replication INTEGER, "
+        "PRIMARY KEY (point, replication));"
+        "CREATE TABLE IF NOT EXISTS kpis (point INTEGER, replication INTEGER, "
+        f"{_kpi_columns_sql()}, PRIMARY KEY (point, replication, stockpile));"
+        "CREATE TABLE IF NOT EXISTS inputs (point INTEGER, replication INTEGER, "
+        "path TEXT, value REAL, PRIMARY KEY (point, replication, path));"
+    )
 
 
 class ResultStore:
@@ -213,7 +217,7 @@ class ResultStore:
         connection = _connect(folder)
         try:
             with guarded(folder / DATABASE), connection:
-                connection.executescript(SCHEMA)
+                connection.executescript(_schema())
             # The manifest is written last: a folder holds a store once it has one.
             write_whole(folder / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
         except BaseException:
@@ -293,8 +297,9 @@ class ResultStore:
         """Store one chunk's runs, all in one transaction."""
         kpis = result.kpis
         count = len(kpis["replication"])
+        columns = ["replication", *kpi_columns()]
         rows = [
-            (result.point, *(_sql(kpis[column][index]) for column in ["replication", *KPI_COLUMNS]))
+            (result.point, *(_sql(kpis[column][index]) for column in columns))
             for index in range(count)
         ]
         inputs = [
@@ -302,13 +307,14 @@ class ResultStore:
             for path, values in result.inputs.items()
             for index, replication in enumerate(result.replications)
         ]
-        marks = ", ".join("?" * (len(KPI_COLUMNS) + 2))
+        marks = ", ".join("?" * (len(columns) + 1))
+        names = ", ".join(f'"{column}"' for column in ["point", *columns])
         with guarded(self.folder / DATABASE), self._connection:
             self._connection.executemany(
                 "INSERT INTO runs VALUES (?, ?)",
                 [(result.point, replication) for replication in result.replications],
             )
-            self._connection.executemany(f"INSERT INTO kpis VALUES ({marks})", rows)
+            self._connection.executemany(f"INSERT INTO kpis ({names}) VALUES ({marks})", rows)
             self._connection.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?)", inputs)
 
     def read(self) -> tuple[dict[str, list[Any]], list[tuple[int, int, str, float]]]:
@@ -324,11 +330,9 @@ class ResultStore:
                 "ORDER BY point, replication, rowid"
             ).fetchall()
         columns = {name: [row[i] for row in records] for i, name in enumerate(names)}
-        for column in DATE_KPIS:
-            columns[column] = [pd.NaT if value is None else value for value in columns[column]]
-        for column in KPI_COLUMNS:
-            if column not in TEXT_KPIS and column not in DATE_KPIS:
-                columns[column] = [float("nan") if v is None else v for v in columns[column]]
+        for outcome in outcomes():
+            missing = pd.NaT if outcome.kind is Kind.DATE else float("nan")
+            columns[outcome.name] = [missing if v is None else v for v in columns[outcome.name]]
         return columns, [(int(p), int(r), str(path), float(v)) for p, r, path, v in inputs]
 
     def close(self) -> None:
@@ -413,7 +417,7 @@ def _check_tables(folder: Path, connection: sqlite3.Connection) -> None:
         if found is None or found[0] != "ok":
             raise sqlite3.DatabaseError(f"integrity check: {found and found[0]}")
         columns = [row[1] for row in connection.execute("PRAGMA table_info(kpis)")]
-    if columns != ["point", "replication", *KPI_COLUMNS]:
+    if columns != ["point", "replication", *kpi_columns()]:
         raise StoreDamagedError(
             f"{folder / DATABASE} does not have the tables this version of capsim writes: "
             "start the sweep again in a new folder"

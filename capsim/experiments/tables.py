@@ -7,30 +7,34 @@ from typing import Any
 
 import pandas as pd
 
-from capsim.kpis import DATE_COLUMNS, KPI_COLUMNS
+from capsim.kpis import LABELS, outcomes
+from capsim.outcomes import Kind
 
-DATE_KPIS = DATE_COLUMNS
-TEXT_KPIS = ("stockpile", "holder", "system")
-WHOLE_KPIS = ("initial_stock", "months_below_objective")
+INDEX_COLUMNS = ("point", "replication")
 
 
 def kpi_frame(columns: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
     """A KPI table from columns of plain values (from workers or from a store).
 
-    Dates become ``datetime64[s]``, text ``str``, counts ``int64``, other KPIs ``float64``;
-    index columns (``point``, ``replication``) stay first, as given.
+    Each KPI gets the type its declaration (:mod:`capsim.kpis`) gives: dates
+    ``datetime64[s]``, whole numbers ``int64``, other numbers ``float64``; labels become
+    ``str``; index columns (``point``, ``replication``) stay first, as given.
     """
     frame = pd.DataFrame(dict(columns))
+    declared = {outcome.name: outcome for outcome in outcomes()}
     for column in frame.columns:
-        if column in DATE_KPIS:
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
-        elif column in TEXT_KPIS:
+        outcome = declared.get(column)
+        if column in LABELS:
             frame[column] = frame[column].astype(str)
-        elif column in WHOLE_KPIS or column in ("point", "replication"):
+        elif column in INDEX_COLUMNS:
             frame[column] = frame[column].astype("int64")
-        elif column in KPI_COLUMNS:
-            frame[column] = frame[column].astype("float64")
+        elif outcome is None:
+            continue
+        elif outcome.kind is Kind.DATE:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+        else:
+            frame[column] = frame[column].astype("int64" if outcome.whole else "float64")
     return frame
 
 
-__all__ = ["DATE_KPIS", "TEXT_KPIS", "kpi_frame"]
+__all__ = ["INDEX_COLUMNS", "kpi_frame"]

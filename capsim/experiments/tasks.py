@@ -19,7 +19,7 @@ import numpy as np
 from capsim.engine import simulate
 from capsim.experiments.executors import Executor, default_executor
 from capsim.experiments.progress import progress as progress_report
-from capsim.kpis import KPI_COLUMNS, stockpile_kpi_rows
+from capsim.kpis import kpi_columns, stockpile_kpi_rows
 from capsim.model.records import SeriesKey
 from capsim.scenario.schema import Scenario
 
@@ -57,7 +57,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run one chunk of replications (the function every executor maps over chunks)."""
     keys: tuple[SeriesKey, ...] = ()
     stacks: list[np.ndarray] = []
-    kpis: dict[str, list[Any]] = {"replication": [], **{column: [] for column in KPI_COLUMNS}}
+    columns = kpi_columns()
+    kpis: dict[str, list[Any]] = {"replication": [], **{column: [] for column in columns}}
     inputs: dict[str, list[float]] = {path: [] for path in chunk.scenario.uncertain}
     for replication in chunk.replications:
         results = simulate(chunk.scenario, seed=chunk.seed, replication=replication)
@@ -71,7 +72,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         rows = stockpile_kpi_rows(results.scenario, results.calendar, results.records)
         kpis["replication"].extend([replication] * len(rows))
         for row in rows:
-            for column in KPI_COLUMNS:
+            for column in columns:
                 kpis[column].append(_plain(row[column]))
         for path, value in results.inputs.items():
             inputs[path].append(value)

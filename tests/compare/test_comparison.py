@@ -85,7 +85,7 @@ def test_date_kpis_are_censored_at_the_horizon(tree: Path) -> None:
     comparison = capsim.compare([tree / "base.yaml"], replications=2)
     rows = comparison.kpis[
         (comparison.kpis["stockpile"] == "army_missile")
-        & (comparison.kpis["kpi"] == "months_to_recovery")
+        & (comparison.kpis["kpi"] == "recovery_date")
     ]
     assert (rows["value"] == 36).all() and rows["censored"].all()
 
@@ -119,7 +119,7 @@ def test_bundled_stinger_set_compares() -> None:
     )]  # fmt: skip
     comparison = capsim.compare(files, replications=2, seed=3)
     table = comparison.table.set_index(["stockpile", "kpi", "scenario"]).sort_index()
-    recovery = table.loc[("us_army_stinger", "months_to_recovery")]
+    recovery = table.loc[("us_army_stinger", "recovery_date")]
     assert recovery.loc["stinger_multiyear", "difference"] < 0
     assert (
         table.loc[("nspa_nations_stinger", "delivered_total", "stinger_nspa_2024"), "median"] == 940

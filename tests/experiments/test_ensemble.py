@@ -46,7 +46,7 @@ def test_kpi_distribution_and_tables(ensemble: capsim.Ensemble) -> None:
     numbers = ensemble.kpi_distribution("lowest_stock")
     assert numbers.loc["depot", "p5"] <= numbers.loc["depot", "p50"] <= numbers.loc["depot", "p95"]
     dates = ensemble.kpi_distribution("objective_date")
-    assert 0 <= dates.loc["depot", "not_reached"] <= 1
+    assert 0 <= dates.loc["depot", "censored_share"] <= 1
     table = ensemble.timeseries
     assert list(table.columns) == [
         "replication", "month", "entity_kind", "entity", "system", "holder", "metric", "value"
