@@ -352,7 +352,7 @@ def _stock_panel(
                 spec.objective, color=colour, ls="--", lw=1.1, label=f"{spec.holder} objective"
             )
             lowest = int(np.argmin(level))
-            if level[lowest] < spec.objective:
+            if level[lowest] < min(spec.objective, spec.initial):
                 axes.annotate(
                     f"lowest {thousands(level[lowest])}",
                     (times[lowest], level[lowest]),

@@ -16,7 +16,7 @@ from capsim.scenario.schema import Scenario
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from matplotlib.figure import Figure
+    from capsim.figure import CapsimFigure
 
 TIMESERIES_COLUMNS = ["month", "entity_kind", "entity", "system", "holder", "metric", "value"]
 
@@ -101,7 +101,7 @@ class Results:
         ]
         return rows.pivot(index="month", columns="entity", values="value")
 
-    def plot(self, systems: Sequence[str] | None = None, max_systems: int = 3) -> Figure:
+    def plot(self, systems: Sequence[str] | None = None, max_systems: int = 3) -> CapsimFigure:
         """Output against use, transfers, and stock against its objective, per system.
 
         ``systems`` picks the systems to draw; by default all of them, or, past
