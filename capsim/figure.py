@@ -61,6 +61,19 @@ def thousands(value: float, _position: object = None) -> str:
     return f"{value:,.3g}"
 
 
+def compact(value: float) -> str:
+    """A short label for a bar: thousands as ``k`` and millions as ``M`` from 10,000 up.
+
+    >>> compact(1500.0), compact(450_000.0), compact(2_000_000.0), compact(1_250_000.0)
+    ('1,500', '450k', '2M', '1.25M')
+    """
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.3g}M"
+    if abs(value) >= 10_000:
+        return f"{value / 1_000:.3g}k"
+    return thousands(value)
+
+
 def plain_numbers(axes: Axes, axis: str = "y") -> None:
     """Label ``axis`` with whole numbers and thousands separators (no ``1e6`` offset)."""
     target = axes.yaxis if axis == "y" else axes.xaxis
@@ -96,6 +109,7 @@ def legend_below(figure: Figure, handles: list[Artist], labels: list[str]) -> No
 __all__ = [
     "PNG_DPI",
     "CapsimFigure",
+    "compact",
     "legend_below",
     "new_figure",
     "plain_numbers",

@@ -27,6 +27,7 @@ import pandas as pd
 
 from capsim.figure import (
     CapsimFigure,
+    compact,
     legend_below,
     new_figure,
     plain_numbers,
@@ -97,7 +98,9 @@ def plot_output_vs_demand(
     series = collect(results, shown)
     with_transfers = any(series[system].transfers for system in shown)
     heights = [1.0, 0.55, 1.1] if with_transfers else [1.0, 1.1]
-    figure = new_figure(5.6 * len(shown) + 1.0 if len(shown) > 1 else 8.0, 2.6 * sum(heights) + 1.2)
+    column_width = 5.6 if len(shown) > 1 else 8.0
+    margin = 1.0 if len(shown) > 1 else 0.0
+    figure = new_figure(column_width * len(shown) + margin, 2.6 * sum(heights) + 1.2)
     grid = figure.subplots(
         len(heights),
         len(shown),
@@ -118,7 +121,7 @@ def plot_output_vs_demand(
         top.set_title(f"{name}: output against use", loc="left", fontsize="medium")
         if with_transfers:
             middle = grid[1, column]
-            _transfer_panel(middle, data, months, holders)
+            _transfer_panel(middle, data, months, holders, column_width)
             middle.set_title(f"{name}: transfers between holders", loc="left", fontsize="small")
         bottom = grid[-1, column]
         _stock_panel(bottom, scenario, data, start, month_ends, holders)
@@ -276,7 +279,11 @@ def _output_panel(
 
 
 def _transfer_panel(
-    axes: Axes, data: SystemSeries, months: pd.DatetimeIndex, holders: dict[str, str]
+    axes: Axes,
+    data: SystemSeries,
+    months: pd.DatetimeIndex,
+    holders: dict[str, str],
+    width: float,
 ) -> None:
     if not data.transfers:
         axes.text(0.5, 0.5, "no transfers", transform=axes.transAxes, ha="center", va="center")
@@ -298,12 +305,14 @@ def _transfer_panel(
             label=f"transfer {label}",
         )
         bottom = bottom + values
-    widest = len(thousands(float(bottom.max())))
-    pixels_per_month = 480 / max(len(months), 1)
-    spacing = max(2, int(np.ceil(widest * 6 / pixels_per_month)) + 1)
+    # Keep labels apart: a label is about 3.6 points a character; the panel is about
+    # 85 % of its column, ``width`` inches.
+    label_points = 3.6 * len(compact(float(bottom.max())))
+    month_points = 0.85 * 72 * width / max(len(months), 1)
+    spacing = max(2, int(np.ceil(label_points / month_points)) + 1)
     for index in _labelled_bars(bottom, spacing):
         axes.annotate(
-            thousands(bottom[index]),
+            compact(bottom[index]),
             (months[index] + pd.Timedelta(days=12), bottom[index]),
             xytext=(0, 2),
             textcoords="offset points",
