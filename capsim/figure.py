@@ -80,6 +80,12 @@ def plain_numbers(axes: Axes, axis: str = "y") -> None:
     target.set_major_formatter(FuncFormatter(thousands))
 
 
+def compact_numbers(axes: Axes, axis: str = "y") -> None:
+    """Label ``axis`` with short numbers (``450k``, ``1.2M``) and no offset."""
+    target = axes.yaxis if axis == "y" else axes.xaxis
+    target.set_major_formatter(FuncFormatter(lambda value, _position: compact(value)))
+
+
 def year_axis(axes: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
     """Ticks on 1 January, every year or every few years so that about ten fit."""
     years = max(1, end.year - start.year)
@@ -110,6 +116,7 @@ __all__ = [
     "PNG_DPI",
     "CapsimFigure",
     "compact",
+    "compact_numbers",
     "legend_below",
     "new_figure",
     "plain_numbers",

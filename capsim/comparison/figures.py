@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from capsim.figure import CapsimFigure, new_figure, plain_numbers, year_axis
+from capsim.figure import CapsimFigure, compact_numbers, new_figure, plain_numbers, year_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -184,6 +184,7 @@ def plot_differences(comparison: Comparison) -> CapsimFigure:
         unit = str(rows["unit"].iloc[0]) if not rows.empty else ""
         axes.set_title(f"{stockpile}\n{kpi} ({unit})", fontsize="small", loc="left")
         axes.tick_params(axis="x", labelsize="small")
+        compact_numbers(axes, "x")
         axes.grid(alpha=0.3, axis="x")
     figure.suptitle(f"Difference against {comparison.baseline} (mean, paired 95 % interval)")
     return figure
