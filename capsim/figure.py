@@ -87,11 +87,20 @@ def compact_numbers(axes: Axes, axis: str = "y") -> None:
 
 
 def year_axis(axes: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
-    """Ticks on 1 January, every year or every few years so that about ten fit."""
+    """Ticks on 1 January, every year or every few years so that about ten fit.
+
+    Spans shorter than four years get quarterly ticks, labelled concisely.
+    """
     years = max(1, end.year - start.year)
-    base = max(1, math.ceil(years / 10))
-    axes.xaxis.set_major_locator(mdates.YearLocator(base))  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
+    if (end - start).days < 4 * 365:
+        locator = mdates.MonthLocator(bymonth=(1, 4, 7, 10))  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        formatter = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_formatter(formatter)
+    else:
+        base = max(1, math.ceil(years / 10))
+        axes.xaxis.set_major_locator(mdates.YearLocator(base))  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
     axes.set_xlim(start, end)  # type: ignore[arg-type]
 
 
