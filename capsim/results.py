@@ -14,7 +14,9 @@ from capsim.model.records import Recorder
 from capsim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from collections.abc import Sequence
+
+    from capsim.figure import CapsimFigure
 
 TIMESERIES_COLUMNS = ["month", "entity_kind", "entity", "system", "holder", "metric", "value"]
 
@@ -103,11 +105,15 @@ class Results:
         ]
         return rows.pivot(index="month", columns="entity", values="value")
 
-    def plot(self) -> Figure:
-        """Output against demand, and stock against its objective, per system."""
+    def plot(self, systems: Sequence[str] | None = None, max_systems: int = 3) -> CapsimFigure:
+        """Output against use, transfers, and stock against its objective, per system.
+
+        ``systems`` picks the systems to draw; by default all of them, or, past
+        ``max_systems``, those whose stock falls furthest below its objective.
+        """
         from capsim.plot import plot_output_vs_demand
 
-        return plot_output_vs_demand(self)
+        return plot_output_vs_demand(self, systems, max_systems)
 
     def summary(self) -> str:
         """A short text table of the key results (dates as months, or "not within the horizon")."""

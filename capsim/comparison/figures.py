@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+
+from capsim.figure import CapsimFigure, compact_numbers, new_figure, plain_numbers, year_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,6 +19,9 @@ if TYPE_CHECKING:
 
 PANEL_HEIGHT = 2.6
 """Height of one panel, in inches."""
+
+MAX_PANELS = 6
+"""Panels drawn at most; past it the figure keeps the stockpiles that fall furthest."""
 
 
 def scenario_colours(names: list[str]) -> dict[str, str]:
@@ -34,53 +34,111 @@ def scenario_colours(names: list[str]) -> dict[str, str]:
     return {name: matplotlib.colors.to_hex(palette(index % 10)) for index, name in enumerate(names)}
 
 
-def plot_comparison(comparison: Comparison) -> Figure:
-    """Per system: output against demand, then each stockpile's stock against its objective.
+def comparison_panels(comparison: Comparison) -> tuple[list[tuple[str, str, str]], str]:
+    """The panels worth drawing, as (kind, entity, title), and a note on what was left out.
+
+    Per system, production; then the stock of each stockpile that has an objective, or,
+    when none has one, of each stockpile whose median stock differs between scenarios.
+    Past :data:`MAX_PANELS`, the stockpiles whose median stock falls furthest below
+    their objective (or initial level) are kept.
+    """
+    bands = comparison.bands
+    entries = comparison.entries
+    stockpiles: dict[str, tuple[str, str, float]] = {}
+    for entry in entries:
+        for stockpile_id, spec in entry.scenario.stockpiles.items():
+            reference = spec.objective if spec.objective is not None else spec.initial
+            title = f"{spec.holder} {spec.system}: stock against objective"
+            if spec.objective is not None or stockpile_id not in stockpiles:
+                stockpiles[stockpile_id] = (spec.system, title, float(reference))
+    with_objective = {
+        stockpile_id
+        for entry in entries
+        for stockpile_id, spec in entry.scenario.stockpiles.items()
+        if spec.objective is not None
+    }
+    stock = bands[bands["kind"] == "stock"]
+    if with_objective:
+        chosen = [stockpile_id for stockpile_id in stockpiles if stockpile_id in with_objective]
+    else:
+        spread = stock.groupby(["entity", "month"])["median"].agg(lambda v: v.max() - v.min())
+        differs = spread.groupby(level="entity").max()
+        chosen = [s for s in stockpiles if float(differs.get(s, 0.0)) > 0] or list(stockpiles)
+    lowest = stock.groupby("entity")["median"].min()
+    shortfall = {
+        stockpile_id: (stockpiles[stockpile_id][2] - float(lowest.get(stockpile_id, 0.0)))
+        / max(stockpiles[stockpile_id][2], 1.0)
+        for stockpile_id in chosen
+    }
+    systems = _ordered(bands.loc[bands["kind"] == "production", "entity"])
+    note = ""
+    if len(systems) + len(chosen) > MAX_PANELS:
+        kept = sorted(chosen, key=lambda s: -shortfall[s])[: max(MAX_PANELS // 2, 1)]
+        systems = [s for s in systems if any(stockpiles[k][0] == s for k in kept)]
+        note = f"{len(kept)} of {len(chosen)} stockpiles: those that fall furthest"
+        chosen = [s for s in chosen if s in kept]
+    panels: list[tuple[str, str, str]] = []
+    for system in systems:
+        panels.append(("output", system, f"{system}: production"))
+        panels.extend(("stock", s, stockpiles[s][1]) for s in chosen if stockpiles[s][0] == system)
+    return panels, note
+
+
+def plot_comparison(comparison: Comparison) -> CapsimFigure:
+    """Per system, production; then each stockpile's stock against its objective.
 
     Lines are medians across replications; shaded bands span 5–95 % when there are
-    replications. Production is solid and demand dashed; objectives are dotted.
+    replications. Variants are solid; the baseline is drawn last, on top, dashed and
+    thicker, so it stays visible where a variant follows it. Objectives are dotted.
+    Demand is left out: it is the same in most comparisons, and :meth:`Results.plot`
+    shows it for one scenario.
     """
     bands = comparison.bands
     colours = scenario_colours(comparison.names)
-    panels: list[tuple[str, str, str]] = []
-    for system in _ordered(bands.loc[bands["kind"].isin(["production", "demand"]), "entity"]):
-        panels.append(("output", system, f"{system}: output against demand"))
-        for entry in comparison.entries:
-            for stockpile_id, stockpile in entry.scenario.stockpiles.items():
-                title = f"{stockpile.holder} {system}: stock against objective"
-                if stockpile.system == system and ("stock", stockpile_id, title) not in panels:
-                    panels.append(("stock", stockpile_id, title))
-    figure = Figure(figsize=(9.0, PANEL_HEIGHT * len(panels) + 0.6), layout="constrained")
+    panels, note = comparison_panels(comparison)
+    figure = new_figure(9.0, PANEL_HEIGHT * len(panels) + 1.0)
     axes_list = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    order = [*comparison.names[1:], comparison.baseline]  # baseline last: on top
+    starts = {
+        entry.label: pd.Timestamp(entry.scenario.scenario.start) for entry in comparison.entries
+    }
     for axes, (kind, entity, title) in zip(axes_list, panels, strict=True):
-        if kind == "output":
-            for name in comparison.names:
-                _band(axes, bands, name, "production", entity, colours[name], "-")
-                _band(axes, bands, name, "demand", entity, colours[name], "--")
-            axes.set_ylabel("units per month")
-        else:
-            for entry in comparison.entries:
-                _band(axes, bands, entry.label, "stock", entity, colours[entry.label], "-")
+        for name in order:
+            baseline = name == comparison.baseline
+            if kind == "output":
+                _band(axes, bands, name, "production", entity, colours[name], baseline)
+            else:
+                entry = next(item for item in comparison.entries if item.label == name)
                 spec = entry.scenario.stockpiles.get(entity)
+                initial = None if spec is None else (starts[name], float(spec.initial))
+                _band(axes, bands, name, "stock", entity, colours[name], baseline, initial)
                 if spec is not None and spec.objective is not None:
-                    axes.axhline(spec.objective, color=colours[entry.label], linestyle=":", lw=1.2)
-            axes.set_ylabel("units")
+                    axes.axhline(spec.objective, color=colours[name], ls=":", lw=1.2, zorder=1)
+        axes.set_ylabel("units per month" if kind == "output" else "units")
         axes.set_title(title, fontsize="medium", loc="left")
         axes.set_ylim(bottom=0)
+        plain_numbers(axes)
         axes.grid(alpha=0.3)
-    axes_list[-1].xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
-    axes_list[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
-    handles = [Line2D([], [], color=colours[name], lw=2, label=name) for name in comparison.names]
-    handles += [
-        Line2D([], [], color="grey", linestyle="-", label="production / stock"),
-        Line2D([], [], color="grey", linestyle="--", label="demand"),
-        Line2D([], [], color="grey", linestyle=":", label="objective"),
-    ]
-    figure.legend(handles=handles, loc="outside upper center", ncols=4, fontsize="small")
+    months = bands["month"]
+    year_axis(
+        axes_list[-1], min(starts.values()), pd.Timestamp(months.max()) + pd.offsets.MonthBegin(1)
+    )
+    handles = [
+        Line2D(
+            [], [], color=colours[name], lw=2.2 if name == comparison.baseline else 1.6,
+            ls="--" if name == comparison.baseline else "-",
+            label=f"{name} (baseline)" if name == comparison.baseline else name,
+        )
+        for name in comparison.names
+    ]  # fmt: skip
+    handles.append(Line2D([], [], color="grey", linestyle=":", label="objective"))
+    figure.legend(handles=handles, loc="outside upper center", ncols=3, fontsize="small")
+    if note:
+        figure.text(0.5, 0.0, note, ha="center", va="bottom", fontsize="small")
     return figure
 
 
-def plot_differences(comparison: Comparison) -> Figure:
+def plot_differences(comparison: Comparison) -> CapsimFigure:
     """Per KPI, each variant's mean difference against the baseline with its 95 % interval.
 
     KPIs whose difference is zero for every variant are left out (the table lists them).
@@ -97,9 +155,8 @@ def plot_differences(comparison: Comparison) -> Figure:
     columns = 3
     count = max(len(shown), 1)
     rows_of_panels = math.ceil(count / columns)
-    figure = Figure(
-        figsize=(10.0, 1.2 + 0.45 * len(comparison.names) * rows_of_panels + 0.8 * rows_of_panels),
-        layout="constrained",
+    figure = new_figure(
+        10.0, 1.2 + 0.45 * len(comparison.names) * rows_of_panels + 0.8 * rows_of_panels
     )
     axes_grid = figure.subplots(rows_of_panels, columns, squeeze=False)
     for axes in axes_grid.flat[count:]:
@@ -127,28 +184,54 @@ def plot_differences(comparison: Comparison) -> Figure:
         unit = str(rows["unit"].iloc[0]) if not rows.empty else ""
         axes.set_title(f"{stockpile}\n{kpi} ({unit})", fontsize="small", loc="left")
         axes.tick_params(axis="x", labelsize="small")
+        compact_numbers(axes, "x")
         axes.grid(alpha=0.3, axis="x")
     figure.suptitle(f"Difference against {comparison.baseline} (mean, paired 95 % interval)")
     return figure
 
 
 def _band(
-    axes: Axes, bands: pd.DataFrame, scenario: str, kind: str, entity: str, colour: str, style: str
+    axes: Axes,
+    bands: pd.DataFrame,
+    scenario: str,
+    kind: str,
+    entity: str,
+    colour: str,
+    baseline: bool,
+    initial: tuple[pd.Timestamp, float] | None = None,
 ) -> None:
+    """A median line in its band; stock starts from its initial level at the start date."""
     rows = bands[
         (bands["scenario"] == scenario) & (bands["kind"] == kind) & (bands["entity"] == entity)
     ]
     if rows.empty:
         return
-    axes.step(rows["month"], rows["median"], where="post", color=colour, linestyle=style, lw=1.4)
-    if rows["p05"].notna().any():
-        axes.fill_between(
-            rows["month"], rows["p05"], rows["p95"], step="post", color=colour, alpha=0.15, lw=0
+    style: dict[str, Any] = (
+        {"ls": "--", "lw": 2.2, "zorder": 4} if baseline else {"ls": "-", "lw": 1.5}
+    )
+    if initial is None:
+        months = pd.DatetimeIndex(rows["month"])
+        axes.step(months, rows["median"], where="post", color=colour, **style)
+        if rows["p05"].notna().any():
+            axes.fill_between(
+                months, rows["p05"], rows["p95"], step="post", color=colour, alpha=0.12, lw=0
+            )
+        return
+    times = pd.DatetimeIndex(
+        pd.DatetimeIndex([initial[0]]).append(
+            pd.DatetimeIndex(rows["month"]) + pd.offsets.MonthBegin(1)
         )
+    )
+    level = np.concatenate([[initial[1]], rows["median"].to_numpy(dtype=float)])
+    axes.plot(times, level, color=colour, **style)
+    if rows["p05"].notna().any():
+        low = np.concatenate([[initial[1]], rows["p05"].to_numpy(dtype=float)])
+        high = np.concatenate([[initial[1]], rows["p95"].to_numpy(dtype=float)])
+        axes.fill_between(times, low, high, color=colour, alpha=0.12, lw=0)
 
 
 def _ordered(values: pd.Series) -> list[str]:
     return list(dict.fromkeys(str(value) for value in values))
 
 
-__all__ = ["plot_comparison", "plot_differences", "scenario_colours"]
+__all__ = ["comparison_panels", "plot_comparison", "plot_differences", "scenario_colours"]
