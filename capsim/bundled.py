@@ -11,13 +11,15 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from capsim.scenario.inheritance import PROJECT_MARKER
+
 FOLDERS = {"scenarios": ".yaml", "notebooks": ".ipynb"}
 """The example folders and the kind of file each holds."""
-MARKER = "capsim.toml"
+MARKER = PROJECT_MARKER
 """A file that marks a project folder: scenarios below it may ``extends:`` one another."""
 MARKER_TEXT = (
     "# capsim project folder. Scenario files anywhere below this folder may name a parent\n"
-    "# with `extends:` anywhere below it too (see docs/scenario-reference.md).\n"
+    '# with `extends:` anywhere below it too (see the README, "Comparing scenarios").\n'
 )
 
 

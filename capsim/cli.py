@@ -25,9 +25,8 @@ EXIT_CODES = """exit status:
   0    done
   1    a run failed (a worker process died)
   2    an invalid scenario file or command line
-  3    the output was refused (it would replace files capsim did not write) or could
-       not be written ("cannot write ...")
-  4    an input file could not be read ("cannot read ...")
+  3    the output was refused, or "cannot write ...": an output could not be written
+  4    "cannot read ...": an input file could not be read
   130  interrupted (Ctrl-C)"""
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -88,7 +88,8 @@ class VersionAction(argparse.Action):
     ) -> NoReturn:
         from importlib.metadata import version
 
-        parser.exit(message=f"capsim {version('capsim')}\n")
+        print(f"capsim {version('capsim')}")
+        parser.exit()
 
 
 def bounded_int(low: int, high: int, what: str = "value") -> Callable[[str], int]:
