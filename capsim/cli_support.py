@@ -163,8 +163,9 @@ def fit_to_width(text: str, width: int) -> str:
     """``text`` with its tables split into blocks of columns, and its prose wrapped, to fit.
 
     A table is a run of two or more lines of equal length, as pandas ``to_string`` writes
-    them; it is cut between columns (where every line has a space) into blocks no wider
-    than ``width``, each block repeating the leading name columns. Lines that fit are kept.
+    them, with right-justified cells; it is cut between columns (where every line has a
+    character followed by a space) into blocks no wider than ``width``, each block
+    repeating the leading name columns. Lines that fit are kept; long prose is wrapped.
 
     >>> table = "name  a  b\\n   x 10 20\\n   y 30 40"
     >>> print(fit_to_width(table, 8))
@@ -197,11 +198,13 @@ def fit_to_width(text: str, width: int) -> str:
 def _split_table(rows: list[str], width: int) -> list[str]:
     """Cut a fixed-width table into blocks of whole columns no wider than ``width``."""
     size = len(rows[0])
-    blank = [all(row[at] == " " for row in rows) for at in range(size)]
+    # pandas right-justifies every cell, so a column ends where every row has a character
+    # followed by a space; a space inside cells (such as "118 [117, 120]") rarely lines
+    # up with a character ending every other row.
     columns: list[tuple[int, int]] = []
     start = 0
     for at in range(1, size):
-        if blank[at] and not blank[at - 1]:
+        if all(row[at] == " " and row[at - 1] != " " for row in rows):
             columns.append((start, at))
             start = at
     columns.append((start, size))
