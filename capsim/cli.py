@@ -1,29 +1,32 @@
-"""Command line: ``capsim validate``, ``schema``, ``run``, ``resolve`` and ``compare``."""
+"""Command line: ``capsim run | validate | compare | sweep | resolve | schema | examples``.
+
+Building the parser imports nothing heavy (no pandas, SciPy, matplotlib or SimPy): each
+command imports what it needs when it runs, so ``capsim --help`` answers at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from capsim.experiments.executors import WorkerLostError
-from capsim.output import OutputFolderError
-from capsim.scenario.errors import ScenarioError
-from capsim.scenario.loader import load_scenario
-from capsim.scenario.schema import Scenario
+from capsim import cli_support as options
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_OUTPUT = 3
+EXIT_READ = 4
 EXIT_INTERRUPTED = 130
 EXIT_CODES = """exit status:
   0    done
   1    a run failed (a worker process died)
   2    an invalid scenario file or command line
-  3    the output folder was refused or could not be written
+  3    the output was refused, or "cannot write ...": an output could not be written
+  4    "cannot read ...": an input file could not be read
   130  interrupted (Ctrl-C)"""
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -33,32 +36,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         status: int = arguments.command(arguments)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
-    except OSError as error:
-        print(f"capsim: {_os_message(error)}", file=sys.stderr)
-        return EXIT_INVALID
-    except OutputFolderError as error:
-        print(f"capsim: {error}", file=sys.stderr)
-        return EXIT_OUTPUT
-    except WorkerLostError as error:
-        print(f"capsim: {error}", file=sys.stderr)
-        return EXIT_FAILED
     except KeyboardInterrupt:
         print("capsim: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as error:
+        handled = _exit_status(error)
+        if handled is None:
+            raise
+        return handled
     return status
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _exit_status(error: Exception) -> int | None:
+    """Print a known error in one line (or one line per problem); None for a bug."""
+    from capsim.output import OutputFolderError
+    from capsim.scenario.errors import ScenarioError
+
+    if isinstance(error, ScenarioError):
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(error, options.InputError):
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_READ
+    if isinstance(error, OutputFolderError):
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    if isinstance(error, OSError):
+        # Reading inputs is wrapped by options.reading(), so what reaches here was writing.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"capsim: cannot write {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    # A worker can only have been lost if the executors were loaded.
+    executors = sys.modules.get("capsim.experiments.executors")
+    if executors is not None and isinstance(error, executors.WorkerLostError):
+        print(f"capsim: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return None
+
+
+def _parser() -> options.Parser:
+    parser = options.Parser(
         prog="capsim",
         description="Simulate defense-industrial capacity.",
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser.add_argument("--version", action=options.VersionAction)
+    commands = parser.add_subparsers(
+        required=True, metavar="COMMAND", parser_class=options.Parser, dest="command_name"
+    )
 
     validate = commands.add_parser("validate", help="check scenario files and report problems")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -69,9 +95,12 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="simulate a scenario and write its results")
     run.add_argument("file", type=Path, metavar="FILE")
-    run.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
+    run.add_argument(
+        "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
+    )
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
+    run.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     run.add_argument(
         "--force", action="store_true", help="replace an earlier capsim output of this run"
     )
@@ -84,28 +113,43 @@ def _parser() -> argparse.ArgumentParser:
     from capsim.comparison.cli import add_commands
 
     add_commands(commands)
+
+    examples = commands.add_parser(
+        "examples", help="copy the bundled scenarios and notebooks into a new folder"
+    )
+    examples.add_argument("folder", type=Path, metavar="DIR")
+    examples.set_defaults(command=_examples)
     return parser
 
 
 def _validate(arguments: argparse.Namespace) -> int:
-    """Check each file; print ``FILE: ok`` or its problems."""
-    status = EXIT_OK
+    """Check each file; print ``FILE: ok`` or its problems.
+
+    Exits 4 if a file could not be read, else 2 if one is invalid.
+    """
+    from capsim.scenario.errors import ScenarioError
+    from capsim.scenario.loader import load_scenario
+
+    invalid = unreadable = False
     for path in arguments.files:
         try:
-            load_scenario(path)
+            with options.reading(path):
+                load_scenario(path)
         except ScenarioError as error:
             print(error)
-            status = EXIT_INVALID
-        except OSError as error:
-            print(f"{path}: {_os_message(error)}")
-            status = EXIT_INVALID
+            invalid = True
+        except options.InputError as error:
+            print(error)
+            unreadable = True
         else:
             print(f"{path}: ok")
-    return status
+    return EXIT_READ if unreadable else EXIT_INVALID if invalid else EXIT_OK
 
 
 def _schema(arguments: argparse.Namespace) -> int:
     """Print the JSON Schema of scenario files, for editors and YAML language servers."""
+    from capsim.scenario.schema import Scenario
+
     schema = {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "capsim scenario",
@@ -119,27 +163,42 @@ def _run(arguments: argparse.Namespace) -> int:
     """Simulate one scenario, write its results, print the summary and the output folder."""
     from capsim.engine import simulate
     from capsim.output import check_target, folder_name, write_run
+    from capsim.scenario.loader import load_scenario
 
     path: Path = arguments.file
     if arguments.replications is not None:
         from capsim.experiments.cli import run_replications
 
         return run_replications(arguments)
-    scenario = load_scenario(path)
+    with options.reading(path):
+        scenario = load_scenario(path)
     target = arguments.out / folder_name(scenario.scenario.name)
-    check_target(target, "run", (path,), force=arguments.force)
+    with options.writing(target):
+        check_target(target, "run", (path,), force=arguments.force)
     results = simulate(scenario, seed=arguments.seed)
-    folder = write_run(results, scenario_path=path, out_root=arguments.out, force=arguments.force)
+    folder = write_run(
+        results,
+        scenario_path=path,
+        out_root=arguments.out,
+        force=arguments.force,
+        plot=not arguments.no_plot,
+    )
     if not arguments.quiet:
-        print(results.summary())
+        print(options.fit_to_width(results.summary(), options.terminal_width()))
     print(folder)
     return EXIT_OK
 
 
-def _os_message(error: OSError) -> str:
-    """One line for a file that cannot be read."""
-    reason = error.strerror or str(error)
-    return f"cannot read {error.filename}: {reason}" if error.filename else reason
+def _examples(arguments: argparse.Namespace) -> int:
+    """Copy the bundled scenarios and notebooks into a folder; say how to run one."""
+    from capsim.bundled import copy_examples
+
+    folder: Path = arguments.folder
+    with options.writing(folder):
+        written = copy_examples(folder)
+    print(f"{len(written)} files written into {folder}; try:")
+    print(f"  cd {shlex.quote(str(folder))} && capsim run scenarios/stinger_2022_ukraine.yaml")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -167,9 +167,18 @@ def staged_folder(
 
 
 def write_run(
-    results: Results, scenario_path: Path | None, out_root: Path, *, force: bool = False
+    results: Results,
+    scenario_path: Path | None,
+    out_root: Path,
+    *,
+    force: bool = False,
+    plot: bool = True,
 ) -> Path:
-    """Write ``out_root/<scenario name>/`` (tables, figure, manifest) and return it."""
+    """Write ``out_root/<scenario name>/`` (tables, figure, manifest) and return it.
+
+    ``plot=False`` skips the figure, which for a very large scenario takes longer to
+    draw than the run takes to simulate.
+    """
     target = out_root / folder_name(results.scenario.scenario.name)
     inputs = () if scenario_path is None else (scenario_path,)
     contents = manifest(results, scenario_path)
@@ -180,8 +189,9 @@ def write_run(
         results.kpis.to_csv(staging / "kpis.csv", index=False)
         results.money.to_csv(staging / "money.csv", index=False)
         results.constraints.to_csv(staging / "constraints.csv", index=False)
-        figure = results.plot()
-        figure.savefig(staging / "output_vs_demand.png", dpi=110)
+        if plot:
+            figure = results.plot()
+            figure.savefig(staging / "output_vs_demand.png", dpi=110)
     return target
 
 

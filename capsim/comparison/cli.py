@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from capsim.output import check_target, staged_folder
+from capsim import cli_support as options
 
 EXIT_OK = 0
+DEFAULT_REPLICATIONS = 30
+"""Replications per scenario by default: enough for paired 95 % intervals to mean something."""
 
 
 def add_commands(commands: Any) -> None:
@@ -21,10 +23,17 @@ def add_commands(commands: Any) -> None:
     compare.add_argument("baseline", type=Path, metavar="BASE")
     compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT")
     compare.add_argument(
-        "--replications", type=_positive, default=1, metavar="N", help="per scenario (default 1)"
+        "--replications",
+        type=options.replications,
+        default=DEFAULT_REPLICATIONS,
+        metavar="N",
+        help=f"per scenario (default {DEFAULT_REPLICATIONS}; intervals need at least 2)",
     )
     compare.add_argument(
-        "--seed", type=int, default=None, help="root seed for all (default: the baseline's)"
+        "--seed",
+        type=options.seed,
+        default=None,
+        help="root seed for all (default: the baseline's)",
     )
     compare.add_argument(
         "--out", type=Path, default=Path("out/compare"), help="output folder (default out/compare)"
@@ -41,24 +50,25 @@ def add_commands(commands: Any) -> None:
     resolve.set_defaults(command=_resolve)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
-
-
 def _compare(arguments: argparse.Namespace) -> int:
     """Run the comparison, print its KPI table, write the output folder."""
     from capsim.comparison import compare
+    from capsim.output import check_target
 
     files = [arguments.baseline, *arguments.variants]
-    check_target(arguments.out, "compare", files, force=arguments.force)
-    comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
-    print(comparison.summary())
+    with options.writing(arguments.out):
+        check_target(arguments.out, "compare", files, force=arguments.force)
+    with options.reading(arguments.baseline):
+        comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
+    width = options.terminal_width()
+    print(options.fit_to_width(comparison.summary(), width))
+    if arguments.replications < 2:
+        note = (
+            "note: with 1 replication there are no intervals and no spread: the table "
+            f"compares single runs; give --replications {DEFAULT_REPLICATIONS} (the default) "
+            "for medians, 5-95 % ranges and paired 95 % intervals"
+        )
+        print(options.fit_to_width(note, width))
     folder = write_comparison(comparison, arguments.out, inputs=files, force=arguments.force)
     print(folder)
     return EXIT_OK
@@ -74,6 +84,7 @@ def write_comparison(
     replaced.
     """
     from capsim.comparison.report import csv_tables, write_report
+    from capsim.output import staged_folder
 
     with staged_folder(
         folder, kind="compare", contents=comparison.manifest(), inputs=inputs, force=force
@@ -96,7 +107,8 @@ def _resolve(arguments: argparse.Namespace) -> int:
     from capsim.scenario.inheritance import resolve_file
     from capsim.scenario.loader import parse_scenario
 
-    resolved = resolve_file(arguments.file)
+    with options.reading(arguments.file):
+        resolved = resolve_file(arguments.file)
     parse_scenario(resolved.data, resolved.source_map)
     chain = " <- ".join(str(path) for path in reversed(resolved.files))
     sys.stdout.write(f"# resolved from {chain}\n")

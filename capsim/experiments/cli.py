@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import yaml
+from capsim import cli_support as options
 
-from capsim.output import check_new_folder, check_target, folder_name, staged_folder
-from capsim.scenario.errors import Problem, ScenarioError
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from capsim.scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
     from capsim.experiments.design import Sweep
@@ -29,6 +31,8 @@ exit status: 0 done; 1 a worker process died; 2 an invalid scenario, design or o
 3 the store cannot be written or read (a full disk, no permission, a damaged store);
 4 the store is in use by another sweep; 130 interrupted. After 1, 3 (once fixed) or 130,
 the runs finished so far are kept: continue with --resume DIR."""
+MAX_SETTING_CHARS = 100
+"""Longest single value of ``--set``, in characters."""
 SHOWN_KPIS = (
     "lowest_stock", "unmet_total", "months_below_objective", "recovery_date", "objective_date",
 )  # fmt: skip
@@ -37,10 +41,18 @@ SHOWN_KPIS = (
 def add_run_options(run: argparse.ArgumentParser) -> None:
     """Options of ``capsim run`` that turn one run into an ensemble of replications."""
     run.add_argument(
-        "--replications", type=int, default=None, metavar="N", help="run N replications"
+        "--replications",
+        type=options.replications,
+        default=None,
+        metavar="N",
+        help="run N replications",
     )
     run.add_argument(
-        "--workers", type=int, default=None, metavar="W", help="worker processes (1: serial)"
+        "--workers",
+        type=options.workers,
+        default=None,
+        metavar="W",
+        help=f"worker processes (1: serial; at most {options.MAX_WORKERS})",
     )
 
 
@@ -63,9 +75,23 @@ def add_sweep_command(commands: Any) -> None:
         dest="settings",
         help="values of one parameter path (repeat for a grid)",
     )
-    sweep.add_argument("--replications", type=int, default=None, metavar="N", help="(default: 1)")
-    sweep.add_argument("--seed", type=int, default=None, help="root seed (default: the scenario's)")
-    sweep.add_argument("--workers", type=int, default=None, metavar="W")
+    sweep.add_argument(
+        "--replications",
+        type=options.replications,
+        default=None,
+        metavar="N",
+        help="per point (default: 1)",
+    )
+    sweep.add_argument(
+        "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
+    )
+    sweep.add_argument(
+        "--workers",
+        type=options.workers,
+        default=None,
+        metavar="W",
+        help=f"worker processes (1: serial; at most {options.MAX_WORKERS})",
+    )
     sweep.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler")
     sweep.add_argument("--out", type=Path, default=None, metavar="DIR", help="a new store folder")
     sweep.add_argument(
@@ -86,20 +112,21 @@ def _executor(arguments: argparse.Namespace) -> Any:
         return executor
     if arguments.workers is None:
         return None
-    if arguments.workers < 1:
-        raise ValueError(f"--workers must be at least 1 (got {arguments.workers})")
     return SerialExecutor() if arguments.workers == 1 else ProcessExecutor(arguments.workers)
 
 
 def run_replications(arguments: argparse.Namespace) -> int:
     """``capsim run FILE --replications N``: KPI medians and 5–95 % intervals, CSVs, fan chart."""
     from capsim.experiments.replication import replicate
+    from capsim.output import check_target, folder_name
     from capsim.scenario.loader import load_scenario
 
     path: Path = arguments.file
-    scenario = load_scenario(path)
+    with options.reading(path):
+        scenario = load_scenario(path)
     target = arguments.out / folder_name(scenario.scenario.name)
-    check_target(target, "replications", (path,), force=arguments.force)
+    with options.writing(target):
+        check_target(target, "replications", (path,), force=arguments.force)
     try:
         ensemble = replicate(
             scenario,
@@ -111,10 +138,13 @@ def run_replications(arguments: argparse.Namespace) -> int:
     except (ValueError, ConnectionError, ImportError) as error:
         print(f"capsim: {error}", file=sys.stderr)
         return EXIT_INVALID
-    folder = _write_ensemble(ensemble, path, target, force=arguments.force)
+    folder = _write_ensemble(
+        ensemble, path, target, force=arguments.force, plot=not arguments.no_plot
+    )
     if not arguments.quiet:
         header = scenario.scenario
-        print(_kpi_table(ensemble.kpis, header.name, ensemble.seed, len(ensemble), header.start))
+        table = _kpi_table(ensemble.kpis, header.name, ensemble.seed, len(ensemble), header.start)
+        print(options.fit_to_width(table, options.terminal_width()))
     print(folder)
     return EXIT_OK
 
@@ -155,9 +185,14 @@ def _kpi_table(
     return "\n".join(lines)
 
 
-def _write_ensemble(ensemble: Any, scenario_path: Path, target: Path, *, force: bool) -> Path:
-    """Write ``target``: kpis, inputs and bands CSVs, fan chart, manifest."""
+def _write_ensemble(
+    ensemble: Any, scenario_path: Path, target: Path, *, force: bool, plot: bool = True
+) -> Path:
+    """Write ``target``: kpis, inputs and bands CSVs, fan chart (unless not ``plot``), manifest."""
+    import pandas as pd
+
     from capsim.experiments.store import scenario_sha256, versions
+    from capsim.output import staged_folder
 
     contents = {
         "scenario": ensemble.scenario.scenario.name,
@@ -178,35 +213,64 @@ def _write_ensemble(ensemble: Any, scenario_path: Path, target: Path, *, force: 
             table = ensemble.bands(metric, entity_kind=kind)
             bands.append(table.assign(entity_kind=kind, metric=metric))
         pd.concat(bands, ignore_index=True).to_csv(staging / "bands.csv", index=False)
-        ensemble.plot().savefig(staging / "fan_chart.png", dpi=110)
+        if plot:
+            ensemble.plot().savefig(staging / "fan_chart.png", dpi=110)
     return target
 
 
 def parse_setting(text: str) -> tuple[str, list[Any]]:
     """``PATH=v1,v2`` as a path and its values (numbers, words or dates, as YAML reads them).
 
+    A value that cannot be read (an impossible date, broken YAML, a YAML tag, a number too
+    long or not finite) is a :class:`ScenarioError` of one line.
+
     >>> parse_setting("budgets.army.fy2023=300e6,6e8")
     ('budgets.army.fy2023', [300000000.0, 600000000.0])
+    >>> parse_setting("c=2023-02-30")
+    Traceback (most recent call last):
+    capsim.scenario.errors.ScenarioError: --set 'c=2023-02-30': 2023-02-30 is not a date (...)
     """
     path, equals, values = text.partition("=")
     if not equals or not path.strip() or not values.strip():
-        raise ScenarioError(
-            [
-                Problem(
-                    (), f"--set {text!r}: write it as PATH=V1,V2,... such as lines.l.capacity=40,60"
-                )
-            ]
+        raise _setting_error(text, "write it as PATH=V1,V2,... such as lines.l.capacity=40,60")
+    return path.strip(), [_scalar(item.strip(), text) for item in values.split(",")]
+
+
+def _scalar(item: str, text: str) -> Any:
+    """One value of ``--set``: a whole number, a finite number, a date, a word or a boolean."""
+    import yaml
+
+    if len(item) > MAX_SETTING_CHARS:
+        raise _setting_error(
+            text, f"a value of {len(item):,} characters; the most is {MAX_SETTING_CHARS}"
         )
-    return path.strip(), [_scalar(item.strip()) for item in values.split(",")]
-
-
-def _scalar(text: str) -> Any:
     for kind in (int, float):
         try:
-            return kind(text)
+            value = kind(item)
         except ValueError:
-            pass
-    return yaml.safe_load(text)
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _setting_error(text, f"{item} is not a finite number")
+        return value
+    if item.startswith("!"):
+        raise _setting_error(text, f"{item!r}: YAML tags are not accepted")
+    try:
+        value = yaml.safe_load(item)
+    except ValueError as error:  # an impossible date, such as 2023-02-30
+        raise _setting_error(text, f"{item} is not a date ({error})") from None
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "not a value"
+        raise _setting_error(text, f"{item!r} cannot be read: {problem}") from None
+    if not isinstance(value, str | bool | int | float | dt.date) and value is not None:
+        raise _setting_error(text, f"{item!r} is not a single number, date or word")
+    return value
+
+
+def _setting_error(text: str, message: str) -> ScenarioError:
+    from capsim.scenario.errors import Problem, ScenarioError
+
+    shown = text if len(text) <= 60 else f"{text[:40]}...({len(text):,} characters)"
+    return ScenarioError([Problem((), f"--set {shown!r}: {message}")])
 
 
 def sweep_command(arguments: argparse.Namespace) -> int:
@@ -263,21 +327,45 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"capsim: interrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
-    for column in ("lowest_stock", "unmet_total"):
+    width = options.terminal_width()
+    for column in _varying_kpis(result.kpis):
         print(f"{column}: median [5 %, 95 %] per point")
-        print(result.summary(column).to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+        table = result.summary(column).to_string(index=False, float_format=lambda v: f"{v:,.0f}")
+        print(options.fit_to_width(table, width))
     print(folder)
     return EXIT_OK
+
+
+def _varying_kpis(kpis: pd.DataFrame) -> list[str]:
+    """Numeric KPIs whose median differs between the sweep's points (else lowest_stock)."""
+    from capsim.kpis import outcomes
+    from capsim.outcomes import Kind
+
+    varying = [
+        declared.name
+        for declared in outcomes()
+        if declared.kind is not Kind.DATE
+        and declared.name in kpis
+        and kpis.groupby(["point", "stockpile"])[declared.name]
+        .median()
+        .groupby("stockpile")
+        .nunique()
+        .gt(1)
+        .any()
+    ]
+    return varying or ["lowest_stock"]
 
 
 def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
     """The design given on the command line; ``None`` for ``--resume DIR`` alone."""
     from capsim.experiments.design import Sweep
+    from capsim.scenario.errors import Problem, ScenarioError
     from capsim.scenario.loader import load_scenario
 
     if arguments.file is None:
         return None
-    scenario = load_scenario(arguments.file)
+    with options.reading(arguments.file):
+        scenario = load_scenario(arguments.file)
     if not arguments.settings:
         raise ScenarioError([Problem((), "sweep: give at least one --set PATH=V1,V2,...")])
     grid = dict(parse_setting(text) for text in arguments.settings)
@@ -288,6 +376,7 @@ def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
 def _open_store(arguments: argparse.Namespace, design: Sweep | None) -> ResultStore:
     """The store to write: the one to resume, or a new one (``--out``, or a default folder)."""
     from capsim.experiments.store import ResultStore, design_sha256
+    from capsim.output import check_new_folder
 
     if arguments.resume is not None:
         return ResultStore.resume(arguments.resume, design)

@@ -24,7 +24,7 @@ class Stockpile(Spec):
     """Inventory of one system held by one holder."""
 
     holder: Identifier = Field(description="Who holds it (e.g. ``us_army``, ``ukraine``).")
-    system: Identifier
+    system: Identifier = Field(description="The system held (an id under ``systems``).")
     initial: Units = Field(0, description="Units on hand at the start.")
     objective: Units | None = Field(
         None, description="Inventory objective (requirement), in units; none if not set."
@@ -39,7 +39,7 @@ class UnmetDemand(StrEnum):
 
 
 class DemandBase(Spec):
-    system: Identifier
+    system: Identifier = Field(description="The system drawn (an id under ``systems``).")
     priority: Annotated[int, Field(ge=0, le=1000)] = Field(
         5, description="Order in which demands on one stockpile are served (lower first)."
     )
@@ -51,18 +51,22 @@ class DemandBase(Spec):
 class Transfer(DemandBase):
     """A drawdown: a quantity moved from one holder to another on a date."""
 
-    kind: Literal["transfer"]
-    from_: Identifier = Field(alias="from", description="Holder the units leave.")
-    to: Identifier = Field(description="Holder the units join.")
-    date: dt.date
-    quantity: Annotated[int, Field(ge=1, le=100_000_000)]
+    kind: Literal["transfer"] = Field(description="Marks a transfer: write ``kind: transfer``.")
+    from_: Identifier = Field(alias="from", description="Holder the quantity leaves.")
+    to: Identifier = Field(description="Holder the quantity joins.")
+    date: dt.date = Field(description="Date of the transfer.")
+    quantity: Annotated[int, Field(ge=1, le=100_000_000)] = Field(
+        description="Quantity moved, in units; what the giver lacks is unmet."
+    )
 
 
 class Consumption(DemandBase):
     """Steady use, such as training and tests, at a scheduled rate."""
 
-    kind: Literal["consumption"]
-    holder: Identifier
+    kind: Literal["consumption"] = Field(
+        description="Marks steady use: write ``kind: consumption``."
+    )
+    holder: Identifier = Field(description="Holder whose stockpile is drawn.")
     rate: RateSchedule = Field(description="Units per month.")
     interpolation: Interpolation = Interpolation.STEP
 
@@ -70,8 +74,10 @@ class Consumption(DemandBase):
 class Expenditure(DemandBase):
     """Random wartime expenditure: a Poisson count per month with a scheduled mean."""
 
-    kind: Literal["expenditure"]
-    holder: Identifier
+    kind: Literal["expenditure"] = Field(
+        description="Marks random expenditure: write ``kind: expenditure``."
+    )
+    holder: Identifier = Field(description="Holder whose stockpile is drawn.")
     rate: RateSchedule = Field(description="Mean units per month (Poisson).")
     interpolation: Interpolation = Interpolation.STEP
 
@@ -79,11 +85,13 @@ class Expenditure(DemandBase):
 class Attrition(DemandBase):
     """Loss of a fraction of the stock each month (binomial draw)."""
 
-    kind: Literal["attrition"]
-    holder: Identifier
-    fraction_per_month: Annotated[float, Field(ge=0, le=1)]
-    start: dt.date | None = None
-    end: dt.date | None = None
+    kind: Literal["attrition"] = Field(description="Marks attrition: write ``kind: attrition``.")
+    holder: Identifier = Field(description="Holder whose stockpile is drawn.")
+    fraction_per_month: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="Fraction of the stock lost in each month, from 0 to 1."
+    )
+    start: dt.date | None = Field(None, description="First date of losses; none means the start.")
+    end: dt.date | None = Field(None, description="Last date of losses; none means the end.")
 
 
 Demand = Annotated[Transfer | Consumption | Expenditure | Attrition, Field(discriminator="kind")]
@@ -119,13 +127,22 @@ class ReorderPolicy(Spec):
     the budget: the quantity is cut to what the account can pay.
     """
 
-    kind: Literal["reorder_point"] = "reorder_point"
-    holder: Identifier
-    system: Identifier
-    line: Identifier | None = None
-    account: Identifier
-    reorder_point: Units
-    order_up_to: Units
+    kind: Literal["reorder_point"] = Field(
+        "reorder_point", description="The policy's rule; ``reorder_point`` is the only one."
+    )
+    holder: Identifier = Field(description="Holder whose stockpile is reviewed and refilled.")
+    system: Identifier = Field(description="The system ordered (an id under ``systems``).")
+    line: Identifier | None = Field(
+        None, description="The line that builds the orders; none when one line builds it."
+    )
+    account: Identifier = Field(description="Budget account that pays for the orders.")
+    reorder_point: Units = Field(
+        description="Inventory position below which an order is placed, in units "
+        "(base stock S: s = S)."
+    )
+    order_up_to: Units = Field(
+        description="Inventory position an order brings the stock back up to, in units."
+    )
     review_period_months: Annotated[int, Field(ge=1, le=120)] = Field(
         1, description="Calendar months between periodic reviews (or give ``review``)."
     )
@@ -136,12 +153,18 @@ class ReorderPolicy(Spec):
         "day 1.",
     )
     unit_price: Positive = Field(description="USD per unit of the contracts it awards.")
-    first_delivery_lag_months: Months = 0.0
-    max_deliveries_per_month: Units | None = None
+    first_delivery_lag_months: Months = Field(
+        0.0, description="Months from an order's award to its earliest delivery."
+    )
+    max_deliveries_per_month: Units | None = Field(
+        None, description="Cap on an order's deliveries, in units per month; none: no cap."
+    )
     minimum_order: Annotated[int, Field(ge=1)] = Field(
         1, description="Orders smaller than this are not placed, in units."
     )
-    priority: Annotated[int, Field(ge=0, le=1000)] = 1
+    priority: Annotated[int, Field(ge=0, le=1000)] = Field(
+        1, description="Line priority of the contracts it awards (lower first), a rank."
+    )
     start: dt.date | None = Field(None, description="First review; none means the start.")
 
     @property

@@ -26,9 +26,9 @@ Spread = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 class _ThreePoint(Spec):
     """A range with a most likely value: low <= mode <= high, and low < high."""
 
-    low: Finite
-    mode: Finite
-    high: Finite
+    low: Finite = Field(description="Lowest value, in the unit of the parameter it replaces.")
+    mode: Finite = Field(description="Most likely value, in the unit of the parameter it replaces.")
+    high: Finite = Field(description="Highest value, in the unit of the parameter it replaces.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -40,7 +40,7 @@ class _ThreePoint(Spec):
 class Triangular(_ThreePoint):
     """Triangular on [low, high] with its peak at ``mode``."""
 
-    distribution: Literal["triangular"]
+    distribution: Literal["triangular"] = Field(description="Write ``triangular``.")
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -54,9 +54,9 @@ class Triangular(_ThreePoint):
 class Uniform(Spec):
     """Uniform on [low, high]."""
 
-    distribution: Literal["uniform"]
-    low: Finite
-    high: Finite
+    distribution: Literal["uniform"] = Field(description="Write ``uniform``.")
+    low: Finite = Field(description="Lowest value, in the unit of the parameter it replaces.")
+    high: Finite = Field(description="Highest value, in the unit of the parameter it replaces.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -72,11 +72,16 @@ class Uniform(Spec):
 class Normal(Spec):
     """Normal with ``mean`` and ``sd``, truncated to [low, high] when they are given."""
 
-    distribution: Literal["normal"]
-    mean: Finite
-    sd: Spread
-    low: Finite | None = None
-    high: Finite | None = None
+    distribution: Literal["normal"] = Field(description="Write ``normal``.")
+    mean: Finite = Field(description="Mean, in the unit of the parameter it replaces.")
+    sd: Spread = Field(description="Standard deviation, in the unit of the parameter it replaces.")
+    low: Finite | None = Field(
+        None,
+        description="Floor for draws, in the unit of the parameter it replaces; none: no floor.",
+    )
+    high: Finite | None = Field(
+        None, description="Ceiling for draws, in the unit of the parameter it replaces; none: none."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -106,9 +111,11 @@ class Normal(Spec):
 class Lognormal(Spec):
     """Lognormal with ``median`` and ``sigma`` (the sd of its logarithm)."""
 
-    distribution: Literal["lognormal"]
-    median: Spread
-    sigma: Spread
+    distribution: Literal["lognormal"] = Field(description="Write ``lognormal``.")
+    median: Spread = Field(description="Median, in the unit of the parameter it replaces.")
+    sigma: Spread = Field(
+        description="Standard deviation of the logarithm (no unit): 0.1 is about ±10 %."
+    )
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -124,8 +131,10 @@ class Pert(_ThreePoint):
     scaled to [low, high] (Vose, *Risk Analysis*, 3rd ed., 2008, § 9.1.4).
     """
 
-    distribution: Literal["pert"]
-    lamb: Spread = 4.0
+    distribution: Literal["pert"] = Field(description="Write ``pert``.")
+    lamb: Spread = Field(
+        4.0, description="Weight of the mode (no unit); 4 is the classic PERT, more is narrower."
+    )
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -140,9 +149,13 @@ class Pert(_ThreePoint):
 class Choice(Spec):
     """One of ``values``, with probabilities proportional to ``weights`` (equal if omitted)."""
 
-    distribution: Literal["choice"]
-    values: tuple[Finite, ...] = Field(min_length=1)
-    weights: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = None
+    distribution: Literal["choice"] = Field(description="Write ``choice``.")
+    values: tuple[Finite, ...] = Field(
+        min_length=1, description="The possible values, in the unit of the parameter it replaces."
+    )
+    weights: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = Field(
+        None, description="Relative weight of each value (no unit); none means equally likely."
+    )
 
     @model_validator(mode="after")
     def _weights_fit(self) -> Self:

@@ -90,7 +90,7 @@ class Contract(Spec):
     """
 
     buyer: Identifier = Field(description="The holder whose stockpile receives deliveries.")
-    system: Identifier
+    system: Identifier = Field(description="The system ordered (an id under ``systems``).")
     line: Identifier | None = Field(
         None, description="The line that builds it; may be left out when one line builds it."
     )
@@ -102,7 +102,7 @@ class Contract(Spec):
         0.0, description="Months from award to the earliest delivery."
     )
     max_deliveries_per_month: Units | None = Field(
-        None, description="Cap on units delivered in one month; none means no cap."
+        None, description="Cap on deliveries, in units per month; none means no cap."
     )
     account: Identifier = Field(description="Budget account that pays.")
     priority: Annotated[int, Field(ge=0, le=1000)] = Field(

@@ -22,8 +22,11 @@ Rules, applied from the farthest ancestor down to the named file:
   mistaken for data; ``null``/``~`` is *not* a removal, because ``null`` is a real value
   of optional fields such as ``objective``.
 
-The **scenario tree** is the folder of the file that was named (on the command line or to
-:func:`resolve_file`), unless a ``root`` is given: every parent must lie inside it.
+The **scenario tree** is where every parent must lie. Unless a ``root`` is given, it is the
+nearest folder at or above the named file's folder that holds a ``capsim.toml`` file (any
+content; ``capsim examples`` writes one) or a ``.git`` (a repository), and otherwise the
+folder of the named file itself. So a variant may extend a parent in a sibling folder of
+the same project (``extends: ../baselines/base.yaml``), but never a file outside it.
 Absolute parent paths, ``../`` steps that leave the tree (also through symbolic links),
 missing parents and cycles are refused, each located at the ``extends`` line that caused
 it. Every merged value keeps the location of the file and line that set it, so errors
@@ -47,6 +50,10 @@ REMOVE = "$remove"
 """Key of the removal marker: ``{$remove: true}`` deletes an inherited element."""
 MAX_DEPTH = 32
 """Longest chain of ``extends`` followed."""
+PROJECT_MARKER = "capsim.toml"
+"""A file marking a project folder: the scenario tree of the files below it."""
+TREE_MARKERS = (PROJECT_MARKER, ".git")
+"""Files or folders whose presence makes a folder the scenario tree."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ def resolve_file(
     path
         The scenario file.
     root
-        Folder every parent must lie in; default: the folder of ``path``.
+        Folder every parent must lie in; default: :func:`scenario_tree` of ``path``.
 
     Raises
     ------
@@ -89,7 +96,7 @@ def resolve_file(
         If the named file itself cannot be read.
     """
     named = Path(path)
-    tree = Path(root) if root is not None else named.parent
+    tree = Path(root) if root is not None else scenario_tree(named)
     tree_real = tree.resolve()
     chain: list[tuple[Path, Any, SourceMap]] = []
     seen: dict[Path, int] = {}
@@ -109,6 +116,21 @@ def resolve_file(
         data, source = merge(data, source, child_data, child_source)
     source.file = str(named)
     return Resolved(data, source, tuple(path for path, _, _ in chain))
+
+
+def scenario_tree(path: str | os.PathLike[str]) -> Path:
+    """The folder a scenario's parents must lie in (see the module docstring).
+
+    The nearest folder at or above ``path``'s folder that holds ``capsim.toml`` or ``.git``,
+    else ``path``'s folder.
+    """
+    folder = Path(path).parent
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        if candidate == Path(candidate.anchor):
+            break  # never the root of the file system
+        if any(os.path.lexists(candidate / marker) for marker in TREE_MARKERS):
+            return candidate
+    return folder
 
 
 def merge(
@@ -160,8 +182,9 @@ def _parent_of(
     real = candidate.resolve()
     if not real.is_relative_to(tree):
         raise refuse(
-            f"parent {written!r} is outside the scenario tree {tree} "
-            "(the folder of the file named); parents must lie inside it"
+            f"parent {written!r} is outside the scenario tree {tree}, where parents must "
+            f"lie; to allow it, put an empty {PROJECT_MARKER} file in a folder that holds "
+            "both files (that folder becomes the tree), or move the parent inside the tree"
         )
     if real in seen:
         cycle = " -> ".join(str(path) for path, _, _ in chain[seen[real] :])
@@ -266,4 +289,12 @@ def _copy_location(path: DataPath, merged: SourceMap, child: SourceMap, parent: 
         merged.keys[path] = key
 
 
-__all__ = ["EXTENDS", "REMOVE", "Resolved", "merge", "resolve_file"]
+__all__ = [
+    "EXTENDS",
+    "PROJECT_MARKER",
+    "REMOVE",
+    "Resolved",
+    "merge",
+    "resolve_file",
+    "scenario_tree",
+]

@@ -21,7 +21,7 @@ class Header(Spec):
     """Name, dates, seed and conventions of a scenario."""
 
     name: str = Field(description="Short name, used for the output folder.")
-    description: str = ""
+    description: str = Field("", description="What the scenario represents, in a sentence or two.")
     start: dt.date = Field(description="First day of the first simulated month.")
     horizon_months: Annotated[int, Field(ge=1)] | None = Field(
         None, description="Months simulated; give this or ``end``."

@@ -84,5 +84,6 @@ def test_schema_command_prints_json_schema(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     done = capsim("run", "nowhere.yaml", cwd=tmp_path)
-    assert done.returncode == 2
+    assert done.returncode == 4
+    assert "cannot read nowhere.yaml" in done.stderr
     assert "nowhere.yaml" in done.stderr and "Traceback" not in done.stderr

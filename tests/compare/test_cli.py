@@ -49,9 +49,10 @@ def test_bad_variant_exits_2_without_traceback(tree: Path, tmp_path: Path) -> No
     assert not (tmp_path / "x").exists()
 
 
-def test_missing_file_and_bad_replications_exit_2(tree: Path, tmp_path: Path) -> None:
+def test_missing_file_exits_4_and_bad_replications_exit_2(tree: Path, tmp_path: Path) -> None:
     done = capsim("compare", str(tree / "base.yaml"), "missing.yaml", cwd=tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.returncode == 4 and "Traceback" not in done.stderr
+    assert "cannot read missing.yaml" in done.stderr
     done = capsim(
         "compare", str(tree / "base.yaml"), str(tree / "base.yaml"), "--replications", "0",
         cwd=tmp_path,

@@ -248,7 +248,7 @@ def test_cli_missing_file(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert done.returncode == 2
+    assert done.returncode == 4  # an input that cannot be read
     assert "cannot read" in done.stderr
     assert "Traceback" not in done.stderr
 
