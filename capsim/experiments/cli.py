@@ -278,6 +278,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     from capsim.experiments.executors import WorkerLostError
     from capsim.experiments.experiment import run_experiment
     from capsim.experiments.store import MANIFEST, StoreBusyError, StoreError
+    from capsim.scenario.errors import ScenarioError
 
     if arguments.resume is not None and arguments.out is not None:
         print("capsim: give --out or --resume, not both", file=sys.stderr)
