@@ -81,15 +81,12 @@ def _assert_agrees(measured: dict[str, float], figure: str) -> None:
     )
 
 
-UNTIL_EVENT_CORE = pytest.mark.xfail(strict=False, reason="until the event-timed core")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "figure",
     [
         "mean monthly stock",
-        pytest.param("total unmet", marks=UNTIL_EVENT_CORE),
+        "total unmet",
         "total production",
     ],
 )

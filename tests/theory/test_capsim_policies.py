@@ -69,7 +69,6 @@ RATE = 10.0  # units/month, Poisson expenditure
 LEAD = 2  # months, first-delivery lag of every contract the policy awards
 START_YEAR = 2024
 
-UNTIL_EVENT_CORE = pytest.mark.xfail(strict=False, reason="until the event-timed core")
 
 
 def policy_scenario(
@@ -208,7 +207,6 @@ PERIODIC_CASES = [(35, 1), (52, 3)]  # (S, R): fill rates 0.943 and 0.935
 
 
 @pytest.mark.slow
-@UNTIL_EVENT_CORE
 def test_continuous_base_stock_with_backorders() -> None:
     level = 22  # lead-time demand Poisson(20): fill rate 0.644, backorders 0.98
     runs = replications(policy_scenario(level, CONTINUOUS, "backorder"))
@@ -216,7 +214,6 @@ def test_continuous_base_stock_with_backorders() -> None:
 
 
 @pytest.mark.slow
-@UNTIL_EVENT_CORE
 def test_continuous_base_stock_with_lost_sales() -> None:
     level = 22  # Erlang B(22, 20) = 0.107: fill rate 0.893
     runs = replications(policy_scenario(level, CONTINUOUS, "lost"))
@@ -224,7 +221,6 @@ def test_continuous_base_stock_with_lost_sales() -> None:
 
 
 @pytest.mark.slow
-@UNTIL_EVENT_CORE
 @pytest.mark.parametrize(("level", "period"), PERIODIC_CASES)
 def test_periodic_order_up_to_with_backorders(level: int, period: int) -> None:
     review = {"kind": "periodic", "period_months": period, "day": 1}
