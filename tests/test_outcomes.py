@@ -104,8 +104,11 @@ def test_never_fell_is_the_start_and_not_back_is_censored(tmp_path: Path) -> Non
     assert NOT_WITHIN_HORIZON in results.summary()
 
 
-def test_run_replications_ensemble_and_compare_agree_on_censored_dates(tmp_path: Path) -> None:
+def test_run_replications_ensemble_and_compare_agree_on_censored_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     count, seed, by = 8, 3, "2030-12-31"
+    monkeypatch.setenv("COLUMNS", "300")  # one line per KPI, as a wide terminal shows it
     done = capsim_command(
         "run", str(BASELINE), "--replications", str(count), "--seed", str(seed),
         "--workers", "1", "--out", "out", cwd=tmp_path,

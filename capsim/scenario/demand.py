@@ -100,7 +100,7 @@ Demand = Annotated[Transfer | Consumption | Expenditure | Attrition, Field(discr
 class PeriodicReview(Spec):
     """Review every ``period_months`` calendar months, on ``day`` of the month."""
 
-    kind: Literal["periodic"] = "periodic"
+    kind: Literal["periodic"] = Field("periodic", description="Review on a calendar schedule.")
     period_months: Annotated[int, Field(ge=1, le=120)] = Field(
         1, description="Calendar months between reviews."
     )
@@ -112,7 +112,7 @@ class PeriodicReview(Spec):
 class ContinuousReview(Spec):
     """Review at every change of the inventory position (every demand and month end)."""
 
-    kind: Literal["continuous"]
+    kind: Literal["continuous"] = Field(description="Review at every change of position.")
 
 
 Review = Annotated[PeriodicReview | ContinuousReview, Field(discriminator="kind")]

@@ -124,11 +124,6 @@ def contended() -> dict[str, Any]:
     return data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="demands of equal priority are served in file order (issue 12 §2); the core "
-    "change that breaks such ties by a documented rule is under way",
-)
 def test_equal_priorities_are_not_served_in_file_order(tmp_path: Path) -> None:
     data = contended()
     reversed_demands = {**data, "demands": dict(reversed(list(data["demands"].items())))}

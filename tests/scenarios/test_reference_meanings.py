@@ -21,6 +21,7 @@ IDENTIFIER_TEXT = next(
 WITHOUT_UNIT = {
     "Header.seed",  # a seed
     "Header.fiscal_year_start_month",  # a calendar month number, 1-12
+    "PeriodicReview.day",  # a day of the month, 1-31
     "System.bill_of_materials",  # components per unit, said in the meaning
     "Line.shares",  # relative weights
     "LearningCurve.slope",  # a multiplier per doubling

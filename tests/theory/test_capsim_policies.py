@@ -70,7 +70,6 @@ LEAD = 2  # months, first-delivery lag of every contract the policy awards
 START_YEAR = 2024
 
 
-
 def policy_scenario(
     level: int, review: dict[str, Any], unmet: str, lead: float = LEAD, rate: float = RATE
 ) -> dict[str, Any]:
