@@ -31,6 +31,9 @@ EXIT_CODES = """exit status:
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+ALLOW_CODE_HELP = "load Python rules that the scenario names (module:function): it runs code"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``capsim`` command; return the process exit status."""
     arguments = _parser().parse_args(argv)
@@ -88,6 +91,7 @@ def _parser() -> options.Parser:
 
     validate = commands.add_parser("validate", help="check scenario files and report problems")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
     validate.set_defaults(command=_validate)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")
@@ -100,6 +104,7 @@ def _parser() -> options.Parser:
     )
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
+    run.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
     run.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     run.add_argument(
         "--force", action="store_true", help="replace an earlier capsim output of this run"
@@ -134,7 +139,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     for path in arguments.files:
         try:
             with options.reading(path):
-                load_scenario(path)
+                load_scenario(path, allow_code=arguments.allow_code)
         except ScenarioError as error:
             print(error)
             invalid = True
@@ -171,7 +176,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
         return run_replications(arguments)
     with options.reading(path):
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, allow_code=arguments.allow_code)
     target = arguments.out / folder_name(scenario.scenario.name)
     with options.writing(target):
         check_target(target, "run", (path,), force=arguments.force)

@@ -98,6 +98,11 @@ def add_sweep_command(commands: Any) -> None:
         "--resume", type=Path, default=None, metavar="DIR", help="continue the sweep stored in DIR"
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="load Python rules that the scenario names (module:function): it runs code",
+    )
     sweep.set_defaults(command=sweep_command)
 
 
@@ -123,7 +128,7 @@ def run_replications(arguments: argparse.Namespace) -> int:
 
     path: Path = arguments.file
     with options.reading(path):
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, allow_code=arguments.allow_code)
     target = arguments.out / folder_name(scenario.scenario.name)
     with options.writing(target):
         check_target(target, "replications", (path,), force=arguments.force)
@@ -366,7 +371,7 @@ def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
     if arguments.file is None:
         return None
     with options.reading(arguments.file):
-        scenario = load_scenario(arguments.file)
+        scenario = load_scenario(arguments.file, allow_code=arguments.allow_code)
     if not arguments.settings:
         raise ScenarioError([Problem((), "sweep: give at least one --set PATH=V1,V2,...")])
     grid = dict(parse_setting(text) for text in arguments.settings)

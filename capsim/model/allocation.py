@@ -100,25 +100,17 @@ def _by_priority(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
     """Contracts in priority order (lower number first), then award time, then id."""
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
-    ranked = priority_fill(units, [needs[i] for i in order])
-    given = [0] * len(contracts)
-    for position, i in enumerate(order):
-        given[i] = ranked[position]
-    return given
+    return _in_priority_order(contracts, needs, lambda ranked: priority_fill(units, ranked))
 
 
 @allocation_rule("proportional")
 def _proportional(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
-    """In proportion to what each contract may take now."""
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
-    ranked = weighted_fill(units, [needs[i] for i in order], [float(needs[i]) for i in order])
-    given = [0] * len(contracts)
-    for position, i in enumerate(order):
-        given[i] = ranked[position]
-    return given
+    """In proportion to what each contract may take now (remainders by priority)."""
+    return _in_priority_order(
+        contracts, needs, lambda ranked: weighted_fill(units, ranked, [float(n) for n in ranked])
+    )
 
 
 @allocation_rule("shares")
@@ -147,6 +139,20 @@ def _by_shares(
         take = min(ranked_needs[position], budget[buyers[position]])
         budget[buyers[position]] -= take
         given[i] = take
+    return given
+
+
+def _in_priority_order(
+    contracts: Sequence[Contract],
+    needs: Sequence[int],
+    fill: Callable[[list[int]], list[int]],
+) -> list[int]:
+    """Apply ``fill`` to the needs ranked by priority; the units in the contracts' order."""
+    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    ranked = fill([needs[i] for i in order])
+    given = [0] * len(contracts)
+    for position, i in enumerate(order):
+        given[i] = ranked[position]
     return given
 
 

@@ -29,6 +29,7 @@ from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
 from capsim.model.orders import OrderBook
+from capsim.model.rules import PolicyView, import_rule, order_up_to
 from capsim.model.stockpile import StockpileState
 from capsim.model.timebase import PHASE_STEP, Phase, at
 from capsim.scenario.demand import ReorderPolicy
@@ -93,6 +94,7 @@ class ReorderPolicyState:
         self._context = context
         self._wiring = wiring
         self._numbers = count(1)
+        self._rule = order_up_to if spec.rule is None else import_rule(spec.rule)
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """Process: review at each time of the policy's schedule."""
@@ -103,22 +105,28 @@ class ReorderPolicyState:
                 yield env.timeout(time - env.now)
             self.review()
 
-    def position(self) -> int:
-        """Inventory position: stock + on order − backorders, in units."""
-        stockpile = self._wiring.stockpile
-        on_order = self._wiring.orders.on_order(stockpile.holder, stockpile.system)
-        return stockpile.stock + on_order - stockpile.backorders
-
     def review(self) -> None:
-        """Look at the stockpile now and order if it is low."""
+        """Look at the stockpile now and order what the rule asks, within the budget."""
         self._context.sync()
         spec, wiring = self._spec, self._wiring
-        position = self.position()
-        if position >= spec.reorder_point:
+        stockpile = wiring.stockpile
+        on_order = wiring.orders.on_order(stockpile.holder, stockpile.system)
+        affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
+        view = PolicyView(
+            date=self._context.calendar.date(self._context.env.now),
+            position=stockpile.stock + on_order - stockpile.backorders,
+            stock=stockpile.stock,
+            on_order=on_order,
+            backorders=stockpile.backorders,
+            affordable=affordable,
+            reorder_point=spec.reorder_point,
+            order_up_to=spec.order_up_to,
+        )
+        wanted = int(self._rule(view))
+        if wanted <= 0:
             wiring.orders.report_unfunded(wiring.line, 0)
             return
-        wanted = spec.order_up_to - position
-        quantity = min(wanted, wiring.treasury.affordable(spec.account, spec.unit_price))
+        quantity = min(wanted, affordable)
         if quantity < spec.minimum_order:
             quantity = 0
         wiring.orders.report_unfunded(wiring.line, wanted - quantity)

@@ -166,6 +166,13 @@ class ReorderPolicy(Spec):
         1, description="Line priority of the contracts it awards (lower first), a rank."
     )
     start: dt.date | None = Field(None, description="First review; none means the start.")
+    rule: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$",
+        description="A Python rule, ``module:function``, that says how many units to order "
+        "at each review instead of (s, S); it runs code, so capsim loads it only when "
+        "allowed (``--allow-code``, or ``allow_code=True``).",
+    )
 
     @property
     def review_kind(self) -> str:

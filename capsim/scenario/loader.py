@@ -17,10 +17,12 @@ from capsim.scenario.validation_errors import Finding, findings_from_validation_
 from capsim.scenario.yaml_source import SourceMap
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, allow_code: bool = False) -> Scenario:
     """Read and validate a scenario file, merging in the files it ``extends``.
 
-    See :mod:`capsim.scenario.inheritance` for ``extends`` and ``{$remove: true}``.
+    See :mod:`capsim.scenario.inheritance` for ``extends`` and ``{$remove: true}``. A
+    policy ``rule`` names Python code: it is refused unless ``allow_code``, so that a
+    scenario file never runs code by surprise.
 
     Raises
     ------
@@ -30,10 +32,12 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         If the file cannot be read.
     """
     resolved = resolve_file(path)
-    return parse_scenario(resolved.data, resolved.source_map)
+    return parse_scenario(resolved.data, resolved.source_map, allow_code=allow_code)
 
 
-def parse_scenario(data: Any, source_map: SourceMap | None = None) -> Scenario:
+def parse_scenario(
+    data: Any, source_map: SourceMap | None = None, *, allow_code: bool = False
+) -> Scenario:
     """Validate scenario data (as read from YAML); ``source_map`` locates problems.
 
     Examples
@@ -55,10 +59,37 @@ def parse_scenario(data: Any, source_map: SourceMap | None = None) -> Scenario:
     except ValidationError as error:
         findings = findings_from_validation_error(error, data)
         raise ScenarioError(_located(findings, source_map)) from None
-    problems = find_reference_problems(scenario) or uncertain_problems(scenario)
+    problems = (
+        find_reference_problems(scenario)
+        or uncertain_problems(scenario)
+        or code_problems(scenario, allow_code)
+    )
     if problems:
         raise ScenarioError(_located([Finding(p, False) for p in problems], source_map))
     return scenario
+
+
+def code_problems(scenario: Scenario, allow_code: bool) -> list[Problem]:
+    """Policy rules that name Python code: refused unless allowed, else checked to import."""
+    from capsim.model.rules import RuleError, import_rule
+
+    problems = []
+    for policy_id, policy in scenario.policies.items():
+        if policy.rule is None:
+            continue
+        path = ("policies", policy_id, "rule")
+        if not allow_code:
+            message = (
+                f"{policy.rule!r} is Python code, and a scenario file never runs code by "
+                "surprise: run with --allow-code (or allow_code=True) if you trust it"
+            )
+            problems.append(Problem(path, message))
+            continue
+        try:
+            import_rule(policy.rule)
+        except RuleError as error:
+            problems.append(Problem(path, str(error)))
+    return problems
 
 
 def _text_keys(data: Any) -> Any:
