@@ -208,6 +208,23 @@ class RateServer:
         floor = max(self.free_level, self.curve.level(start))
         return max(self.curve.level(until) - floor, 0.0)
 
+    def work_backlog(self, start: float, until: float, count: int) -> Work:
+        """:meth:`work` for ``count`` one-unit jobs all ready by ``start``, in closed form.
+
+        The jobs follow one another without a gap, so job ``k`` (the one in progress is
+        the first) ends at ``base + k``.
+        """
+        curve = self.curve
+        limit = curve.level(until)
+        base = self.free_level - 1.0 if self.busy else max(self.free_level, curve.level(start))
+        finished = min(max(math.floor(limit - base + LEVEL_TOLERANCE), 0), count)
+        following = finished < count and base + finished < limit - LEVEL_TOLERANCE
+        started = max(finished + following, int(self.busy))
+        ends = base + np.arange(1, finished + 1, dtype=float)
+        self.busy = started > finished
+        self.free_level = base + finished + (1.0 if self.busy else 0.0)
+        return Work(started, finished, curve.time_at(ends), np.zeros(0), 0.0)
+
     def work(self, start: float, until: float, releases: np.ndarray, work: np.ndarray) -> Work:
         """Work the offered jobs from month-time ``start`` to ``until``.
 

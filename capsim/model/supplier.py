@@ -41,6 +41,7 @@ class SupplierState:
         self._context = context
         self._lead = spec.lead_time_months
         self._inspection = Inspection(spec.yield_, rng)
+        self._perfect = spec.yield_ >= 1.0
         self.outages = _draw_outages(spec, context, rng)
         """Outage intervals, in month-time."""
         curve = CapacityCurve.from_schedule(spec.capacity, context.timebase, outages=self.outages)
@@ -103,7 +104,14 @@ class SupplierState:
 
     def advance(self, until: float) -> None:
         """Make components up to month-time ``until``; each good one joins ``arrivals``."""
-        if self._orders:
+        if until <= self._time:
+            return
+        if self._orders and self._perfect and self._orders[-1][0] <= self._time:
+            # Every order released already and every start good: a closed form.
+            done = self._server.work_backlog(self._time, until, self.backlog)
+            self._complete(done.finish_times)
+            self._drop(done.finished)
+        elif self._orders:
             server = self._server
             passes = self._inspection.peek(server.room(self._time, until))
             count = starts_for(passes, self.backlog)
