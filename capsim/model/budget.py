@@ -12,7 +12,7 @@ from capsim.calendar import fiscal_year_of, fiscal_year_start
 from capsim.model.context import Context
 from capsim.model.records import EventRow, LedgerRow, MoneyFlow
 from capsim.model.timebase import Phase, at
-from capsim.scenario.funding import Appropriation, Budget
+from capsim.scenario.funding import Appropriation, Budget, fiscal_year_number
 
 MONEY_TOLERANCE = 1e-6
 """USD below which a balance counts as zero (floating-point dust)."""
@@ -88,7 +88,7 @@ class Treasury:
         if isinstance(appropriation, Appropriation):
             date = appropriation.enacted
         else:
-            date = fiscal_year_start(int(key[2:]), start_month)
+            date = fiscal_year_start(fiscal_year_number(key), start_month)
         return max(self._calendar.day(date), 0)
 
     def _lapse(self, account: str, budget: Budget, fiscal_year: int) -> None:
@@ -102,7 +102,7 @@ class Treasury:
         arrived = False
         start_month = self._calendar.fiscal_year_start_month
         for key, appropriation in budget.appropriations.items():
-            year = int(key[2:])
+            year = fiscal_year_number(key)
             if self._arrival_day(budget, key, start_month) != day:
                 continue
             if _expired(budget, year, fiscal_year):

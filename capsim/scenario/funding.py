@@ -15,6 +15,15 @@ from capsim.scenario.base import USD, Identifier, Months, Positive, Spec, Units
 FiscalYearKey = Annotated[str, Field(pattern=r"^fy\d{4}$")]
 
 
+def fiscal_year_number(key: str) -> int:
+    """The year of a fiscal-year key, parsed in one place.
+
+    >>> fiscal_year_number("fy2023")
+    2023
+    """
+    return int(key[2:])
+
+
 class UnspentFunds(StrEnum):
     """What happens to money not obligated by the end of its fiscal year."""
 
@@ -144,7 +153,7 @@ class Contract(Spec):
         if not self.lots:
             return [Lot(None, self.award, self.quantity)]
         lots = [
-            Lot(key, max(self.award, fiscal_year_start(int(key[2:]), fiscal_year_start_month)),
+            Lot(key, max(self.award, fiscal_year_start(fiscal_year_number(key), fiscal_year_start_month)),
                 quantity)
             for key, quantity in self.lots.items()
         ]  # fmt: skip
@@ -159,4 +168,12 @@ class Contract(Spec):
         return self.total_value / self.quantity
 
 
-__all__ = ["Budget", "Contract", "Lot", "Units", "UnspentFunds", "WhenUnfunded"]
+__all__ = [
+    "Budget",
+    "Contract",
+    "Lot",
+    "Units",
+    "UnspentFunds",
+    "WhenUnfunded",
+    "fiscal_year_number",
+]

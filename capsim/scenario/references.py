@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from capsim.calendar import fiscal_year_of
 from capsim.scenario.demand import Attrition, ReorderPolicy, Transfer
 from capsim.scenario.errors import DataPath, Problem
-from capsim.scenario.funding import Contract
+from capsim.scenario.funding import Contract, fiscal_year_number
 from capsim.scenario.production import AllocationRule
 from capsim.scenario.schema import Scenario
 from capsim.scenario.validation_errors import did_you_mean
@@ -197,7 +197,7 @@ def _lot_years(scenario: Scenario) -> Iterator[Problem]:
     for key, contract in scenario.contracts.items():
         awarded = fiscal_year_of(contract.award, start_month)
         for lot in contract.lots:
-            if int(lot[2:]) < awarded:
+            if fiscal_year_number(lot) < awarded:
                 message = (
                     f"lot {lot} is before the award ({contract.award}, in fy{awarded}): "
                     f"allowed fy{awarded} or later"

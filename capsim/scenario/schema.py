@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -89,3 +90,15 @@ class Scenario(Spec):
         default_factory=dict,
         description="Uncertain inputs: parameter path → distribution, sampled per replication.",
     )
+
+    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+        """This scenario with parameters set by path, validated again.
+
+        >>> import capsim
+        >>> scenario = capsim.load_scenario("benchmarks/stinger_ref.yaml")
+        >>> scenario.with_values({"stockpiles.army.initial": 1500}).stockpiles["army"].initial
+        1500
+        """
+        from capsim.scenario.uncertainty import with_inputs
+
+        return with_inputs(self, values)
