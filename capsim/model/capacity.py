@@ -223,7 +223,8 @@ class RateServer:
         ends = base + np.arange(1, finished + 1, dtype=float)
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
-        return Work(started, finished, curve.time_at(ends), np.zeros(0), 0.0)
+        times = np.minimum(curve.time_at(ends), until)  # done by ``until``, within tolerance
+        return Work(started, finished, times, np.zeros(0), 0.0)
 
     def work(self, start: float, until: float, releases: np.ndarray, work: np.ndarray) -> Work:
         """Work the offered jobs from month-time ``start`` to ``until``.
@@ -257,7 +258,8 @@ class RateServer:
         else:
             self.free_level = float(ends[finished - 1]) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        return Work(started, finished, curve.time_at(ends[:finished]), gaps, idle_after)
+        times = np.minimum(curve.time_at(ends[:finished]), until)  # within tolerance
+        return Work(started, finished, times, gaps, idle_after)
 
 
 @dataclass(frozen=True)

@@ -152,8 +152,9 @@ class Contract(Spec):
         """
         if not self.lots:
             return [Lot(None, self.award, self.quantity)]
+        start_month = fiscal_year_start_month
         lots = [
-            Lot(key, max(self.award, fiscal_year_start(fiscal_year_number(key), fiscal_year_start_month)),
+            Lot(key, max(self.award, fiscal_year_start(fiscal_year_number(key), start_month)),
                 quantity)
             for key, quantity in self.lots.items()
         ]  # fmt: skip
