@@ -13,7 +13,7 @@ from capsim.scenario.base import (
     Identifier,
     Interpolation,
     Months,
-    Positive,
+    Price,
     RateSchedule,
     Spec,
     Units,
@@ -81,7 +81,7 @@ class Attrition(DemandBase):
 
     kind: Literal["attrition"]
     holder: Identifier
-    fraction_per_month: Annotated[float, Field(ge=0, le=1)]
+    fraction_per_month: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
     start: dt.date | None = None
     end: dt.date | None = None
 
@@ -106,10 +106,10 @@ class ReorderPolicy(Spec):
     reorder_point: Units
     order_up_to: Units
     review_period_months: Annotated[int, Field(ge=1, le=120)] = 1
-    unit_price: Positive = Field(description="USD per unit of the contracts it awards.")
+    unit_price: Price = Field(description="USD per unit of the contracts it awards.")
     first_delivery_lag_months: Months = 0.0
     max_deliveries_per_month: Units | None = None
-    minimum_order: Annotated[int, Field(ge=1)] = Field(
+    minimum_order: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(
         1, description="Orders smaller than this are not placed, in units."
     )
     priority: Annotated[int, Field(ge=0, le=1000)] = 1

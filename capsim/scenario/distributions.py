@@ -19,8 +19,17 @@ from pydantic import Field, model_validator
 
 from capsim.scenario.base import Spec
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Spread = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+LOWEST_U = 2.0**-53
+"""Sampling uses u in [LOWEST_U, 1 - LOWEST_U], so unbounded distributions stay finite."""
+MAX_MAGNITUDE = 1e13
+"""Largest absolute value of a distribution parameter (as large as the largest USD amount)."""
+MAX_LOG_SIGMA = 10.0
+"""Largest ``sigma`` of a lognormal: e^(10 · 8.2) stays far from overflow at any u."""
+MAX_PERT_SHAPE = 1000.0
+"""Largest ``lamb`` of a PERT distribution."""
+
+Finite = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+Spread = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
 
 class _ThreePoint(Spec):
@@ -108,7 +117,21 @@ class Lognormal(Spec):
 
     distribution: Literal["lognormal"]
     median: Spread
-    sigma: Spread
+    sigma: Annotated[float, Field(gt=0, le=MAX_LOG_SIGMA, allow_inf_nan=False)]
+
+    @model_validator(mode="after")
+    def _finite_ends(self) -> Self:
+        for u in (LOWEST_U, 1 - LOWEST_U):
+            try:
+                value = self.ppf(u)
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value) or value > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"median {self.median:g} and sigma {self.sigma:g} reach {value:g}; "
+                    f"draws must stay at most {MAX_MAGNITUDE:g}: lower the median or sigma"
+                )
+        return self
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -125,7 +148,7 @@ class Pert(_ThreePoint):
     """
 
     distribution: Literal["pert"]
-    lamb: Spread = 4.0
+    lamb: Annotated[float, Field(gt=0, le=MAX_PERT_SHAPE, allow_inf_nan=False)] = 4.0
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -203,6 +226,7 @@ def _clip(value: float, low: float | None, high: float | None) -> float:
 
 __all__ = [
     "DISTRIBUTION_KEY",
+    "LOWEST_U",
     "Choice",
     "Distribution",
     "Lognormal",
