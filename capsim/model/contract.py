@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import simpy
 
 from capsim.calendar import Calendar, add_months
-from capsim.model.budget import MONEY_TOLERANCE, Obligation, Treasury
+from capsim.model.budget import Obligation, Treasury, money_tolerance
 from capsim.model.records import EventRow, Recorder
 from capsim.scenario.funding import WhenUnfunded
 
@@ -80,7 +80,7 @@ def award(
     waited = False
     while True:
         available = treasury.available(order.account)
-        affordable = math.floor((available + MONEY_TOLERANCE) / order.unit_price)
+        affordable = math.floor((available + money_tolerance(available)) / order.unit_price)
         quantity = order.quantity
         if order.when_unfunded is WhenUnfunded.CUT:
             quantity = min(quantity, affordable)

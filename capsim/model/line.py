@@ -11,7 +11,7 @@ import simpy
 
 from capsim.calendar import Calendar, add_months
 from capsim.model.allocation import priority_fill, weighted_fill
-from capsim.model.budget import MONEY_TOLERANCE, Treasury
+from capsim.model.budget import Treasury, money_tolerance
 from capsim.model.contract import NOON, ContractState
 from capsim.model.learning import batch_cost
 from capsim.model.records import EventRow, Recorder
@@ -162,7 +162,7 @@ class LineState:
         yield env.timeout(calendar.day(expansion.funded) + NOON - env.now)
         account = expansion.account
         if account is not None and expansion.cost > 0:
-            while treasury.available(account) + MONEY_TOLERANCE < expansion.cost:
+            while treasury.available(account) + money_tolerance(expansion.cost) < expansion.cost:
                 yield treasury.funds_arrived(account)
             month = calendar.month_of_day(env.now)
             treasury.obligate(account, expansion.cost, month, f"{self.id}.{expansion_id}")

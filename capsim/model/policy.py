@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 
 from capsim.calendar import Calendar
-from capsim.model.budget import MONEY_TOLERANCE, Treasury
+from capsim.model.budget import Treasury, money_tolerance
 from capsim.model.contract import Order
 from capsim.model.stockpile import StockpileState
 from capsim.scenario.demand import ReorderPolicy
@@ -63,7 +63,7 @@ class ReorderPolicyState:
             self._shortfall(0)
             return
         available = self._treasury.available(spec.account)
-        affordable = math.floor((available + MONEY_TOLERANCE) / spec.unit_price)
+        affordable = math.floor((available + money_tolerance(available)) / spec.unit_price)
         wanted = spec.order_up_to - position
         quantity = min(wanted, affordable)
         if quantity < spec.minimum_order:
