@@ -142,14 +142,24 @@ def read_yaml(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
 def _read_bounded(path: str | os.PathLike[str], name: str) -> bytes:
     """The bytes of a regular file, refusing anything else or more than the size limit."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(file.fileno()).st_mode
+    try:
+        mode = os.fstat(descriptor).st_mode
         if stat.S_ISDIR(mode):
             raise ScenarioError([Problem((), "is a folder, not a scenario file", name)])
         if not stat.S_ISREG(mode):
             message = "is not a regular file (a pipe, device or socket); give a scenario file"
             raise ScenarioError([Problem((), message, name)])
-        raw = file.read(MAX_FILE_BYTES + 1)
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    raw = b"".join(chunks)
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError([_too_large(len(raw), name)])
     return raw
