@@ -33,7 +33,11 @@ Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
 """Units per month: at most a billion, far beyond any real line, so runs stay bounded."""
 PositiveRate = Annotated[float, Field(gt=0, le=MAX_RATE, allow_inf_nan=False)]
 """A rate or share above zero, at most :data:`MAX_RATE`."""
-Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+MIN_YIELD = 0.01
+"""Smallest yield (fraction passing inspection): below it, the scrap allowance that
+planning adds (units ÷ yield) would grow without bound."""
+Fraction = Annotated[float, Field(ge=MIN_YIELD, le=1, allow_inf_nan=False)]
+"""A yield: the fraction that passes, from :data:`MIN_YIELD` to 1."""
 Units = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Months = Annotated[float, Field(ge=0, le=MAX_MONTHS, allow_inf_nan=False)]
 PositiveMonths = Annotated[float, Field(gt=0, le=MAX_MONTHS, allow_inf_nan=False)]

@@ -59,7 +59,8 @@ class Supplier(Spec):
     yield_: Fraction = Field(
         1.0,
         alias="yield",
-        description="Fraction of components made that pass inspection (binomial draw).",
+        description="Fraction of components made that pass inspection (binomial draw), "
+        "at least 0.01.",
     )
     initial_inventory: Units = Field(
         0, description="Components already at the line at the start, in units."
@@ -124,7 +125,9 @@ class Line(Spec):
         0.0, description="Output below which the line is not viable, in units per month."
     )
     acceptance_yield: Fraction = Field(
-        1.0, description="Fraction of assembled units that pass acceptance (binomial draw)."
+        1.0,
+        description="Fraction of assembled units that pass acceptance (binomial draw), "
+        "at least 0.01.",
     )
     delivery_lag_months: Annotated[int, Field(ge=0, le=60)] = Field(
         1, description="Whole months from assembly to arrival in the buyer's stockpile."

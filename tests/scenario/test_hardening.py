@@ -204,3 +204,14 @@ def test_large_budget_and_contract_run(write_scenario: WriteScenario) -> None:
     results = simulate(load_scenario(path), seed=1)
     awards = results.events[results.events["kind"] == "award"]
     assert awards["quantity"].sum() == 4227
+
+
+def test_vanishing_yield_refused(write_scenario: WriteScenario) -> None:
+    # acceptance_yield: 5e-324 passed validation, then the scrap allowance (units ÷ yield)
+    # overflowed inside the run.
+    path = write_scenario(
+        ("    system: stinger\n", "    system: stinger\n    acceptance_yield: 5e-324\n")
+    )
+    problem = located(path)
+    assert problem.path == ("lines", "tucson", "acceptance_yield")
+    assert ">= 0.01" in problem.message
