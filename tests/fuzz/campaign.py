@@ -21,6 +21,8 @@ from tests.fuzz.outcomes import DEADLINE_SECONDS, GOOD, Outcome, Result, run_fil
 
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 """Address space of each worker: a file that needs more fails instead of swapping."""
+WORKER_TIMEOUT = 4 * DEADLINE_SECONDS
+"""Seconds without any answer after which the workers are taken for lost."""
 
 
 def _limit_memory() -> None:
@@ -36,7 +38,16 @@ def _run_one(job: tuple[int, int]) -> tuple[str, str, Result, dict[str, bytes], 
     return case.main, case.name, result, files, case.mutation
 
 
+def _save(folder: Path, files: dict[str, bytes], result: Result, main: str) -> None:
+    """Write a failing case's files, and what happened, under ``folder``."""
+    for relative, content in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(content)
+    (folder / "OUTCOME.txt").write_text(f"{result.outcome} (load {main})\n{result.detail}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the campaign; return 0 when every file gave a located error or a valid run."""
     parser = argparse.ArgumentParser(prog="python -m tests.fuzz", description=__doc__)
     parser.add_argument("--n", type=int, default=1000, help="number of files (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="root seed of the mutations")
@@ -51,19 +62,23 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(arguments.seed, index) for index in range(arguments.n)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(arguments.workers, initializer=_limit_memory, maxtasksperchild=200) as pool:
-        for done, (main, name, result, files, mutation) in enumerate(
-            pool.imap_unordered(_run_one, jobs, chunksize=4), start=1
-        ):
+        # chunksize 1: only then does the iterator take a timeout.
+        answers = pool.imap_unordered(_run_one, jobs)
+        for done in range(1, arguments.n + 1):
+            try:
+                main, name, result, files, mutation = answers.next(timeout=WORKER_TIMEOUT)
+            except multiprocessing.TimeoutError:
+                # A worker died (killed for memory, or crashed) or hangs past its alarm.
+                lost = arguments.n - done + 1
+                counts[Outcome.HANG] += lost
+                by_mutation[("unknown (worker lost)", Outcome.HANG)] += lost
+                print(f"no answer in {WORKER_TIMEOUT} s: {lost} files not run", file=sys.stderr)
+                pool.terminate()
+                break
             counts[result.outcome] += 1
             by_mutation[(mutation, result.outcome)] += 1
             if files:
-                folder = saved / result.outcome.replace(" ", "_") / name
-                for relative, content in files.items():
-                    (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (folder / relative).write_bytes(content)
-                (folder / "OUTCOME.txt").write_text(
-                    f"{result.outcome} (load {main})\n{result.detail}\n"
-                )
+                _save(saved / result.outcome.replace(" ", "_") / name, files, result, main)
             if done % 500 == 0:
                 print(f"{done}/{arguments.n} files, {time.monotonic() - began:.0f} s",
                       file=sys.stderr, flush=True)  # fmt: skip

@@ -61,3 +61,15 @@ def test_fuzzed_files_through_the_command_line(tmp_path: Path) -> None:
             if done.returncode != 0:
                 break  # an invalid file is not run
     assert not failures, "\n\n".join(failures)
+
+
+def test_on_demand_campaign_prints_counts_by_outcome(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.fuzz", "--n", "6", "--workers", "1",
+         "--failures", str(tmp_path)],
+        cwd=root, capture_output=True, text=True, timeout=CLI_TIMEOUT_SECONDS,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    for outcome in ("located error", "valid run", "traceback", "hang", "unlocated error"):
+        assert outcome in done.stdout
