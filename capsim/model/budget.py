@@ -16,6 +16,23 @@ from capsim.scenario.funding import Appropriation, Budget, fiscal_year_number
 
 MONEY_TOLERANCE = 1e-6
 """USD below which a balance counts as zero (floating-point dust)."""
+RELATIVE_MONEY_TOLERANCE = 1e-12
+"""Fraction of an amount within which two amounts count as equal: quantity × price of a
+large contract (1e12 USD) differs from its total value by far more than a micro-dollar,
+and far less than a cent in a billion dollars."""
+
+
+def money_tolerance(amount: float) -> float:
+    """USD of floating-point slack when comparing money near ``amount`` USD.
+
+    The larger of :data:`MONEY_TOLERANCE` and :data:`RELATIVE_MONEY_TOLERANCE` × amount.
+
+    >>> money_tolerance(100.0)
+    1e-06
+    >>> money_tolerance(37e9)
+    0.037
+    """
+    return max(MONEY_TOLERANCE, RELATIVE_MONEY_TOLERANCE * abs(amount))
 
 
 @dataclass
@@ -136,15 +153,18 @@ class Treasury:
 
     def affordable(self, account: str, unit_price: float) -> int:
         """Whole units at ``unit_price`` USD the account can pay for now."""
-        return math.floor((self.available(account) + MONEY_TOLERANCE) / unit_price)
+        available = self.available(account)
+        return math.floor((available + money_tolerance(available)) / unit_price)
 
     def can_pay(self, account: str, amount: float) -> bool:
         """Whether the account holds ``amount`` USD now."""
-        return amount <= self.available(account) + MONEY_TOLERANCE
+        available = self.available(account)
+        return amount <= available + money_tolerance(max(amount, available))
 
     def obligate(self, account: str, amount: float, month: int, reference: str) -> Obligation:
         """Obligate ``amount`` USD, oldest money first; refuses more than is available."""
-        if amount > self.available(account) + MONEY_TOLERANCE:
+        available = self.available(account)
+        if amount > available + money_tolerance(max(amount, available)):
             raise ValueError(f"{reference}: cannot obligate more than {account} has")
         obligation = Obligation(account, reference)
         balances = self._balances[account]
@@ -157,7 +177,7 @@ class Treasury:
             remaining -= take
             obligation.by_fiscal_year[year] = take
             self._record(account, year, MoneyFlow.OBLIGATED, take, reference, month)
-            if remaining <= MONEY_TOLERANCE:
+            if remaining <= money_tolerance(amount):
                 break
         return obligation
 

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 
 import numpy as np
+
+
+def stream_key(name: str) -> int:
+    """The spawn-key word of an element: its full name's SHA-256 digest, as one integer.
+
+    The whole 256-bit digest is used (not a 32-bit checksum), so two names share a stream
+    only if SHA-256 collides.
+
+    >>> stream_key("demands.h9") == stream_key("demands.h73240")
+    False
+    """
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest(), "big")
 
 
 def stream(seed: int, name: str, replication: int = 0) -> np.random.Generator:
     """The random stream of the element ``name`` in replication ``replication``.
 
     The stream's ``SeedSequence`` is the root seed with spawn key
-    ``(replication, crc32(name))``, so each element's draws depend only on the seed, the
-    replication and its own name: adding a supplier leaves the demand draws unchanged,
-    and replication ``k`` draws the same numbers in every variant of a scenario.
+    ``(replication, stream_key(name))``, so each element's draws depend only on the seed,
+    the replication and its own full name: adding a supplier leaves the demand draws
+    unchanged, and replication ``k`` draws the same numbers in every variant of a scenario.
 
     >>> a = stream(7, "demands.training").integers(0, 100, 3)
     >>> b = stream(7, "demands.training").integers(0, 100, 3)
     >>> bool((a == b).all())
     True
     """
-    key = (replication, zlib.crc32(name.encode("utf-8")))
+    key = (replication, stream_key(name))
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))

@@ -17,14 +17,33 @@ Identifier = Annotated[
         description="An identifier: a letter, then letters, digits, '_' or '-'.",
     ),
 ]
-NonNegative = Annotated[float, Field(ge=0)]
-Rate = Annotated[float, Field(ge=0, le=1e9)]
+MAX_RATE = 1e9
+"""Largest rate, share or quantity per month (units per month): far beyond any real line,
+small enough that a run stays bounded."""
+MAX_USD = 1e13
+"""Largest amount of money in one field (USD): ten trillion dollars."""
+MIN_PRICE_USD = 0.01
+"""Smallest price or contract value (USD): one cent."""
+MAX_MONTHS = 600
+"""Longest duration, lead time or lag (months): fifty years."""
+MIN_MEAN_TIME_BETWEEN_MONTHS = 0.1
+"""Shortest mean time between random outages (months), so outages cannot storm."""
+
+Rate = Annotated[float, Field(ge=0, le=MAX_RATE, allow_inf_nan=False)]
 """Units per month: at most a billion, far beyond any real line, so runs stay bounded."""
-Positive = Annotated[float, Field(gt=0)]
-Fraction = Annotated[float, Field(gt=0, le=1)]
+PositiveRate = Annotated[float, Field(gt=0, le=MAX_RATE, allow_inf_nan=False)]
+"""A rate or share above zero, at most :data:`MAX_RATE`."""
+MIN_YIELD = 0.01
+"""Smallest yield (fraction passing inspection): below it, the scrap allowance that
+planning adds (units ÷ yield) would grow without bound."""
+Fraction = Annotated[float, Field(ge=MIN_YIELD, le=1, allow_inf_nan=False)]
+"""A yield: the fraction that passes, from :data:`MIN_YIELD` to 1."""
 Units = Annotated[int, Field(ge=0, le=1_000_000_000)]
-Months = Annotated[float, Field(ge=0, le=600)]
-USD = Annotated[float, Field(ge=0, le=1e13)]
+Months = Annotated[float, Field(ge=0, le=MAX_MONTHS, allow_inf_nan=False)]
+PositiveMonths = Annotated[float, Field(gt=0, le=MAX_MONTHS, allow_inf_nan=False)]
+USD = Annotated[float, Field(ge=0, le=MAX_USD, allow_inf_nan=False)]
+Price = Annotated[float, Field(ge=MIN_PRICE_USD, le=MAX_USD, allow_inf_nan=False)]
+"""USD of a price or contract value: from one cent to :data:`MAX_USD`."""
 
 
 class Spec(BaseModel):

@@ -13,7 +13,7 @@ from capsim.scenario.base import (
     Identifier,
     Interpolation,
     Months,
-    Positive,
+    Price,
     RateSchedule,
     Spec,
     Units,
@@ -87,7 +87,7 @@ class Attrition(DemandBase):
 
     kind: Literal["attrition"] = Field(description="Marks attrition: write ``kind: attrition``.")
     holder: Identifier = Field(description="Holder whose stockpile is drawn.")
-    fraction_per_month: Annotated[float, Field(ge=0, le=1)] = Field(
+    fraction_per_month: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         description="Fraction of the stock lost in each month, from 0 to 1."
     )
     start: dt.date | None = Field(None, description="First date of losses; none means the start.")
@@ -152,14 +152,14 @@ class ReorderPolicy(Spec):
         "``{kind: continuous}``; none means periodic every ``review_period_months`` on "
         "day 1.",
     )
-    unit_price: Positive = Field(description="USD per unit of the contracts it awards.")
+    unit_price: Price = Field(description="USD per unit of the contracts it awards.")
     first_delivery_lag_months: Months = Field(
         0.0, description="Months from an order's award to its earliest delivery."
     )
     max_deliveries_per_month: Units | None = Field(
         None, description="Cap on an order's deliveries, in units per month; none: no cap."
     )
-    minimum_order: Annotated[int, Field(ge=1)] = Field(
+    minimum_order: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(
         1, description="Orders smaller than this are not placed, in units."
     )
     priority: Annotated[int, Field(ge=0, le=1000)] = Field(

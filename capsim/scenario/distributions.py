@@ -19,8 +19,17 @@ from pydantic import Field, model_validator
 
 from capsim.scenario.base import Spec
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Spread = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+LOWEST_U = 2.0**-53
+"""Sampling uses u in [LOWEST_U, 1 - LOWEST_U], so unbounded distributions stay finite."""
+MAX_MAGNITUDE = 1e13
+"""Largest absolute value of a distribution parameter (as large as the largest USD amount)."""
+MAX_LOG_SIGMA = 10.0
+"""Largest ``sigma`` of a lognormal: e^(10 · 8.2) stays far from overflow at any u."""
+MAX_PERT_SHAPE = 1000.0
+"""Largest ``lamb`` of a PERT distribution."""
+
+Finite = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+Spread = Annotated[float, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 
 
 class _ThreePoint(Spec):
@@ -113,9 +122,23 @@ class Lognormal(Spec):
 
     distribution: Literal["lognormal"] = Field(description="Write ``lognormal``.")
     median: Spread = Field(description="Median, in the unit of the parameter it replaces.")
-    sigma: Spread = Field(
+    sigma: Annotated[float, Field(gt=0, le=MAX_LOG_SIGMA, allow_inf_nan=False)] = Field(
         description="Standard deviation of the logarithm (no unit): 0.1 is about ±10 %."
     )
+
+    @model_validator(mode="after")
+    def _finite_ends(self) -> Self:
+        for u in (LOWEST_U, 1 - LOWEST_U):
+            try:
+                value = self.ppf(u)
+            except OverflowError:
+                value = math.inf
+            if not math.isfinite(value) or value > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"median {self.median:g} and sigma {self.sigma:g} reach {value:g}; "
+                    f"draws must stay at most {MAX_MAGNITUDE:g}: lower the median or sigma"
+                )
+        return self
 
     def ppf(self, u: float) -> float:
         """The value below which a fraction ``u`` of draws fall."""
@@ -132,7 +155,7 @@ class Pert(_ThreePoint):
     """
 
     distribution: Literal["pert"] = Field(description="Write ``pert``.")
-    lamb: Spread = Field(
+    lamb: Annotated[float, Field(gt=0, le=MAX_PERT_SHAPE, allow_inf_nan=False)] = Field(
         4.0, description="Weight of the mode (no unit); 4 is the classic PERT, more is narrower."
     )
 
@@ -216,6 +239,7 @@ def _clip(value: float, low: float | None, high: float | None) -> float:
 
 __all__ = [
     "DISTRIBUTION_KEY",
+    "LOWEST_U",
     "Choice",
     "Distribution",
     "Lognormal",

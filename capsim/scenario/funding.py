@@ -10,9 +10,15 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from capsim.calendar import fiscal_year_start
-from capsim.scenario.base import USD, Identifier, Months, Positive, Spec, Units
+from capsim.scenario.base import USD, Identifier, Months, Price, Spec, Units
 
-FiscalYearKey = Annotated[str, Field(pattern=r"^fy\d{4}$")]
+FiscalYearKey = Annotated[
+    str,
+    Field(
+        pattern=r"^fy(18|19|2[0-9])[0-9][0-9]$",
+        description="A fiscal year, ``fy1800`` to ``fy2999``.",
+    ),
+]
 
 
 def fiscal_year_number(key: str) -> int:
@@ -104,8 +110,8 @@ class Contract(Spec):
         None, description="The line that builds it; may be left out when one line builds it."
     )
     quantity: Annotated[int, Field(ge=1, le=100_000_000)] = Field(description="Units ordered.")
-    unit_price: Positive | None = Field(None, description="USD per unit.")
-    total_value: Positive | None = Field(None, description="USD for the whole quantity.")
+    unit_price: Price | None = Field(None, description="USD per unit.")
+    total_value: Price | None = Field(None, description="USD for the whole quantity.")
     award: dt.date = Field(description="Award date: the value is obligated on this date.")
     first_delivery_lag_months: Months = Field(
         0.0, description="Months from award to the earliest delivery."

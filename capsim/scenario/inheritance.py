@@ -35,6 +35,7 @@ found later (by the schema) point into the right file.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,12 +98,12 @@ def resolve_file(
     """
     named = Path(path)
     tree = Path(root) if root is not None else scenario_tree(named)
-    tree_real = tree.resolve()
+    tree_real = _resolved(tree)
     chain: list[tuple[Path, Any, SourceMap]] = []
     seen: dict[Path, int] = {}
     current = named
     while True:
-        real = current.resolve()
+        real = _resolved(current)
         seen[real] = len(chain)
         data, source = read_yaml(current)
         chain.append((current, data, source))
@@ -174,12 +175,20 @@ def _parent_of(
 
     if not isinstance(written, str) or not written.strip():
         raise refuse("extends takes the path of one parent file, relative to this file")
+    if any(ord(character) < 32 or ord(character) == 127 for character in written):
+        raise refuse(
+            f"parent path {written!r} has a control character; "
+            "write a plain file path relative to this file"
+        )
     if os.path.isabs(written) or Path(written).is_absolute() or written.startswith("~"):
         raise refuse(f"absolute parent path {written!r} refused; write it relative to this file")
     if len(chain) >= MAX_DEPTH:
         raise refuse(f"more than {MAX_DEPTH} levels of extends")
     candidate = current.parent / written
-    real = candidate.resolve()
+    try:
+        real = candidate.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop (3.11)
+        raise refuse(f"cannot follow parent path {written!r}: {error}") from None
     if not real.is_relative_to(tree):
         raise refuse(
             f"parent {written!r} is outside the scenario tree {tree}, where parents must "
@@ -192,6 +201,14 @@ def _parent_of(
     if not real.is_file():
         raise refuse(f"parent file {written!r} not found (looked for {candidate})")
     return candidate
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with symbolic links followed; a link loop is an ``OSError``, as in 3.13."""
+    try:
+        return path.resolve()
+    except RuntimeError as error:  # Python 3.11 and 3.12 raise RuntimeError for a loop
+        raise OSError(errno.ELOOP, str(error), str(path)) from None
 
 
 def _without_extends(data: Any, source: SourceMap) -> tuple[Any, SourceMap]:

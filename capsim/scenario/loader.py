@@ -49,7 +49,10 @@ def parse_scenario(
     """
     data = _text_keys(data)
     if not isinstance(data, dict):
-        message = "a scenario is a mapping with sections such as scenario, systems, lines"
+        found = "an empty file" if data is None else f"a {_kind(data)}"
+        message = (
+            f"a scenario is a mapping with sections such as scenario, systems, lines; found {found}"
+        )
         raise ScenarioError(_located([Finding(Problem((), message), False)], source_map))
     data, findings = extract_uncertain(data)
     if findings:
@@ -92,6 +95,19 @@ def code_problems(scenario: Scenario, allow_code: bool) -> list[Problem]:
     return problems
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, in words: ``list``, ``number``, ``text`` ..."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
 def _text_keys(data: Any) -> Any:
     """Copy of ``data`` with every mapping key as text (YAML may read ``2022`` as a number)."""
     if isinstance(data, dict):
@@ -110,7 +126,8 @@ def _located(findings: list[Finding], source_map: SourceMap | None) -> list[Prob
         path = problem.path
         where = source_map.locate_key(path) if on_key else source_map.locate(path)
         if where is None:
-            problems.append(dataclasses.replace(problem, file=source_map.file))
+            # Nothing in the file to point at (it is empty): the problem is at its start.
+            problems.append(dataclasses.replace(problem, file=source_map.file, line=1, column=1))
         else:
             problems.append(
                 dataclasses.replace(problem, file=where.file, line=where.line, column=where.column)

@@ -9,13 +9,15 @@ from typing import Annotated
 from pydantic import Field
 
 from capsim.scenario.base import (
+    MIN_MEAN_TIME_BETWEEN_MONTHS,
     USD,
     Fraction,
     Identifier,
     Interpolation,
     Months,
-    NonNegative,
-    Positive,
+    PositiveMonths,
+    PositiveRate,
+    Rate,
     RateSchedule,
     Spec,
     Units,
@@ -35,10 +37,13 @@ class System(Spec):
 class Disruptions(Spec):
     """Random outages of a supplier: exponential times between and exponential durations."""
 
-    mean_time_between_months: Positive = Field(
-        description="Mean time from the end of one outage to the start of the next, in months."
+    mean_time_between_months: Annotated[
+        float, Field(ge=MIN_MEAN_TIME_BETWEEN_MONTHS, le=1200, allow_inf_nan=False)
+    ] = Field(
+        description="Mean time from the end of one outage to the start of the next, in months "
+        "(at least 0.1, so that outages cannot storm)."
     )
-    mean_duration_months: Positive = Field(description="Mean length of an outage, in months.")
+    mean_duration_months: PositiveMonths = Field(description="Mean length of an outage, in months.")
 
 
 class Supplier(Spec):
@@ -54,7 +59,8 @@ class Supplier(Spec):
     yield_: Fraction = Field(
         1.0,
         alias="yield",
-        description="Fraction of components made that pass inspection (binomial draw).",
+        description="Fraction of components made that pass inspection (binomial draw), "
+        "at least 0.01.",
     )
     initial_inventory: Units = Field(
         0, description="Components already at the line at the start, in units."
@@ -87,7 +93,7 @@ class LearningCurve(Spec):
 class Expansion(Spec):
     """Added capacity, paid for on a date, in effect after a lead time."""
 
-    added_rate: Positive = Field(description="Capacity added, in units per month.")
+    added_rate: PositiveRate = Field(description="Capacity added, in units per month.")
     cost: USD = Field(0.0, description="Cost obligated when funded, in USD.")
     funded: dt.date = Field(description="Date the expansion is funded (obligated).")
     lead_time_months: Months = Field(description="Months from funding to the added capacity.")
@@ -115,11 +121,13 @@ class Line(Spec):
     ramp: Interpolation = Field(
         Interpolation.LINEAR, description="How capacity moves between schedule points."
     )
-    minimum_sustaining_rate: NonNegative = Field(
+    minimum_sustaining_rate: Rate = Field(
         0.0, description="Output below which the line is not viable, in units per month."
     )
     acceptance_yield: Fraction = Field(
-        1.0, description="Fraction of assembled units that pass acceptance (binomial draw)."
+        1.0,
+        description="Fraction of assembled units that pass acceptance (binomial draw), "
+        "at least 0.01.",
     )
     delivery_lag_months: Annotated[int, Field(ge=0, le=60)] = Field(
         1, description="Whole months from assembly to arrival in the buyer's stockpile."
@@ -127,7 +135,7 @@ class Line(Spec):
     learning_curve: LearningCurve | None = None
     expansions: dict[Identifier, Expansion] = Field(default_factory=dict)
     allocation: AllocationRule = Field(AllocationRule.PRIORITY)
-    shares: dict[Identifier, Positive] = Field(
+    shares: dict[Identifier, PositiveRate] = Field(
         default_factory=dict,
         description="Buyer (holder) → share of output, when ``allocation`` is ``shares``.",
     )

@@ -35,7 +35,8 @@ hand (a test fails when this file is out of date). A scenario is a YAML mapping 
 sections below. Collections are mappings keyed by id, so every parameter has a path such
 as `lines.stinger_tucson.capacity`. Rates are per month, money is in US dollars, dates
 are calendar dates (`2022-05-25`). "—" in the *default* column means the field is
-required."""
+required. Every number must be finite (`.nan` and `.inf` are refused), and the bounds
+shown with each type keep every run finite in time and memory."""
 
 # Unit phrases, checked in order against a field's description.
 UNIT_PATTERNS: tuple[tuple[str, str], ...] = (

@@ -16,6 +16,10 @@ from capsim.scenario.production import Line, Supplier, System
 
 MAX_HORIZON_MONTHS = 1200
 """Longest horizon capsim simulates (100 years); longer is refused, not attempted."""
+FIRST_YEAR = 1800
+"""Earliest year a scenario may start in."""
+LAST_YEAR = 2999
+"""Latest year a scenario may start in (its horizon then ends before 3100)."""
 
 
 class Header(Spec):
@@ -23,9 +27,11 @@ class Header(Spec):
 
     name: str = Field(description="Short name, used for the output folder.")
     description: str = Field("", description="What the scenario represents, in a sentence or two.")
-    start: dt.date = Field(description="First day of the first simulated month.")
-    horizon_months: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="Months simulated; give this or ``end``."
+    start: dt.date = Field(
+        description="First day of the first simulated month, in a year from 1800 to 2999."
+    )
+    horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] | None = Field(
+        None, description="Months simulated (at most 1200); give this or ``end``."
     )
     end: dt.date | None = Field(None, description="Last day simulated; give this or horizon.")
     seed: Annotated[int, Field(ge=0)] = Field(0, description="Root seed of all random streams.")
@@ -39,6 +45,10 @@ class Header(Spec):
     @field_validator("start")
     @classmethod
     def _first_of_month(cls, value: dt.date) -> dt.date:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(
+                f"start year {value.year} is out of range: allowed {FIRST_YEAR} to {LAST_YEAR}"
+            )
         if value.day != 1:
             raise ValueError(
                 f"start must be the first day of a month (got {value}; try {value.replace(day=1)})"

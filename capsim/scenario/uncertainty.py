@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from capsim.scenario.distributions import DISTRIBUTION_KEY, Distribution, nominal
+from capsim.scenario.distributions import DISTRIBUTION_KEY, LOWEST_U, Distribution, nominal
 from capsim.scenario.errors import DataPath, Problem, ScenarioError, format_path
 from capsim.scenario.paths import get_at, parse_path, scenario_data, with_value
 from capsim.scenario.schema import Scenario
@@ -28,8 +28,6 @@ from capsim.scenario.schema_paths import slot_at, union_arms
 from capsim.scenario.validation_errors import Finding, findings_from_validation_error
 
 UNCERTAIN = "uncertain"
-LOWEST_U = 2.0**-53
-"""Sampling uses u in [LOWEST_U, 1 - LOWEST_U], so unbounded distributions stay finite."""
 
 _ADAPTER: TypeAdapter[Distribution] = TypeAdapter(Distribution)
 

@@ -157,7 +157,11 @@ def _expected(details: ErrorDetails) -> str:
     if kind in bounds:
         limit = next(iter(context.values()), "?")
         return f"a value {bounds[kind]} {limit}"
+    if kind == "finite_number":
+        return "a finite number (not .nan or .inf)"
     if kind == "string_pattern_mismatch":
+        if context.get("pattern", "").startswith("^fy"):
+            return "a fiscal year key, fy1800 to fy2999"
         if context.get("pattern", "").startswith("^[A-Za-z]"):
             return "an id: a letter, then letters, digits, '_' or '-'"
         return f"text matching {context.get('pattern')}"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,7 +23,8 @@ from capsim.scenario.errors import DataPath, Problem, ScenarioError
 MAX_FILE_BYTES = 5 * 1024 * 1024
 """Largest scenario file read, in bytes (5 MB)."""
 MAX_NODES = 100_000
-"""Largest number of YAML nodes a file may expand to once aliases are followed."""
+"""Most YAML nodes that aliases may add to a file once followed (nodes written out in the
+file itself do not count: the size limit bounds those)."""
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings accepted."""
 
@@ -50,9 +51,23 @@ def _with_float_resolver(resolvers: _Resolvers) -> _Resolvers:
 
 
 class _ScenarioLoader(yaml.SafeLoader):
-    """SafeLoader that also reads YAML 1.2 floats such as ``624.6e6``."""
+    """SafeLoader that also reads YAML 1.2 floats such as ``624.6e6``, and refuses nesting
+    deeper than :data:`MAX_DEPTH` while composing (before Python's recursion limit)."""
 
     yaml_implicit_resolvers = _with_float_resolver(yaml.SafeLoader.yaml_implicit_resolvers)
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                message = f"nested too deeply (the limit is {MAX_DEPTH} levels)"
+                problem = Problem((), message, self.name, mark.line + 1, mark.column + 1)
+                raise ScenarioError([problem])
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True)
@@ -100,18 +115,20 @@ class SourceMap:
 def read_yaml(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
     """Read a YAML file safely; return its data and the location of every value.
 
+    At most :data:`MAX_FILE_BYTES` + 1 bytes are read, whatever the file system says of
+    its size; only regular files are read (a folder, pipe or device is refused, and
+    opening never waits on a pipe).
+
     Raises
     ------
     ScenarioError
-        If the file is too large, not UTF-8, not valid YAML, or uses refused features.
+        If the file is not a regular file, too large, not UTF-8, not valid YAML, or uses
+        refused features.
     OSError
         If the file cannot be read.
     """
     name = str(path)
-    size = os.stat(path).st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError([_too_large(size, name)])
-    raw = Path(path).read_bytes()
+    raw = _read_bounded(path, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -120,6 +137,32 @@ def read_yaml(path: str | os.PathLike[str]) -> tuple[Any, SourceMap]:
             [Problem((), f"not UTF-8 text (byte {error.start})", name, line)]
         ) from None
     return read_yaml_text(text, name)
+
+
+def _read_bounded(path: str | os.PathLike[str], name: str) -> bytes:
+    """The bytes of a regular file, refusing anything else or more than the size limit."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise ScenarioError([Problem((), "is a folder, not a scenario file", name)])
+        if not stat.S_ISREG(mode):
+            message = "is not a regular file (a pipe, device or socket); give a scenario file"
+            raise ScenarioError([Problem((), message, name)])
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    raw = b"".join(chunks)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError([_too_large(len(raw), name)])
+    return raw
 
 
 def read_yaml_text(text: str, source_name: str | None = None) -> tuple[Any, SourceMap]:
@@ -135,6 +178,7 @@ def read_yaml_text(text: str, source_name: str | None = None) -> tuple[Any, Sour
         raise ScenarioError([_too_large(size, source_name)])
     try:
         loader = _ScenarioLoader(text)
+        loader.name = source_name or "<text>"
     except yaml.reader.ReaderError as error:
         raise ScenarioError([_reader_problem(error, text, source_name)]) from None
     try:
@@ -151,7 +195,8 @@ def read_yaml_text(text: str, source_name: str | None = None) -> tuple[Any, Sour
 
 
 def _too_large(size: int, file: str | None) -> Problem:
-    message = f"file is {size:,} bytes, larger than the limit of {MAX_FILE_BYTES:,} bytes (5 MB)"
+    """The file is over the size limit (``size``: bytes read, at most the limit plus one)."""
+    message = f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes (5 MB)"
     return Problem((), message, file)
 
 
@@ -222,9 +267,12 @@ def _audit(root: Node, file: str | None) -> None:
         active.add(id(node))
         total = 1 + sum(expanded_size(child, (*path, step)) for step, child in _children(node))
         active.discard(id(node))
-        if total > MAX_NODES:
+        # The subtree has at most len(sizes) + 1 distinct nodes: the rest are repeats that
+        # aliases add. Only those count against the limit, so a large file without aliases
+        # is never taken for a bomb.
+        if total - (len(sizes) + 1) > MAX_NODES:
             message = (
-                f"aliases expand this to more than the limit of {MAX_NODES:,} nodes "
+                f"aliases expand this by more than the limit of {MAX_NODES:,} nodes "
                 "(an alias bomb?)"
             )
             raise ScenarioError([_located(path, message, node, file)])
@@ -289,7 +337,25 @@ def _build(node: Node, path: DataPath, loader: _ScenarioLoader, source: SourceMa
         return [_build(child, (*path, index), loader, source) for index, child in children]
     if isinstance(node, MappingNode):
         return _build_mapping(node, path, loader, source)
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError) as error:
+        message = _scalar_message(node, error)
+        problem = Problem(path, message, source.file, mark.line + 1, mark.column + 1)
+        raise ScenarioError([problem]) from None
+
+
+def _scalar_message(node: Node, error: Exception) -> str:
+    """Why a scalar that looks like a date or a number is not one."""
+    shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+    if node.tag == _YAML + "timestamp":
+        return (
+            f"{shown!r} is not a calendar date ({error}); write YYYY-MM-DD with a real day "
+            "of a real month (times, if given, from 00:00:00 to 23:59:59)"
+        )
+    if node.tag == _YAML + "int":
+        return f"the whole number {shown!r} has too many digits (at most 4,300)"
+    return f"{shown!r} is not a valid {node.tag.replace(_YAML, '', 1)} ({error})"
 
 
 def _build_mapping(

@@ -144,8 +144,8 @@ def test_horizon_over_the_limit(write_scenario: WriteScenario) -> None:
     too_long = MAX_HORIZON_MONTHS + 1
     path = write_scenario(("horizon_months: 24", f"horizon_months: {too_long}"))
     message = only_problem(path)
-    assert f"{path}:{line_of(path, 'name: tiny')}:" in message
-    assert f"scenario: horizon of {too_long} months is longer than the limit" in message
+    assert f"{path}:{line_of(path, 'horizon_months')}:" in message
+    assert f"scenario.horizon_months: expected a value <= {MAX_HORIZON_MONTHS}" in message
 
 
 def test_python_tag_refused_and_not_executed(write_scenario: WriteScenario, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Fuzzing: mutated bundled scenarios must give a located error or a valid run."""
