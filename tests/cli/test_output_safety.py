@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -181,3 +182,24 @@ def test_an_empty_folder_is_used(tmp_path: Path) -> None:
     with staged_folder(tmp_path / "o", kind="compare", contents={"seed": 1}) as staging:
         (staging / "report.html").write_text("<html></html>")
     assert json.loads((tmp_path / "o" / "manifest.json").read_text())["seed"] == 1
+
+
+def test_a_full_disk_while_writing_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "o"
+    with (
+        pytest.raises(OutputFolderError, match=r"cannot write .*No space left") as raised,
+        staged_folder(target, kind="run", contents={}) as staging,
+    ):
+        (staging / "a.csv").write_text("half")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert "\n" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_out_is_one_line_with_exit_3(tmp_path: Path) -> None:
+    _user_folder(tmp_path)
+    (tmp_path / "a_file").write_text("not a folder")
+    done = capsim("run", "baseline.yaml", "--out", "a_file/out", "--no-plot", cwd=tmp_path)
+    assert done.returncode == EXIT_OUTPUT
+    assert "cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
