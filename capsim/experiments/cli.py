@@ -40,14 +40,15 @@ SHOWN_KPIS = (
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
     """Options of ``capsim run`` that turn one run into an ensemble of replications."""
-    run.add_argument(
-        "--replications",
-        type=options.replications,
-        default=None,
-        metavar="N",
-        help="run N replications",
+    _add_replications_and_workers(run, "run N replications")
+
+
+def _add_replications_and_workers(parser: argparse.ArgumentParser, replications: str) -> None:
+    """``--replications N`` and ``--workers W``, checked, defaulting to none given."""
+    parser.add_argument(
+        "--replications", type=options.replications, default=None, metavar="N", help=replications
     )
-    run.add_argument(
+    parser.add_argument(
         "--workers",
         type=options.workers,
         default=None,
@@ -75,22 +76,9 @@ def add_sweep_command(commands: Any) -> None:
         dest="settings",
         help="values of one parameter path (repeat for a grid)",
     )
-    sweep.add_argument(
-        "--replications",
-        type=options.replications,
-        default=None,
-        metavar="N",
-        help="per point (default: 1)",
-    )
+    _add_replications_and_workers(sweep, "per point (default: 1)")
     sweep.add_argument(
         "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
-    )
-    sweep.add_argument(
-        "--workers",
-        type=options.workers,
-        default=None,
-        metavar="W",
-        help=f"worker processes (1: serial; at most {options.MAX_WORKERS})",
     )
     sweep.add_argument("--scheduler", default=None, metavar="ADDRESS", help="a Dask scheduler")
     sweep.add_argument("--out", type=Path, default=None, metavar="DIR", help="a new store folder")
