@@ -369,7 +369,8 @@ def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
 
 def _open_store(arguments: argparse.Namespace, design: Sweep | None) -> ResultStore:
     """The store to write: the one to resume, or a new one (``--out``, or a default folder)."""
-    from capsim.experiments.store import ResultStore, design_sha256
+    from capsim.experiments.store import MANIFEST, ResultStore, design_sha256
+    from capsim.experiments.store_files import LOCK
     from capsim.output import check_new_folder
 
     if arguments.resume is not None:
@@ -377,7 +378,8 @@ def _open_store(arguments: argparse.Namespace, design: Sweep | None) -> ResultSt
     assert design is not None  # FILE is given unless --resume is
     name = f"sweep-{design.scenario.scenario.name}-{design_sha256(design)[:8]}"
     folder = arguments.out if arguments.out is not None else Path("out") / name
-    if folder.exists() and not (folder / "manifest.json").exists():
+    creating = (folder / LOCK).exists()  # a store another sweep is making: the lock says so
+    if folder.exists() and not (folder / MANIFEST).exists() and not creating:
         check_new_folder(folder)  # never fill a folder of the user's
     return ResultStore.create(folder, design, scenario_file=arguments.file)
 
