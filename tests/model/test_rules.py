@@ -65,13 +65,19 @@ def test_a_rule_that_cannot_be_imported_is_a_located_error(with_rule: dict[str, 
         parse_scenario(with_rule, allow_code=True)
 
 
-def test_a_rule_works_on_a_process_pool(with_rule: dict[str, Any]) -> None:
+def test_a_rule_works_on_a_process_pool_and_on_dask(with_rule: dict[str, Any]) -> None:
+    pytest.importorskip("distributed")
+    from capsim.experiments.executors import DaskExecutor
+
     scenario = parse_scenario(with_rule, allow_code=True)
     serial = capsim.replicate(scenario, 4, seed=3, executor=capsim.SerialExecutor(),
                               progress=False)  # fmt: skip
     pool = capsim.replicate(scenario, 4, seed=3, executor=capsim.ProcessExecutor(2),
                             progress=False)  # fmt: skip
     assert serial.kpis.equals(pool.kpis)
+    with DaskExecutor(local_cluster=True, workers=2) as executor:
+        dask = capsim.replicate(scenario, 4, seed=3, executor=executor, progress=False)
+    assert serial.kpis.equals(dask.kpis)
 
 
 def test_the_cli_loads_a_rule_only_with_allow_code(
