@@ -6,8 +6,9 @@ line's submodule does not load pandas and SciPy.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from capsim.lazy import lazy_names
 
 if TYPE_CHECKING:
     from capsim.comparison.comparison import Comparison, compare
@@ -15,10 +16,6 @@ if TYPE_CHECKING:
 __all__ = ["Comparison", "compare"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import ``Comparison`` or ``compare`` on first use, then keep it here."""
-    if name not in __all__:
-        raise AttributeError(f"module 'capsim.comparison' has no attribute {name!r}")
-    value = getattr(import_module("capsim.comparison.comparison"), name)
-    globals()[name] = value
-    return value
+_HOMES = dict.fromkeys(__all__, "capsim.comparison.comparison")
+
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, globals(), __all__)
