@@ -29,6 +29,16 @@ if TYPE_CHECKING:
     from capsim.model.contract import Contract
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Units landing in one settling, by day: how many, and which sender (an index)."""
+
+    days: np.ndarray
+    units: np.ndarray
+    owners: np.ndarray
+    senders: list[Contract | None]
+
+
 @dataclass
 class Claim:
     """The series one demand fills, and where what it draws goes."""
@@ -154,18 +164,20 @@ class StockpileState:
         self._series["stock"][month] = self.stock
         self._series["backorders"][month] = self.backorders
 
-    def _due(self, until: float) -> tuple[np.ndarray, np.ndarray, list[Contract | None]] | None:
-        """Units landing by ``until``: days, quantities and who sent them, by day."""
+    def _due(self, until: float) -> Landing | None:
+        """Units landing by ``until``, by day, with who sent each."""
         if not self._incoming:
             return None
-        due_days, due_quantities, senders = [], [], []
+        due_days, due_quantities, owners = [], [], []
+        senders: list[Contract | None] = []
         kept = []
         for days, quantities, sender in self._incoming:
             split = int(np.searchsorted(days, until, side="right"))
             if split:
                 due_days.append(days[:split])
                 due_quantities.append(quantities[:split])
-                senders.extend([sender] * split)
+                owners.append(np.full(split, len(senders)))
+                senders.append(sender)
             if split < len(days):
                 kept.append((days[split:], quantities[split:], sender))
         self._incoming = kept
@@ -173,20 +185,23 @@ class StockpileState:
             return None
         days = np.concatenate(due_days)
         order = np.argsort(days, kind="stable")
-        return days[order], np.concatenate(due_quantities)[order], [senders[i] for i in order]
+        return Landing(
+            days[order], np.concatenate(due_quantities)[order], np.concatenate(owners)[order],
+            senders,
+        )  # fmt: skip
 
     def _serve_lost_sales(
         self,
         demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]] | None,
+        incoming: Landing | None,
     ) -> None:
         """Lindley's recursion over a stretch of arrivals: stock reflected at zero."""
         days, quantities, which = demand
         if incoming is None and self.stock >= int(quantities.sum()):
             served = quantities
         else:
-            in_days = np.empty(0) if incoming is None else incoming[0]
-            in_units = np.empty(0, dtype=np.int64) if incoming is None else incoming[1]
+            in_days = np.empty(0) if incoming is None else incoming.days
+            in_units = np.empty(0, dtype=np.int64) if incoming is None else incoming.units
             all_days = np.concatenate((in_days, days))
             kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
             steps = np.concatenate((in_units, -quantities))
@@ -205,7 +220,7 @@ class StockpileState:
     def _serve_in_turn(
         self,
         demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]] | None,
+        incoming: Landing | None,
     ) -> None:
         """Serve one arrival at a time, with a queue of backorders."""
         timebase = self._context.timebase
@@ -213,7 +228,8 @@ class StockpileState:
         if incoming is not None:
             self._land(incoming, count_stock=False)
             events.extend(
-                (float(d), 0, int(q), -1) for d, q in zip(incoming[0], incoming[1], strict=True)
+                (float(d), 0, int(q), -1)
+                for d, q in zip(incoming.days, incoming.units, strict=True)
             )
         days, quantities, which = demand
         events.extend(
@@ -266,36 +282,25 @@ class StockpileState:
             else:
                 queue[0] = (priority, asked, index, owed - units)
 
-    def _land(
-        self,
-        incoming: tuple[np.ndarray, np.ndarray, list[Contract | None]],
-        count_stock: bool = True,
-    ) -> None:
+    def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
-        days, units, senders = incoming
         if count_stock:
-            self.stock += int(units.sum())
-        months = self._months_of(days)
+            self.stock += int(incoming.units.sum())
+        months = self._months_of(incoming.days)
         if isinstance(months, int):
-            months = np.full(len(days), months)
-        landed: dict[tuple[int, int], list[float]] = {}
-        contracts: dict[int, Contract] = {}
+            months = np.full(len(incoming.days), months)
+        last = self._context.calendar.months
+        keys = incoming.owners * last + months
+        unique, first = np.unique(keys, return_index=True)
+        counts = np.bincount(np.searchsorted(unique, keys), weights=incoming.units)
         series = self._series
-        for sender, month, count, day in zip(
-            senders, months.tolist(), units.tolist(), days.tolist(), strict=True
-        ):
+        for key, index, count in zip(unique.tolist(), first.tolist(), counts.tolist(), strict=True):
+            sender, month = incoming.senders[key // last], key % last
             if sender is None:
                 series["transfers_in"][month] += count
-                continue
-            series["deliveries"][month] += count
-            key = (id(sender), month)
-            if key in landed:
-                landed[key][0] += count
             else:
-                landed[key] = [count, day]
-            contracts[id(sender)] = sender
-        for (sender_id, month), (count, first_day) in landed.items():
-            contracts[sender_id].landed(int(count), month, first_day)
+                series["deliveries"][month] += count
+                sender.landed(int(count), month, float(incoming.days[index]))
 
     def _record_demand(
         self, days: np.ndarray, quantities: np.ndarray, served: np.ndarray, which: np.ndarray
