@@ -148,7 +148,7 @@ def merge(
     >>> source.locate(("a", "x")).file, source.locate(("a", "y", 0)).file
     ('base.yaml', 'child.yaml')
     """
-    data = _merge_values(_text_keys(parent), _text_keys(child), (), child_source)
+    data = _merge_values(text_keys(parent), text_keys(child), (), child_source)
     merged = SourceMap(child_source.file)
     for path in _node_paths(data):
         _copy_location(path, merged, child_source, parent_source)
@@ -276,12 +276,12 @@ def _located(path: DataPath, message: str, source: SourceMap) -> ScenarioError:
     return ScenarioError([Problem(path, message, where.file, where.line, where.column)])
 
 
-def _text_keys(data: Any) -> Any:
+def text_keys(data: Any) -> Any:
     """Copy of ``data`` with every mapping key as text (YAML may read ``2022`` as a number)."""
     if isinstance(data, dict):
-        return {str(key): _text_keys(value) for key, value in data.items()}
+        return {str(key): text_keys(value) for key, value in data.items()}
     if isinstance(data, list):
-        return [_text_keys(value) for value in data]
+        return [text_keys(value) for value in data]
     return data
 
 
@@ -314,4 +314,5 @@ __all__ = [
     "merge",
     "resolve_file",
     "scenario_tree",
+    "text_keys",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from capsim.scenario.errors import Problem, ScenarioError
-from capsim.scenario.inheritance import resolve_file
+from capsim.scenario.inheritance import resolve_file, text_keys
 from capsim.scenario.references import find_reference_problems
 from capsim.scenario.schema import Scenario
 from capsim.scenario.uncertainty import extract_uncertain, uncertain_problems
@@ -47,7 +47,7 @@ def parse_scenario(
     ...
     capsim.scenario.errors.ScenarioError: scenario: give exactly one of horizon_months or end
     """
-    data = _text_keys(data)
+    data = text_keys(data)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {_kind(data)}"
         message = (
@@ -106,15 +106,6 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "text"
     return type(value).__name__
-
-
-def _text_keys(data: Any) -> Any:
-    """Copy of ``data`` with every mapping key as text (YAML may read ``2022`` as a number)."""
-    if isinstance(data, dict):
-        return {str(key): _text_keys(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_text_keys(value) for value in data]
-    return data
 
 
 def _located(findings: list[Finding], source_map: SourceMap | None) -> list[Problem]:
