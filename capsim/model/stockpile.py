@@ -23,6 +23,7 @@ import numpy as np
 
 from capsim.model.context import Context
 from capsim.model.demand import DemandModel
+from capsim.model.timebase import PHASE_STEP
 from capsim.scenario.demand import Stockpile
 
 if TYPE_CHECKING:
@@ -140,7 +141,10 @@ class StockpileState:
         end = int(np.searchsorted(self._days, until, side="right"))
         incoming = self._due(until)
         if self._backorders and self.stock > 0 and self._time > -np.inf:
-            self._serve_backorders(self._time, self._context.timebase.recorded_month(self._time))
+            # Units received at the last settling (from a cycle of transfers) serve the
+            # backorders at the next instant, which a month's close never shares.
+            moment = self._time + PHASE_STEP / 4
+            self._serve_backorders(moment, self._context.timebase.recorded_month(moment))
         self._time = until
         if end == self._cursor and incoming is None:
             return

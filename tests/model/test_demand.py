@@ -171,3 +171,33 @@ def test_reorder_policy_orders_up_to_level(no_production: dict[str, Any]) -> Non
     assert awards["quantity"].tolist() == [35, 35, 35]
     # Built in April, delivered from May, 10 a month against 5 a month of use.
     assert metric(results, "stockpile", STOCKPILE, "stock")[:9] == [15, 10, 5, 0, 5, 10, 15, 15, 10]
+
+
+def test_a_cycle_of_backordered_transfers_keeps_the_books() -> None:
+    """Found by the property tests: a unit delivered late in a month, passed back and forth
+    by backordered transfers between two holders, is recorded in the month it moves."""
+    from tests.model.invariants import check_stock_conserved
+
+    def move(source: str, target: str, **extra: Any) -> dict[str, Any]:
+        return {**transfer(1, date="2023-01-01", **extra), "from": source, "to": target}
+
+    data = {
+        "scenario": {"name": "cycle", "start": "2023-01-01", "horizon_months": 23,
+                     "unmet_demand": "backorder"},
+        "systems": {SYSTEM: {"bill_of_materials": {"seeker": 1}}},
+        "suppliers": {"seeker_co": {"component": "seeker", "capacity": 0.0,
+                                    "lead_time_months": 0, "initial_inventory": 1}},
+        "lines": {"main": {"system": SYSTEM, "capacity": 1.0, "ramp": "step",
+                           "delivery_lag_months": 0}},
+        "budgets": {"procurement": {"appropriations": {"fy2025": 5000.0}}},
+        "contracts": {"lot0": {"buyer": BUYER, "system": SYSTEM, "quantity": 1,
+                               "award": "2023-01-01", "account": "procurement",
+                               "priority": 0, "total_value": 1.0}},
+        "stockpiles": {"army_stock": {"holder": BUYER, "system": SYSTEM},
+                       "ally_stock": {"holder": ALLY, "system": SYSTEM}},
+        "demands": {"demand0": move(BUYER, ALLY, priority=0, unmet="lost"),
+                    "demand2": move(BUYER, ALLY, priority=0),
+                    "demand3": move(ALLY, BUYER, priority=0)},
+    }  # fmt: skip
+
+    check_stock_conserved(run(data))
