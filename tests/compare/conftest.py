@@ -6,43 +6,9 @@ from pathlib import Path
 
 import pytest
 
-TINY = """\
-scenario:
-  name: tiny
-  description: a tiny scenario
-  start: 2022-01-01
-  horizon_months: 36
-  seed: 1
-systems:
-  missile: {name: Missile, bill_of_materials: {seeker: 1}}
-suppliers:
-  seeker_supplier: {component: seeker, capacity: 40, lead_time_months: 3}
-lines:
-  plant:
-    system: missile
-    capacity:
-      - {date: 2022-01-01, rate: 10}
-      - {date: 2023-01-01, rate: 30}
-budgets:
-  army: {appropriations: {fy2022: 100e6}}
-contracts:
-  lot_1:
-    buyer: us_army
-    system: missile
-    quantity: 300
-    total_value: 30e6
-    award: 2022-02-01
-    first_delivery_lag_months: 6
-    account: army
-stockpiles:
-  army_missile: {holder: us_army, system: missile, initial: 1000, objective: 1000}
-  ally_missile: {holder: ally, system: missile}
-demands:
-  transfer_1: {kind: transfer, system: missile, from: us_army, to: ally,
-               date: 2022-03-15, quantity: 400}
-  training: {kind: consumption, system: missile, holder: us_army, rate: 5}
-  war: {kind: expenditure, system: missile, holder: ally, rate: 20}
-"""
+from tests.tiny_scenario import tiny_scenario
+
+TINY = tiny_scenario()
 
 
 @pytest.fixture
