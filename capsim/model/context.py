@@ -60,6 +60,11 @@ class Inspection:
         self._buffer = np.empty(0, dtype=bool)
         self._cursor = 0
 
+    @property
+    def perfect(self) -> bool:
+        """Whether every start passes (a yield of 1)."""
+        return self._yield >= 1.0
+
     def peek(self, count: int) -> np.ndarray:
         """Whether each of the next ``count`` starts passes, without taking them."""
         if self._yield >= 1.0:

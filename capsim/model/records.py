@@ -63,6 +63,11 @@ class Recorder:
     months: int
     series: dict[SeriesKey, np.ndarray] = field(default_factory=dict)
     constraints: dict[str, list[str]] = field(default_factory=dict)
+    """Line → what bound it, one entry per month."""
+    supplier_constraints: dict[str, list[str]] = field(default_factory=dict)
+    """Supplier → what bound it, one entry per month."""
+    traces: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    """Line → the chain of what bound it, one per month: ``(node, reason, node, ...)``."""
     ledger: list[LedgerRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
     _filling: dict[SeriesKey, list[float] | np.ndarray] = field(default_factory=dict, repr=False)
@@ -97,8 +102,14 @@ class Recorder:
             self.series[key] = np.array(values, dtype=float)
         self._filling.clear()
 
-    def new_constraint_log(self, line: str) -> list[str]:
-        """A list that receives the binding constraint of ``line``, one entry per month."""
+    def new_constraint_log(self, node: str, kind: str = "line") -> list[str]:
+        """A list that receives what bound ``node`` (a line or a supplier) each month."""
         log: list[str] = []
-        self.constraints[line] = log
+        (self.constraints if kind == "line" else self.supplier_constraints)[node] = log
+        return log
+
+    def new_trace_log(self, line: str) -> list[tuple[str, ...]]:
+        """A list that receives the chain of what bound ``line``, one entry per month."""
+        log: list[tuple[str, ...]] = []
+        self.traces[line] = log
         return log

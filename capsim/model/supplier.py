@@ -1,175 +1,277 @@
-"""Component suppliers: work their backlog at a capacity rate; ship after a lead time."""
+"""Component suppliers: work their buyers' orders at a capacity rate, from kits of their
+own bill of materials, and ship each component to a buyer by the allocation rule."""
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Generator
 
 import numpy as np
+import simpy
 
+from capsim.model.assembly import work_stretch
+from capsim.model.budget import Treasury
 from capsim.model.capacity import CapacityCurve, RateServer
-from capsim.model.context import Context, Inspection, starts_for
+from capsim.model.context import Context, Inspection
+from capsim.model.expansion import Expanded, fund_expansion
+from capsim.model.inbound import Inbound
+from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow
+from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import month_index, month_indices
 from capsim.scenario.production import Supplier
 
 MAX_OUTAGES = 100_000
 """Outages drawn for one supplier at most, so that no input can make a run unbounded."""
 
-Requirement = Callable[[], int]
-"""A buyer's gross requirement: components its open contracts still need."""
+
+class SupplierConstraint:
+    """What bound a supplier's output in a month, besides a sub-tier component's name."""
+
+    CAPACITY = "capacity"
+    OUTAGE = "outage"
+    """Stopped for most of the month by an outage, with orders waiting."""
+    QUALIFICATION = "qualification"
+    """Not yet qualified for most of the month, with orders waiting."""
+    NO_ORDERS = "no orders"
 
 
 class SupplierState:
-    """One supplier of one component, and the line-side stock of that component.
+    """One supplier of one component during a run.
 
-    The supplier makes good components one after another at its capacity rate
-    (:class:`~capsim.model.capacity.RateServer`), each from a geometric number of starts
-    at its yield. Orders come from :meth:`replan`, released at the time they are placed.
-    A good component reaches the line ``lead_time_months`` after it is made, in
-    month-time (a calendar month is a month). Outages are drawn for the whole horizon at
-    the start (exponential times between and durations, from the supplier's own stream)
-    and make the capacity zero while they last.
+    The supplier makes good components one after another at its capacity rate, each
+    from a kit of its own bill of materials (:func:`~capsim.model.assembly.work_stretch`)
+    and a geometric number of starts at its yield. Its capacity is the schedule plus
+    funded expansions, and zero before it is qualified and during outages: scheduled
+    ones, and random ones drawn for the whole horizon at the start (exponential times
+    between and durations, from the supplier's own stream). Buyers order through their
+    :class:`~capsim.model.inbound.Inbound` stock; a finished component goes to a buyer
+    by the allocation rule (:mod:`capsim.model.supply_allocation`) and reaches it
+    ``lead_time_months`` later, in month-time. An order is also a requirement on the
+    supplier's own sub-tier: material requirements planning explodes it down the tiers.
     """
 
     def __init__(
         self, supplier_id: str, spec: Supplier, context: Context, rng: np.random.Generator
     ):
         self.id = supplier_id
+        self.spec = spec
         self.component = spec.component
         self._context = context
         self._lead = spec.lead_time_months
         self._inspection = Inspection(spec.yield_, rng)
-        self._perfect = spec.yield_ >= 1.0
-        self.outages = _draw_outages(spec, context, rng)
-        """Outage intervals, in month-time."""
-        curve = CapacityCurve.from_schedule(spec.capacity, context.timebase, outages=self.outages)
-        self._server = RateServer(curve)
+        self.outages = _draw_outages(spec, context, rng) + _scheduled_outages(spec, context)
+        """Outages, random and scheduled, in month-time."""
+        self.stops = self.outages + _before_qualification(spec, context)
+        """Intervals of zero capacity, in month-time: outages and time before qualification."""
+        self._steps: list[tuple[float, float]] = []
+        self._server = RateServer(self._curve())
         self._time = 0.0
-        self._orders: list[tuple[float, int]] = []
-        """Good components ordered and not yet started: (release month-time, count)."""
+        self.kit = Kit({})
+        self._buyers: dict[str, Buyer] = {}
+        self._fair = FairQueue()
         self.backlog = 0
         """Good components ordered and not yet made."""
-        self.arrivals: list[float] = [-math.inf] * spec.initial_inventory
-        """Month-time at which each component reached (or will reach) the line, in order."""
-        self.used = 0
-        """Components taken from the line-side stock into kits."""
-        self._requirements: list[Requirement] = []
+        self.stock = spec.initial_inventory
+        """Finished components not yet shipped (the initial inventory)."""
+        self._landings: list[float] = []
+        """Arrival month-time of each component shipped, in order."""
+        self._after_scrap = False
+        months = context.calendar.months
+        self._idle: list[dict[str, float]] = [{} for _ in range(months)]
         recorder = context.recorder
         series = recorder.new_series
-        months = context.calendar.months
+        component = spec.component
         self._made = np.zeros(months)
         self._scrapped = np.zeros(months)
-        recorder.add_array("supplier", supplier_id, "production", self._made, holder=spec.component)
-        recorder.add_array(
-            "supplier", supplier_id, "scrapped", self._scrapped, holder=spec.component
-        )
-        self._backlog = series("supplier", supplier_id, "backlog", holder=spec.component)
-        self._inventory = series("supplier", supplier_id, "inventory", holder=spec.component)
-        self._transit = series("supplier", supplier_id, "in_transit", holder=spec.component)
-        for begin, end in self.outages:
-            if begin < months:
-                date = context.calendar.date(context.timebase.day(begin))
-                days = context.timebase.day(end) - context.timebase.day(begin)
-                recorder.events.append(
-                    EventRow(date, "outage", supplier_id, "", spec.component, days)
-                )
+        recorder.add_array("supplier", supplier_id, "production", self._made, holder=component)
+        recorder.add_array("supplier", supplier_id, "scrapped", self._scrapped, holder=component)
+        self._backlog = series("supplier", supplier_id, "backlog", holder=component)
+        self._capacity = series("supplier", supplier_id, "capacity", holder=component)
+        self._inventory = series("supplier", supplier_id, "inventory", holder=component)
+        self._transit = series("supplier", supplier_id, "in_transit", holder=component)
+        self.constraints = recorder.new_constraint_log(supplier_id, kind="supplier")
+        self._record_stops()
 
-    def add_requirement(self, requirement: Requirement) -> None:
-        """Register a buyer's gross requirement (a line, for its open contracts)."""
-        self._requirements.append(requirement)
+    def connect(self, kit: Kit) -> None:
+        """Give the supplier its own bill of materials: its sub-tier stocks."""
+        self.kit = kit
 
-    def arrived(self, until: float) -> int:
-        """Components at the line by month-time ``until`` (used or not)."""
-        return bisect.bisect_right(self.arrivals, until)
+    def add_buyer(self, inbound: Inbound) -> None:
+        """Serve a buyer (a line or a supplier) whose bill names this component."""
+        self._buyers[inbound.buyer] = Buyer(inbound.buyer, inbound)
 
-    def on_hand(self, until: float) -> int:
-        """Components at the line and not yet used, at month-time ``until``."""
-        return self.arrived(until) - self.used
+    def order(self, inbound: Inbound, quantity: int) -> None:
+        """Take an order of ``quantity`` good components for ``inbound``'s buyer, now.
 
-    def replan(self) -> None:
-        """Order the net requirement: what buyers need, less on hand and on order.
-
-        Material requirements planning netting (Orlicky, *Material Requirements
-        Planning*, 1975), without safety stock: a supplier is never asked for components
-        no open contract needs. Components made but still in transit count as on order.
+        Finished stock ships at once; the rest joins the backlog, and the supplier
+        orders what the backlog needs from its own sub-tier.
         """
-        required = sum(requirement() for requirement in self._requirements)
-        on_hand_and_on_order = len(self.arrivals) - self.used + self.backlog
-        shortfall = required - on_hand_and_on_order
-        if shortfall > 0:
-            self.backlog += shortfall
-            self._orders.append((self._context.now_month_time, shortfall))
+        now = self._context.now_month_time
+        from_stock = min(self.stock, quantity)
+        if from_stock:
+            self.stock -= from_stock
+            inbound.receive(np.full(from_stock, now))
+            quantity -= from_stock
+        if not quantity:
+            return
+        buyer = self._buyers[inbound.buyer]
+        buyer.orders.append([now, quantity])
+        buyer.outstanding += quantity
+        self.backlog += quantity
+        self._replan()
+
+    def room_within(self, months: float) -> float:
+        """Components it could still take on within ``months`` from now, given its backlog."""
+        now = self._context.now_month_time
+        curve = self._server.curve
+        return curve.level(now + months) - curve.level(now) - self.backlog
+
+    def inbound_for(self, component: str) -> Inbound | None:
+        """Its own stock of a sub-tier component, if its bill names it."""
+        part = self.kit.parts.get(component)
+        return None if part is None else part.inbound
+
+    def outstanding_for(self, buyer: str) -> int:
+        """Components a buyer has on order here and not yet shipped."""
+        return self._buyers[buyer].outstanding
 
     def advance(self, until: float) -> None:
-        """Make components up to month-time ``until``; each good one joins ``arrivals``."""
-        if until <= self._time:
+        """Make components up to month-time ``until``; ship each good one to a buyer."""
+        start = self._time
+        if until <= start:
             return
-        if self._orders and self._perfect and self._orders[-1][0] <= self._time:
-            # Every order released already and every start good: a closed form.
-            done = self._server.work_backlog(self._time, until, self.backlog)
-            self._complete(done.finish_times)
-            self._drop(done.finished)
-        elif self._orders:
-            server = self._server
-            passes = self._inspection.peek(server.room(self._time, until))
-            count = starts_for(passes, self.backlog)
-            passes = passes[:count]
-            ordered = self._queued(max(int(passes.sum()), 1))
-            good_before = np.cumsum(passes) - passes
-            releases = ordered[np.minimum(good_before, len(ordered) - 1)]
-            done = server.work(self._time, until, releases, np.ones(count))
-            self._inspection.take(done.finished)
-            ended = passes[: done.finished]
-            scrapped = done.finished - int(ended.sum())
-            if scrapped:
-                self._scrapped[month_index(until, len(self._scrapped))] += scrapped
-            self._complete(done.finish_times[ended])
-            self._drop(int(ended.sum()))
         self._time = until
+        stretch = work_stretch(self._server, self._inspection, self.kit, start, until, self.backlog)
+        month = month_index(until, len(self._idle))
+        idle = self._idle[month]
+        for reason, amount in stretch.idle.items():
+            idle[reason] = idle.get(reason, 0.0) + amount
+        if stretch.scrapped:
+            self._scrapped[month] += stretch.scrapped
+        self._ship(stretch.finish_times)
+        if stretch.scrapped and self.kit.parts:
+            self._after_scrap = True
+            self._replan()
+            self._after_scrap = False
 
     def close_month(self, month: int) -> None:
-        """Record the end-of-month state."""
+        """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
+        curve = self._server.curve
+        self._capacity[month] = curve.level(end) - curve.level(float(month))
         self._backlog[month] = self.backlog
-        arrived = self.arrived(end)
-        self._inventory[month] = arrived - self.used
-        self._transit[month] = len(self.arrivals) - arrived
+        self._inventory[month] = self.stock
+        self._transit[month] = len(self._landings) - bisect.bisect_right(self._landings, end)
+        self.constraints.append(self._binding(month))
+        self.kit.close_month(month)
 
-    def _queued(self, most: int) -> np.ndarray:
-        """Release times of the first ``most`` components ordered and not made."""
-        chunks, count = [], 0
-        for release, number in self._orders:
-            take = min(number, most - count)
-            chunks.append(np.full(take, release))
-            count += take
-            if count >= most:
-                break
-        return np.concatenate(chunks)
+    def expand(self, expansion_id: str, treasury: Treasury) -> Generator[simpy.Event, None, None]:
+        """Process: fund one of the supplier's expansions, then add its capacity."""
+        owner = Expanded(self.id, expansion_id, self.component)
+        return fund_expansion(
+            self._context, treasury, owner, self.spec.expansions[expansion_id], self._add
+        )
 
-    def _drop(self, finished: int) -> None:
-        while finished and self._orders:
-            release, count = self._orders[0]
-            if count <= finished:
-                self._orders.pop(0)
-                finished -= count
-            else:
-                self._orders[0] = (release, count - finished)
-                finished = 0
+    def _add(self, effective: float, rate: float) -> None:
+        self._steps.append((effective, rate))
+        self._server.curve = self._curve()
 
-    def _complete(self, times: np.ndarray) -> None:
-        """Good components made at ``times``."""
-        if not len(times):
+    def _curve(self) -> CapacityCurve:
+        return CapacityCurve.from_schedule(
+            self.spec.capacity, self._context.timebase, steps=self._steps, outages=self.stops
+        )
+
+    def _replan(self) -> None:
+        """Order from the sub-tier what the backlog needs, with a planned scrap allowance
+        (after a scrap, only what finishing needs if every start passes)."""
+        if not self.kit.parts:
+            return
+        busy = int(self._server.busy)
+        if self._after_scrap:
+            starts = self.backlog - busy
+        else:
+            starts = math.ceil(self.backlog / self.spec.yield_ - 1e-9) - busy
+        self.kit.replan(starts)
+
+    def _ship(self, times: np.ndarray) -> None:
+        """Good components made at ``times``: count them, give each to a buyer, ship."""
+        count = len(times)
+        if not count:
             return
         months = len(self._made)
         first_month, last_month = month_index(times[0], months), month_index(times[-1], months)
         if first_month == last_month:
-            self._made[first_month] += len(times)
+            self._made[first_month] += count
         else:
             np.add.at(self._made, month_indices(times, months), 1.0)
-        self.backlog -= len(times)
-        self.arrivals.extend((times + self._lead).tolist())
+        self.backlog -= count
+        offset = 0
+        buyers = [self._buyers[key] for key in sorted(self._buyers)]
+        for buyer, units in divide(self.spec.allocation, buyers, count, self._fair):
+            buyer.take(units)
+            buyer.inbound.receive(times[offset : offset + units] + self._lead)
+            offset += units
+        self._landings.extend((times + self._lead).tolist())
+
+    def _binding(self, month: int) -> str:
+        idle = self._idle[month]
+        total = sum(idle.values())
+        if total >= 1.0 - 1e-9:
+            reason = max(sorted(idle), key=lambda name: idle[name])
+            return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
+        stopped = _overlap(self.stops, float(month), month + 1.0)
+        if stopped >= 0.5 and self.backlog:
+            qualified = self.spec.qualified
+            before = (
+                qualified is not None
+                and self._context.calendar.date(self._context.timebase.day(month + 0.5)) < qualified
+            )
+            return SupplierConstraint.QUALIFICATION if before else SupplierConstraint.OUTAGE
+        return SupplierConstraint.CAPACITY
+
+    def _record_stops(self) -> None:
+        context = self._context
+        months = context.calendar.months
+        for begin, end in self.outages:
+            if begin < months and end > begin:
+                day = context.timebase.day(begin)
+                days = context.timebase.day(end) - day
+                context.recorder.events.append(
+                    EventRow(context.calendar.date(day), "outage", self.id, "", self.component,
+                             days)
+                )  # fmt: skip
+
+
+def _overlap(intervals: list[tuple[float, float]], begin: float, end: float) -> float:
+    """Length of ``[begin, end)`` covered by the union of ``intervals`` (a fraction of it)."""
+    cuts = sorted((max(a, begin), min(b, end)) for a, b in intervals if a < end and b > begin)
+    covered, reach = 0.0, begin
+    for a, b in cuts:
+        if b > reach:
+            covered += b - max(a, reach)
+            reach = b
+    return covered / (end - begin)
+
+
+def _before_qualification(spec: Supplier, context: Context) -> list[tuple[float, float]]:
+    """The time before a new source is qualified, in month-time (none if it is)."""
+    if spec.qualified is None:
+        return []
+    timebase = context.timebase
+    qualified = timebase.month_time(timebase.date_day(spec.qualified))
+    return [(0.0, qualified)] if qualified > 0 else []
+
+
+def _scheduled_outages(spec: Supplier, context: Context) -> list[tuple[float, float]]:
+    """Scheduled outages, in month-time, by id."""
+    timebase = context.timebase
+    outages = []
+    for _, outage in sorted(spec.outages.items()):
+        begin = timebase.month_time(timebase.date_day(outage.start))
+        outages.append((begin, begin + outage.months))
+    return outages
 
 
 def _draw_outages(
@@ -190,3 +292,6 @@ def _draw_outages(
         outages.append((clock, end))
         clock = end
     return outages
+
+
+__all__ = ["SupplierConstraint", "SupplierState"]

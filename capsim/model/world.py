@@ -11,7 +11,7 @@ before any event changes the model.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 
 import numpy as np
 import simpy
@@ -21,7 +21,9 @@ from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
 from capsim.model.demand import demand_model
-from capsim.model.line import KitPart, LineState
+from capsim.model.inbound import Inbound
+from capsim.model.kit import Kit, KitPart
+from capsim.model.line import LineState
 from capsim.model.orders import OrderBook
 from capsim.model.policy import PolicyWiring, ReorderPolicyState
 from capsim.model.records import Recorder
@@ -31,6 +33,7 @@ from capsim.model.supplier import SupplierState
 from capsim.model.timebase import PHASE_STEP, Phase, TimeBase, at, snap
 from capsim.scenario.demand import Transfer, UnmetDemand
 from capsim.scenario.schema import Scenario
+from capsim.scenario.supply_graph import sources_of, tiers_first
 
 
 class World:
@@ -53,17 +56,19 @@ class World:
             supplier_id: SupplierState(supplier_id, spec, context, rng(f"suppliers.{supplier_id}"))
             for supplier_id, spec in sorted(scenario.suppliers.items())
         }
-        by_component = {supplier.component: supplier for supplier in self.suppliers.values()}
+        self._sources = sources_of(scenario)
+        self._tiers = [self.suppliers[key] for key in tiers_first(scenario)]
+        """Suppliers, every sub-tier before the suppliers it feeds."""
+        for supplier in self._tiers:
+            spec = supplier.spec
+            supplier.connect(self._kit(supplier.id, spec.bill_of_materials, spec.buffer_stock))
         self.lines = {
             line_id: LineState(
                 line_id,
                 spec,
-                {
-                    component: KitPart(per_unit, by_component[component])
-                    for component, per_unit in scenario.systems[
-                        spec.system
-                    ].bill_of_materials.items()
-                },
+                self._kit(
+                    line_id, scenario.systems[spec.system].bill_of_materials, spec.buffer_stock
+                ),
                 context,
                 rng(f"lines.{line_id}"),
             )
@@ -118,8 +123,16 @@ class World:
                 )
                 self.orders.place(order, day=self.calendar.day(lot.funded))
         for line in self.lines.values():
-            for expansion_id, expansion in sorted(line.spec.expansions.items()):
-                env.process(line.expand(expansion_id, expansion, self.treasury))
+            for expansion_id in sorted(line.spec.expansions):
+                env.process(line.expand(expansion_id, self.treasury))
+        for supplier in self._tiers:
+            for expansion_id in sorted(supplier.spec.expansions):
+                env.process(supplier.expand(expansion_id, self.treasury))
+            if supplier.spec.buffer_stock:
+                supplier.kit.replan(0)
+        for line in self.lines.values():
+            if line.spec.buffer_stock:
+                line.kit.replan(0)
         for policy in self.policies:
             env.process(policy.run())
         env.run(until=at(self.calendar.boundary_days[-1], Phase.CLOSE) + PHASE_STEP / 2)
@@ -133,7 +146,7 @@ class World:
             return
         self._synced = now
         month_time = self.context.timebase.month_time(snap(now))
-        for supplier in self.suppliers.values():
+        for supplier in self._tiers:
             supplier.advance(month_time)
         for line in self.lines.values():
             line.advance(month_time)
@@ -146,7 +159,7 @@ class World:
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
             self.sync()
-            for supplier in self.suppliers.values():
+            for supplier in self._tiers:
                 supplier.close_month(month)
             for line in self.lines.values():
                 line.close_month(month)
@@ -199,6 +212,21 @@ class World:
                     ready.append(target)
         order += sorted(key for key in self.stockpiles if key not in order)
         return [self.stockpiles[key] for key in order]
+
+    def _kit(self, buyer: str, bill: Mapping[str, int], buffers: Mapping[str, int]) -> Kit:
+        """A buyer's kit: a stock of each component of its bill, fed by the component's
+        sources (which serve the buyer from then on)."""
+        sources = self._sources
+        parts = {}
+        for component, per_unit in sorted(bill.items()):
+            makers = [self.suppliers[key] for key in sources[component]]
+            sourcing = self.scenario.sourcing.get(component)
+            buffer = buffers.get(component, 0)
+            inbound = Inbound(buyer, component, makers, sourcing, buffer, self.recorder)
+            for maker in makers:
+                maker.add_buyer(inbound)
+            parts[component] = KitPart(per_unit, inbound)
+        return Kit(parts)
 
     def _line_for(self, system: str) -> str:
         return min(

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from capsim.calendar import fiscal_year_start
 from capsim.scenario.base import USD, Identifier, Months, Price, Spec, Units
+from capsim.scenario.network import AdvanceProcurement
 
 FiscalYearKey = Annotated[
     str,
@@ -100,8 +101,8 @@ class Contract(Spec):
     date, each later one when its fiscal year opens (waiting, like any award, for
     money), and each lot's first delivery comes ``first_delivery_lag_months`` after its
     own funding. The contract's price, priority and account apply to every lot, and so
-    does ``max_deliveries_per_month``, to each lot separately. Advance procurement for
-    economic order quantities (components bought for later lots) is not modelled.
+    does ``max_deliveries_per_month``, to each lot separately. ``advance_procurement``
+    buys long-lead components for each lot ahead of its funding.
     """
 
     buyer: Identifier = Field(description="The holder whose stockpile receives deliveries.")
@@ -130,6 +131,9 @@ class Contract(Spec):
         "adding up to ``quantity``; each lot is obligated when its fiscal year opens (the "
         "first at award) and delivers after the lag from its own funding. Empty: one lot, "
         "obligated at award.",
+    )
+    advance_procurement: AdvanceProcurement | None = Field(
+        None, description="Long-lead components bought ahead of each lot."
     )
 
     @model_validator(mode="after")

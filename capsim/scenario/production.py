@@ -22,6 +22,7 @@ from capsim.scenario.base import (
     Spec,
     Units,
 )
+from capsim.scenario.network import BufferStocks, Outage, SupplyAllocation
 
 
 class System(Spec):
@@ -46,15 +47,32 @@ class Disruptions(Spec):
     mean_duration_months: PositiveMonths = Field(description="Mean length of an outage, in months.")
 
 
+class Expansion(Spec):
+    """Added capacity, paid for on a date, in effect after a lead time."""
+
+    added_rate: PositiveRate = Field(description="Capacity added, in units per month.")
+    cost: USD = Field(0.0, description="Cost obligated when funded, in USD.")
+    funded: dt.date = Field(description="Date the expansion is funded (obligated).")
+    lead_time_months: Months = Field(description="Months from funding to the added capacity.")
+    account: Identifier | None = Field(
+        None, description="Budget account that pays; none means funded outside the scenario."
+    )
+
+
 class Supplier(Spec):
-    """The maker of one component. It works its backlog of component orders at its capacity."""
+    """The maker of one component, for every buyer whose bill of materials names it.
+
+    A supplier works its backlog of orders at its capacity, from kits of its own bill of
+    materials (made by sub-tier suppliers), and divides what it makes between its buyers
+    by its ``allocation`` rule.
+    """
 
     component: Identifier = Field(description="The component this supplier makes.")
     capacity: RateSchedule = Field(
         description="Components started per month (step schedule over dates)."
     )
     lead_time_months: Months = Field(
-        description="Months from a component being made to its arrival at the line."
+        description="Months from a component being made to its arrival at the buyer."
     )
     yield_: Fraction = Field(
         1.0,
@@ -63,9 +81,35 @@ class Supplier(Spec):
         "at least 0.01.",
     )
     initial_inventory: Units = Field(
-        0, description="Components already at the line at the start, in units."
+        0,
+        description="Finished components on hand at the start, in units, shipped to buyers "
+        "as they order (at once, by the allocation rule).",
     )
     disruptions: Disruptions | None = Field(None, description="Optional random outages.")
+    bill_of_materials: dict[Identifier, Annotated[int, Field(ge=1, le=10_000)]] = Field(
+        default_factory=dict,
+        description="Sub-tier components per component made: component id → quantity.",
+    )
+    buffer_stock: BufferStocks = Field(
+        default_factory=dict,
+        description="Sub-tier component → units kept on hand beyond what orders need.",
+    )
+    qualified: dt.date | None = Field(
+        None,
+        description="Date from which this source may deliver: its capacity is zero before "
+        "it (a second source still in qualification).",
+    )
+    price_per_unit: USD = Field(0.0, description="USD per component, for cost reporting.")
+    expansions: dict[Identifier, Expansion] = Field(
+        default_factory=dict, description="Funded capacity expansions, as for lines."
+    )
+    outages: dict[Identifier, Outage] = Field(
+        default_factory=dict, description="Scheduled stops (zero capacity while they last)."
+    )
+    allocation: SupplyAllocation = Field(
+        default_factory=SupplyAllocation,
+        description="How output is divided between buyers when the supplier is short.",
+    )
 
 
 class LearningTheory(StrEnum):
@@ -87,18 +131,6 @@ class LearningCurve(Spec):
     theory: LearningTheory = Field(LearningTheory.CUMULATIVE_AVERAGE)
     prior_units: Units = Field(
         0, description="Units built before the scenario starts (position on the curve)."
-    )
-
-
-class Expansion(Spec):
-    """Added capacity, paid for on a date, in effect after a lead time."""
-
-    added_rate: PositiveRate = Field(description="Capacity added, in units per month.")
-    cost: USD = Field(0.0, description="Cost obligated when funded, in USD.")
-    funded: dt.date = Field(description="Date the expansion is funded (obligated).")
-    lead_time_months: Months = Field(description="Months from funding to the added capacity.")
-    account: Identifier | None = Field(
-        None, description="Budget account that pays; none means funded outside the scenario."
     )
 
 
@@ -138,4 +170,8 @@ class Line(Spec):
     shares: dict[Identifier, PositiveRate] = Field(
         default_factory=dict,
         description="Buyer (holder) → share of output, when ``allocation`` is ``shares``.",
+    )
+    buffer_stock: BufferStocks = Field(
+        default_factory=dict,
+        description="Component → units kept on hand beyond what open contracts need.",
     )

@@ -7,13 +7,13 @@ paths only; the loader adds file, line and column.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from capsim.calendar import fiscal_year_of
 from capsim.scenario.demand import Attrition, ReorderPolicy, Transfer
 from capsim.scenario.errors import DataPath, Problem
 from capsim.scenario.funding import Contract, fiscal_year_number
+from capsim.scenario.network_checks import find_network_problems
 from capsim.scenario.production import AllocationRule
 from capsim.scenario.schema import Scenario
 from capsim.scenario.validation_errors import did_you_mean
@@ -22,7 +22,7 @@ from capsim.scenario.validation_errors import did_you_mean
 def find_reference_problems(scenario: Scenario) -> list[Problem]:
     """Every cross-reference problem of a scenario that passed schema validation."""
     checks = (
-        _component_suppliers,
+        find_network_problems,
         _system_references,
         _line_references,
         _account_references,
@@ -47,28 +47,6 @@ def _unknown(kind: str, name: str, known: Iterable[str], path: DataPath) -> Prob
     listed = ", ".join(choices) if choices else "none defined"
     message = f"unknown {kind} '{name}'{did_you_mean(name, choices)}; known {kind}s: {listed}"
     return Problem(path, message)
-
-
-def _component_suppliers(scenario: Scenario) -> Iterator[Problem]:
-    """Each component has exactly one supplier, and each BOM component has one."""
-    makers: dict[str, list[str]] = defaultdict(list)
-    for supplier_id, supplier in scenario.suppliers.items():
-        makers[supplier.component].append(supplier_id)
-    for component, supplier_ids in makers.items():
-        for extra in supplier_ids[1:]:
-            message = (
-                f"component '{component}' already has supplier '{supplier_ids[0]}'; "
-                "a component has exactly one supplier"
-            )
-            yield Problem(("suppliers", extra, "component"), message)
-    for system_id, system in scenario.systems.items():
-        for component in system.bill_of_materials:
-            if component not in makers:
-                message = (
-                    f"component '{component}' has no supplier; add a supplier with "
-                    f"component: {component}"
-                )
-                yield Problem(("systems", system_id, "bill_of_materials", component), message)
 
 
 def _system_references(scenario: Scenario) -> Iterator[Problem]:
@@ -125,7 +103,7 @@ def _line_problems(
 
 
 def _account_references(scenario: Scenario) -> Iterator[Problem]:
-    """Every account named by a contract, policy or expansion is a budget."""
+    """Every account named by a contract, policy, expansion or advance buy is a budget."""
     accounts: list[tuple[DataPath, str | None]] = [
         (("contracts", key, "account"), value.account) for key, value in scenario.contracts.items()
     ]
@@ -136,6 +114,16 @@ def _account_references(scenario: Scenario) -> Iterator[Problem]:
         (("lines", line_id, "expansions", key, "account"), expansion.account)
         for line_id, line in scenario.lines.items()
         for key, expansion in line.expansions.items()
+    ]
+    accounts += [
+        (("suppliers", supplier_id, "expansions", key, "account"), expansion.account)
+        for supplier_id, supplier in scenario.suppliers.items()
+        for key, expansion in supplier.expansions.items()
+    ]
+    accounts += [
+        (("contracts", key, "advance_procurement", "account"), value.advance_procurement.account)
+        for key, value in scenario.contracts.items()
+        if value.advance_procurement is not None
     ]
     for path, account in accounts:
         if account is not None and account not in scenario.budgets:
@@ -222,6 +210,11 @@ def _dated(scenario: Scenario) -> Iterator[tuple[DataPath, dt.date | None]]:
     for line_id, line in scenario.lines.items():
         for key, expansion in line.expansions.items():
             yield ("lines", line_id, "expansions", key, "funded"), expansion.funded
+    for supplier_id, supplier in scenario.suppliers.items():
+        for key, expansion in supplier.expansions.items():
+            yield ("suppliers", supplier_id, "expansions", key, "funded"), expansion.funded
+        for key, outage in supplier.outages.items():
+            yield ("suppliers", supplier_id, "outages", key, "start"), outage.start
     for key, policy in scenario.policies.items():
         yield ("policies", key, "start"), policy.start
 

@@ -12,6 +12,7 @@ from capsim.scenario.base import Identifier, Spec
 from capsim.scenario.demand import Demand, ReorderPolicy, Stockpile, UnmetDemand
 from capsim.scenario.distributions import Distribution
 from capsim.scenario.funding import Budget, Contract
+from capsim.scenario.network import Sourcing
 from capsim.scenario.production import Line, Supplier, System
 
 MAX_HORIZON_MONTHS = 1200
@@ -96,6 +97,10 @@ class Scenario(Spec):
     stockpiles: dict[Identifier, Stockpile] = Field(default_factory=dict)
     demands: dict[Identifier, Demand] = Field(default_factory=dict)
     policies: dict[Identifier, ReorderPolicy] = Field(default_factory=dict)
+    sourcing: dict[Identifier, Sourcing] = Field(
+        default_factory=dict,
+        description="Component → how orders are split when several suppliers make it.",
+    )
     uncertain: dict[str, Distribution] = Field(
         default_factory=dict,
         description="Uncertain inputs: parameter path → distribution, sampled per replication.",

@@ -357,8 +357,11 @@ def test_components_are_conserved(data: dict[str, Any], seed: int) -> None:
     for supplier_id, spec in data["suppliers"].items():
         per_unit = bill[spec["component"]]
         made = wide(results, "supplier", "production")[supplier_id].to_numpy()
-        inventory = wide(results, "supplier", "inventory")[supplier_id].to_numpy()
-        in_transit = wide(results, "supplier", "in_transit")[supplier_id].to_numpy()
+        # The line is this component's only buyer and the supplier its only source.
+        stock = f"{LINE}.{spec['component']}"
+        held = wide(results, "supplier", "inventory")[supplier_id].to_numpy()
+        inventory = held + wide(results, "component_stock", "inventory")[stock].to_numpy()
+        in_transit = wide(results, "component_stock", "in_transit")[stock].to_numpy()
         backlog = wide(results, "supplier", "backlog")[supplier_id].to_numpy()
         initial = spec["initial_inventory"]
 

@@ -1,0 +1,77 @@
+"""One stretch of work at a production node (a line or a supplier): starts, kits, yield.
+
+Both kinds of node make units one after another at their capacity rate
+(:class:`~capsim.model.capacity.RateServer`), each start as soon as the node is free and
+a kit of its bill of materials is at hand; a start fails inspection with probability
+``1 - yield`` and is made again from a new kit, so a good unit takes a geometric number
+of starts. This module works one stretch of time for either kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from capsim.model.capacity import RateServer
+from capsim.model.context import Inspection, starts_for
+from capsim.model.kit import NO_WORK, Kit
+
+
+@dataclass
+class Stretch:
+    """What a node did between two times."""
+
+    started: int = 0
+    """Units newly started (each took a kit)."""
+    finish_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Month-times at which good units were finished, in order."""
+    scrapped: int = 0
+    """Starts that ended and failed inspection."""
+    idle: dict[str, float] = field(default_factory=dict)
+    """Capacity units left idle, by reason: a component awaited, or :data:`NO_WORK`."""
+
+
+def work_stretch(
+    server: RateServer, inspection: Inspection, kit: Kit, start: float, until: float, jobs: int
+) -> Stretch:
+    """Work from month-time ``start`` to ``until`` toward ``jobs`` good units.
+
+    ``jobs`` counts the unit in progress, if any. Idle capacity is put down to the
+    component whose kit came last before each start, or, after the last start, to the
+    component that ran out (or to having no work left).
+    """
+    carried = int(server.busy)
+    jobs = max(jobs, carried)
+    if not jobs:
+        return Stretch(idle={NO_WORK: server.idle(start, until)})
+    if not kit.parts and inspection.perfect:
+        done = server.work_backlog(start, until, jobs)
+        after = server.idle(start, until) if done.finished >= jobs else 0.0
+        return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: after})
+    most = min(server.room(start, until), carried + kit.on_hand(until))
+    passes = inspection.peek(most)
+    passes = passes[: max(starts_for(passes, jobs), carried)]
+    kits_needed = np.arange(1, len(passes) - carried + 1)
+    ready, gating, short = kit.ready_times(kits_needed, until)
+    releases = np.maximum(ready, start)
+    if carried:
+        releases = np.concatenate(([start], releases))
+    done = server.work(start, until, releases, np.ones(len(releases)))
+    inspection.take(done.finished)
+    newly = done.started - carried
+    idle: dict[str, float] = {}
+    for reason, gap in zip(gating[:newly], done.gaps.tolist(), strict=True):
+        idle[reason] = idle.get(reason, 0.0) + gap
+    if done.idle_after:
+        enough = int(passes[: len(releases)].sum()) >= jobs
+        reason = NO_WORK if enough else (short or NO_WORK)
+        idle[reason] = idle.get(reason, 0.0) + done.idle_after
+    if newly > 0:
+        kit.use(newly)
+    ended = passes[: done.finished]
+    good = int(ended.sum())
+    return Stretch(newly, done.finish_times[ended], done.finished - good, idle)
+
+
+__all__ = ["Stretch", "work_stretch"]

@@ -1,0 +1,70 @@
+"""Funded capacity expansions of a line or a supplier: pay on a date, add after a lead time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import NamedTuple
+
+import simpy
+
+from capsim.model.budget import Treasury
+from capsim.model.context import Context
+from capsim.model.records import EventRow
+from capsim.model.timebase import Phase, at
+from capsim.scenario.production import Expansion
+
+
+class Expanded(NamedTuple):
+    """What an expansion expands, for the records."""
+
+    node: str
+    """The line or supplier id."""
+    expansion: str
+    """The expansion's id under the node."""
+    label: str
+    """The system a line builds, or the component a supplier makes."""
+
+
+AddCapacity = Callable[[float, float], None]
+"""Add ``rate`` units a month from month-time ``effective`` on."""
+
+
+def fund_expansion(
+    context: Context,
+    treasury: Treasury,
+    owner: Expanded,
+    expansion: Expansion,
+    add_capacity: AddCapacity,
+) -> Generator[simpy.Event, None, None]:
+    """Process: fund an expansion on its date (waiting for money), then add capacity.
+
+    The capacity is added ``lead_time_months`` after the funding, in
+    month-time.
+    """
+    env = context.env
+    yield env.timeout(max(at(context.calendar.day(expansion.funded), Phase.MONEY) - env.now, 0))
+    account = expansion.account
+    paid = expansion.cost > 0
+    if account is not None and paid:
+        while not treasury.can_pay(account, expansion.cost):
+            yield treasury.funds_arrived(account)
+    context.sync()
+    if account is not None and paid:
+        reference = f"{owner.node}.{owner.expansion}"
+        treasury.obligate(account, expansion.cost, context.month, reference)
+    context.recorder.events.append(
+        EventRow(
+            context.calendar.date(env.now),
+            "expansion",
+            owner.expansion,
+            owner.label,
+            "",
+            expansion.added_rate,
+            expansion.cost,
+            env.now,
+        )
+    )
+    add_capacity(context.now_month_time + expansion.lead_time_months, expansion.added_rate)
+
+
+__all__ = ["AddCapacity", "Expanded", "fund_expansion"]

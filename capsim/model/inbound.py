@@ -1,0 +1,179 @@
+"""A buyer's stock of one component: what has arrived, what is used, what is on order.
+
+A buyer is a line or a supplier; each component of its bill of materials has one
+:class:`Inbound`, fed by the component's sources. Net requirements are planned here
+(material requirements planning), and split between the sources by the scenario's
+sourcing rule.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from capsim.model.records import Recorder
+from capsim.scenario.network import Sourcing, SourcingRule
+
+
+class Source(Protocol):
+    """What an inbound stock needs of a supplier: take an order, say what it can make."""
+
+    id: str
+    constraints: list[str]
+    """What bound the supplier, one entry per month closed."""
+
+    def inbound_for(self, component: str) -> Inbound | None:
+        """Its own stock of a sub-tier component, if its bill names it."""
+
+    def outstanding_for(self, buyer: str) -> int:
+        """Components a buyer has on order here and not yet shipped."""
+
+    def order(self, inbound: Inbound, quantity: int) -> None:
+        """Order ``quantity`` good components for ``inbound``."""
+
+    def room_within(self, months: float) -> float:
+        """Components it could still take on within ``months`` from now, given its backlog."""
+
+
+class Inbound:
+    """One buyer's stock of one component, and the orders that will fill it.
+
+    ``arrivals`` holds the month-time at which each component shipped to this buyer
+    arrives (or arrived), in time order, whichever source made it; the first ``used``
+    of them are in kits. A source ships a component when it is made, so a component in
+    transit is already in ``arrivals``, at a later time.
+    """
+
+    def __init__(
+        self,
+        buyer: str,
+        component: str,
+        sources: Sequence[Source],
+        sourcing: Sourcing | None,
+        buffer: int,
+        recorder: Recorder,
+    ) -> None:
+        self.buyer = buyer
+        self.component = component
+        self.sources = list(sources)
+        self._sourcing = sourcing
+        self._buffer = buffer
+        self.arrivals: list[float] = []
+        self.used = 0
+        self.ordered = 0
+        """Good components ordered from every source, since the start."""
+        self.ordered_from: dict[str, int] = {source.id: 0 for source in self.sources}
+        series, entity = recorder.new_series, f"{buyer}.{component}"
+        self._inventory = series("component_stock", entity, "inventory", holder=component)
+        self._transit = series("component_stock", entity, "in_transit", holder=component)
+        self._on_order = series("component_stock", entity, "on_order", holder=component)
+
+    def arrived(self, until: float) -> int:
+        """Components here by month-time ``until`` (used or not)."""
+        return bisect.bisect_right(self.arrivals, until)
+
+    def on_hand(self, until: float) -> int:
+        """Components here and not yet used, at month-time ``until``."""
+        return self.arrived(until) - self.used
+
+    @property
+    def on_order(self) -> int:
+        """Components ordered and not yet shipped by their source."""
+        return self.ordered - len(self.arrivals)
+
+    def close_month(self, month: int) -> None:
+        """Record the stock at the end of the month: on hand, on the way, on order."""
+        end = float(month + 1)
+        arrived = self.arrived(end)
+        self._inventory[month] = arrived - self.used
+        self._transit[month] = len(self.arrivals) - arrived
+        self._on_order[month] = self.on_order
+
+    def receive(self, times: np.ndarray) -> None:
+        """Components shipped to arrive at month-times ``times`` (in time order).
+
+        Sources differ in lead time, so a shipment may arrive before one already on its
+        way; it never arrives before a component already used (it ships after them).
+        """
+        if not len(times):
+            return
+        arrivals, values = self.arrivals, times.tolist()
+        if not arrivals or values[0] >= arrivals[-1]:
+            arrivals.extend(values)
+        else:
+            cut = bisect.bisect_right(arrivals, values[0])
+            arrivals[cut:] = sorted(arrivals[cut:] + values)
+
+    def replan(self, required: int) -> None:
+        """Order the net requirement: ``required`` plus the buffer stock, less on hand
+        and on order.
+
+        Material requirements planning netting (Orlicky, *Material Requirements
+        Planning*, 1975), with the buffer as safety stock: a source is never asked for
+        components that no order and no buffer needs.
+        """
+        shortfall = required + self._buffer - (len(self.arrivals) - self.used) - self.on_order
+        if shortfall <= 0:
+            return
+        for source, quantity in zip(self.sources, self._split(shortfall), strict=True):
+            if quantity:
+                self.ordered += quantity
+                self.ordered_from[source.id] += quantity
+                source.order(self, quantity)
+
+    def _split(self, quantity: int) -> list[int]:
+        """Units of a new order for each source, by the sourcing rule."""
+        sourcing = self._sourcing
+        if len(self.sources) == 1 or sourcing is None:
+            return [quantity] + [0] * (len(self.sources) - 1)
+        if sourcing.rule is SourcingRule.SHARES:
+            return split_by_shares(quantity, self.ordered_from, sourcing.shares)
+        return self._overflow(quantity, sourcing)
+
+    def _overflow(self, quantity: int, sourcing: Sourcing) -> list[int]:
+        """Primary first: each source in ``order`` takes what fits in its window."""
+        rank = {name: position for position, name in enumerate(sourcing.order)}
+        ranked = sorted(range(len(self.sources)), key=lambda i: rank[self.sources[i].id])
+        given = [0] * len(self.sources)
+        for position, i in enumerate(ranked):
+            last = position == len(ranked) - 1
+            room = self.sources[i].room_within(sourcing.overflow_after_months)
+            take = quantity if last else min(quantity, max(math.floor(room), 0))
+            given[i] = take
+            quantity -= take
+        return given
+
+
+def split_by_shares(
+    quantity: int, ordered_from: Mapping[str, int], shares: Mapping[str, float]
+) -> list[int]:
+    """Split a new order so that each source's cumulative orders track its share.
+
+    The cumulative targets are whole units by largest remainder (Hamilton's method), so
+    rounding never drifts: after any order, each source is within one unit of its share
+    of everything ordered.
+
+    >>> split_by_shares(10, {"a": 0, "b": 0}, {"a": 0.7, "b": 0.3})
+    [7, 3]
+    >>> split_by_shares(1, {"a": 7, "b": 3}, {"a": 0.5, "b": 0.5})
+    [0, 1]
+    """
+    names = list(ordered_from)
+    total = sum(ordered_from.values()) + quantity
+    exact = [shares[name] * total - ordered_from[name] for name in names]
+    given = [max(math.floor(value), 0) for value in exact]
+    while sum(given) > quantity:
+        ahead = [i for i in range(len(names)) if given[i] > 0]
+        largest = max(ahead, key=lambda i: (given[i] - exact[i], -i))
+        given[largest] -= 1
+    order = sorted(range(len(names)), key=lambda i: (-(exact[i] - given[i]), i))
+    for i in order[: quantity - sum(given)]:
+        given[i] += 1
+    return given
+
+
+__all__ = ["Inbound", "Source", "split_by_shares"]

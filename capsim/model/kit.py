@@ -1,0 +1,92 @@
+"""A bill of materials at a buyer: the kit of components each start of a unit takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from capsim.model.inbound import Inbound
+
+NO_WORK = ""
+"""Reason for idle capacity: nothing the orders allowed was left to start."""
+
+UNLIMITED = 1 << 62
+"""Kits on hand of a buyer with no bill of materials."""
+
+
+@dataclass(frozen=True)
+class KitPart:
+    """One line of a bill of materials: how many of a component, and its stock."""
+
+    per_unit: int
+    inbound: Inbound
+
+
+class Kit:
+    """The components one start takes, each from its buyer-side stock.
+
+    A start takes a whole kit, at the moment it starts; components come out of stock in
+    the order they arrived, so no component is used before it arrives.
+    """
+
+    def __init__(self, parts: dict[str, KitPart]) -> None:
+        self.parts = dict(sorted(parts.items()))
+
+    def on_hand(self, until: float) -> int:
+        """Whole kits at the buyer by month-time ``until``."""
+        if not self.parts:
+            return UNLIMITED
+        return min(part.inbound.on_hand(until) // part.per_unit for part in self.parts.values())
+
+    def use(self, starts: int) -> None:
+        """``starts`` kits go into units begun."""
+        for part in self.parts.values():
+            part.inbound.used += starts * part.per_unit
+
+    def close_month(self, month: int) -> None:
+        """Record each component's stock at the end of the month."""
+        for part in self.parts.values():
+            part.inbound.close_month(month)
+
+    def replan(self, starts: int) -> None:
+        """Order what ``starts`` more starts need (material requirements planning)."""
+        for part in self.parts.values():
+            part.inbound.replan(part.per_unit * max(starts, 0))
+
+    def ready_times(
+        self, kits_needed: np.ndarray, until: float
+    ) -> tuple[np.ndarray, list[str], str]:
+        """When each job's kits are all here, for the jobs whose kits arrive by ``until``.
+
+        ``kits_needed[j]`` is the number of kits used once job ``j`` has started. Returns
+        the ready times, the component that came last for each job, and the component
+        that ran out (what stops the next job), if any.
+        """
+        count = len(kits_needed)
+        if not self.parts:
+            return np.zeros(count), [NO_WORK] * count, NO_WORK
+        ready = np.full(count, -np.inf)
+        gating = np.zeros(count, dtype=np.int64)
+        names = list(self.parts)
+        fewest, fewest_kits, short = count, None, NO_WORK
+        for code, part in enumerate(self.parts.values()):
+            inbound = part.inbound
+            kits = inbound.on_hand(until) // part.per_unit
+            if fewest_kits is None or kits < fewest_kits:
+                fewest_kits, short = kits, names[code]
+            jobs = int(np.searchsorted(kits_needed, kits, side="right"))
+            fewest = min(fewest, jobs)
+            if not jobs:
+                continue
+            first = inbound.used
+            last_needed = kits_needed[:jobs] * part.per_unit - 1
+            arrivals = np.array(inbound.arrivals[first : first + int(last_needed[-1]) + 1])
+            times = arrivals[last_needed]
+            later = times > ready[:jobs]
+            ready[:jobs] = np.maximum(times, ready[:jobs])
+            gating[:jobs][later] = code
+        return ready[:fewest], [names[code] for code in gating[:fewest].tolist()], short
+
+
+__all__ = ["NO_WORK", "Kit", "KitPart"]
