@@ -71,7 +71,9 @@ def main() -> None:
                        str(work / "b"))  # fmt: skip
     print(f"{arguments.copies} systems over {arguments.years} years "
           f"(measured in {time.perf_counter() - started:.0f} s)\n")  # fmt: skip
-    print("| measure | wall time (s) | peak memory (MiB) | time / simulation | memory / simulation |")
+    print(
+        "| measure | wall time (s) | peak memory (MiB) | time / simulation | memory / simulation |"
+    )
     print("|---|---:|---:|---:|---:|")
     for name, (seconds, mib) in (
         ("simulate + KPIs", alone),

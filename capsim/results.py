@@ -30,14 +30,18 @@ class Results:
     ----------
     timeseries
         Tidy monthly table, one row per month, entity and metric: ``month`` (first day),
-        ``entity_kind`` (line, supplier, stockpile, demand, account), ``entity``,
+        ``entity_kind`` (line, supplier, component_stock, stockpile, demand, account),
+        ``entity`` (for a component stock, ``buyer.component``),
         ``system``, ``holder`` (for suppliers, the component), ``metric`` and ``value``.
         Units are units of the system (or component), except metrics ending in ``_usd``.
     money
         Monthly USD by account, fiscal year of the money and flow (appropriated,
         obligated, outlaid, lapsed).
     constraints
-        The constraint that bound each line's output each month.
+        What bound each line's output each month, and the chain down the supply tiers
+        (``trace``), ending at the node that bound it (``bound_by``, ``root_constraint``).
+    supplier_constraints
+        What bound each supplier's output each month.
     events
         Dated awards, transfers and capacity expansions.
     inputs
@@ -78,8 +82,33 @@ class Results:
 
     @cached_property
     def constraints(self) -> pd.DataFrame:
-        """Binding constraint per line and month."""
+        """What bound each line each month, traced down the supply tiers.
+
+        ``constraint`` is the line's own reason (capacity, funding, backlog, none, or
+        the component it waited for); ``trace`` follows a component to the supplier it
+        waited on most, and that supplier's reason, down the tiers, as
+        ``line: rocket_motor > motor_plant: propellant > energetics_plant: capacity``;
+        ``bound_by`` and ``root_constraint`` are the last node of the chain and its reason.
+        """
         return _constraints(self.records, self.months, self.scenario)
+
+    @cached_property
+    def supplier_constraints(self) -> pd.DataFrame:
+        """What bound each supplier each month: capacity, outage, qualification,
+        no orders, or the sub-tier component it waited for."""
+        columns = ["month", "supplier", "component", "constraint"]
+        frames = [
+            pd.DataFrame(
+                {
+                    "month": self.months[: len(log)],
+                    "supplier": supplier_id,
+                    "component": self.scenario.suppliers[supplier_id].component,
+                    "constraint": log,
+                }
+            )
+            for supplier_id, log in self.records.supplier_constraints.items()
+        ]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -190,18 +219,41 @@ def _money(recorder: Recorder, months: pd.DatetimeIndex) -> pd.DataFrame:
     return frame
 
 
+CONSTRAINT_COLUMNS = [
+    "month",
+    "line",
+    "system",
+    "constraint",
+    "trace",
+    "bound_by",
+    "root_constraint",
+]
+
+
 def _constraints(recorder: Recorder, months: pd.DatetimeIndex, scenario: Scenario) -> pd.DataFrame:
-    frames = [
-        pd.DataFrame(
-            {
-                "month": months[: len(log)],
-                "line": line_id,
-                "system": scenario.lines[line_id].system,
-                "constraint": log,
-            }
+    frames = []
+    for line_id, log in recorder.constraints.items():
+        traces = recorder.traces.get(line_id, [(line_id, reason) for reason in log])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "month": months[: len(log)],
+                    "line": line_id,
+                    "system": scenario.lines[line_id].system,
+                    "constraint": log,
+                    "trace": [_trace_text(chain) for chain in traces],
+                    "bound_by": [chain[-2] for chain in traces],
+                    "root_constraint": [chain[-1] for chain in traces],
+                }
+            )
         )
-        for line_id, log in recorder.constraints.items()
-    ]
     if not frames:
-        return pd.DataFrame(columns=["month", "line", "system", "constraint"])
+        return pd.DataFrame(columns=CONSTRAINT_COLUMNS)
     return pd.concat(frames, ignore_index=True)
+
+
+def _trace_text(chain: tuple[str, ...]) -> str:
+    """``line: component > supplier: reason > ...`` from ``(node, reason, ...)``."""
+    return " > ".join(
+        f"{node}: {reason}" for node, reason in zip(chain[::2], chain[1::2], strict=True)
+    )

@@ -20,6 +20,7 @@ from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import month_index, month_indices
+from capsim.model.trace import NO_ORDERS
 from capsim.scenario.production import Supplier
 
 MAX_OUTAGES = 100_000
@@ -34,7 +35,7 @@ class SupplierConstraint:
     """Stopped for most of the month by an outage, with orders waiting."""
     QUALIFICATION = "qualification"
     """Not yet qualified for most of the month, with orders waiting."""
-    NO_ORDERS = "no orders"
+    NO_ORDERS = NO_ORDERS
 
 
 class SupplierState:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from capsim.model.inbound import Inbound, Source
 
+NO_ORDERS = "no orders"
+LEAD_TIME = "lead time"
+
 MAX_TIERS = 64
 """Tiers followed at most (the network is acyclic; this only bounds the walk)."""
 
@@ -14,13 +17,17 @@ def trace(node: str, reason: str, month: int, kit_parts: dict[str, Inbound]) -> 
     A line bound by a component is followed to the source it waits on most: of the
     component's sources, the one with the most of this buyer's orders still open (the
     one it ordered most from, if none is open); that supplier's own reason in the month
-    follows, and so on while the reason is a sub-tier component.
+    follows, and so on while the reason is a sub-tier component. A supplier with no
+    orders left while its components are still on the way bound the month by its
+    ``lead time``.
     """
     chain = [node, reason]
     inbound = kit_parts.get(reason)
     while inbound is not None and len(chain) < 2 * MAX_TIERS:
         source = _awaited(inbound)
         cause = source.constraints[month]
+        if cause == NO_ORDERS:
+            cause = LEAD_TIME
         chain += [source.id, cause]
         inbound = source.inbound_for(cause)
     return tuple(chain)
