@@ -189,6 +189,7 @@ def write_run(
         results.kpis.to_csv(staging / "kpis.csv", index=False)
         results.money.to_csv(staging / "money.csv", index=False)
         results.constraints.to_csv(staging / "constraints.csv", index=False)
+        results.supplier_constraints.to_csv(staging / "supplier_constraints.csv", index=False)
         if plot:
             figure = results.plot()
             figure.savefig(staging / "output_vs_demand.png", dpi=110)

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from capsim.model.records import Recorder
+from capsim.model.timebase import month_indices
 from capsim.scenario.network import Sourcing, SourcingRule
 
 
@@ -71,6 +72,8 @@ class Inbound:
         self._inventory = series("component_stock", entity, "inventory", holder=component)
         self._transit = series("component_stock", entity, "in_transit", holder=component)
         self._on_order = series("component_stock", entity, "on_order", holder=component)
+        self._shipped = np.zeros(recorder.months)
+        recorder.add_array("component_stock", entity, "shipped", self._shipped, holder=component)
 
     def arrived(self, until: float) -> int:
         """Components here by month-time ``until`` (used or not)."""
@@ -93,15 +96,18 @@ class Inbound:
         self._transit[month] = len(self.arrivals) - arrived
         self._on_order[month] = self.on_order
 
-    def receive(self, times: np.ndarray) -> None:
-        """Components shipped to arrive at month-times ``times`` (in time order).
+    def receive(self, shipped: np.ndarray, lead_time: float = 0.0) -> None:
+        """Components shipped at month-times ``shipped`` (in time order), to arrive
+        ``lead_time`` months later.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
         """
-        if not len(times):
+        if not len(shipped):
             return
-        arrivals, values = self.arrivals, times.tolist()
+        months = len(self._shipped)
+        np.add.at(self._shipped, month_indices(shipped, months), 1.0)
+        arrivals, values = self.arrivals, (shipped + lead_time).tolist()
         if not arrivals or values[0] >= arrivals[-1]:
             arrivals.extend(values)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Mapping
+from collections.abc import Collection, Generator, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -205,12 +205,23 @@ class LineState:
         the acceptance yield. After a scrap, only what finishing needs if every start
         passes: the allowance was planned already. The start in progress holds its kit.
         """
-        remaining = sum(contract.remaining for contract in self.contracts)
+        self.kit.replan(self._starts_needed(0))
+
+    def buy_ahead(self, components: Collection[str], units: int) -> None:
+        """Order ``components`` for ``units`` not yet on contract (advance procurement),
+        on top of what the open contracts need."""
+        starts = self._starts_needed(units)
+        for component in sorted(components):
+            part = self.kit.parts[component]
+            part.inbound.replan(part.per_unit * max(starts, 0))
+
+    def _starts_needed(self, extra_units: int) -> int:
+        """Starts still to make for the open contracts and ``extra_units`` more."""
+        remaining = sum(contract.remaining for contract in self.contracts) + extra_units
+        busy = int(self._server.busy)
         if self._after_scrap:
-            starts = remaining - self._server.busy
-        else:
-            starts = math.ceil(remaining / self.spec.acceptance_yield - 1e-9) - self._server.busy
-        self.kit.replan(starts)
+            return remaining - busy
+        return math.ceil(remaining / self.spec.acceptance_yield - 1e-9) - busy
 
 
 __all__ = ["Constraint", "LineState"]

@@ -88,6 +88,8 @@ class SupplierState:
         self._scrapped = np.zeros(months)
         recorder.add_array("supplier", supplier_id, "production", self._made, holder=component)
         recorder.add_array("supplier", supplier_id, "scrapped", self._scrapped, holder=component)
+        self._starts = np.zeros(months)
+        recorder.add_array("supplier", supplier_id, "starts", self._starts, holder=component)
         self._backlog = series("supplier", supplier_id, "backlog", holder=component)
         self._capacity = series("supplier", supplier_id, "capacity", holder=component)
         self._inventory = series("supplier", supplier_id, "inventory", holder=component)
@@ -149,6 +151,8 @@ class SupplierState:
         idle = self._idle[month]
         for reason, amount in stretch.idle.items():
             idle[reason] = idle.get(reason, 0.0) + amount
+        if stretch.started:
+            self._starts[month] += stretch.started
         if stretch.scrapped:
             self._scrapped[month] += stretch.scrapped
         self._ship(stretch.finish_times)
@@ -212,7 +216,7 @@ class SupplierState:
         buyers = [self._buyers[key] for key in sorted(self._buyers)]
         for buyer, units in divide(self.spec.allocation, buyers, count, self._fair):
             buyer.take(units)
-            buyer.inbound.receive(times[offset : offset + units] + self._lead)
+            buyer.inbound.receive(times[offset : offset + units], self._lead)
             offset += units
         self._landings.extend((times + self._lead).tolist())
 

@@ -27,8 +27,6 @@ class Buyer:
     orders: deque[list[float]] = field(default_factory=deque)
     """Open orders, oldest first: ``[month-time placed, units outstanding]``."""
     outstanding: int = 0
-    finish_tag: float = 0.0
-    """Fair-queuing tag: the virtual time at which this buyer's last unit finished."""
 
     def take(self, units: int) -> None:
         """Fill ``units`` of the oldest open orders."""
@@ -51,9 +49,9 @@ class Buyer:
 
 @dataclass
 class FairQueue:
-    """Virtual time of weighted fair queuing at one supplier (kept from batch to batch)."""
+    """Credits of smooth weighted round robin at one supplier, kept from batch to batch."""
 
-    virtual_time: float = 0.0
+    credit: dict[str, float] = field(default_factory=dict)
 
 
 Blocks = list[tuple[Buyer, int]]
@@ -137,36 +135,39 @@ def _by_age(buyer: Buyer) -> tuple[int, ...]:
 def weighted_fair(
     buyers: Sequence[Buyer], weights: Sequence[float], units: int, queue: FairQueue
 ) -> Blocks:
-    """Weighted fair queuing (Demers, Keshav and Shenker, 1989), one unit at a time.
+    """Smooth weighted round robin, one unit at a time.
 
-    Each unit for buyer ``i`` gets the finish tag ``max(V, F_i) + 1 / w_i``; the unit
-    with the smallest tag goes next (ties to the buyer with the lower id), and the
-    virtual time ``V`` moves to its start. So while every buyer wants more, each buyer's
-    count over any stretch of units is within one of its share, and a buyer that wanted
-    nothing for a while gets no credit for it. Buyers with no weight get only what the
-    weighted ones cannot use, first come.
+    Before each unit, every buyer that still wants more earns its share of it (its
+    weight over the weights of those buyers) as credit; the unit goes to the buyer with
+    the most credit (ties to the lower id), which pays one unit of credit for it. This
+    is the interleaving of weighted fair queuing (Demers, Keshav and Shenker, 1989) in
+    the form nginx uses: while every buyer wants more, each one's count over any run of
+    units stays within one of its share. A buyer that wants nothing loses its credit,
+    so it gets no catch-up for the time it stood aside. Buyers with no weight get only
+    what the weighted ones cannot use, first come.
     """
-    weighted = [(buyer, weight) for buyer, weight in zip(buyers, weights, strict=True) if weight]
     left = {buyer.id: buyer.outstanding for buyer in buyers}
+    credit = queue.credit
+    active = [(buyer, weight) for buyer, weight in zip(buyers, weights, strict=True) if weight]
+    for name in list(credit):
+        if name not in {buyer.id for buyer, _ in active}:
+            del credit[name]
     blocks: Blocks = []
-    virtual = queue.virtual_time
-    while units and weighted:
-        best, best_tag, best_start = None, 0.0, 0.0
-        for buyer, weight in weighted:
-            start = max(virtual, buyer.finish_tag)
-            tag = start + 1.0 / weight
-            if best is None or tag < best_tag:
-                best, best_tag, best_start = buyer, tag, start
-        assert best is not None
-        best.finish_tag, virtual = best_tag, best_start
+    while units and active:
+        total = sum(weight for _, weight in active)
+        for buyer, weight in active:
+            credit[buyer.id] = credit.get(buyer.id, 0.0) + weight / total
+        best = max(active, key=lambda pair: credit[pair[0].id])[0]
+        credit[best.id] -= 1.0
         left[best.id] -= 1
         units -= 1
         if blocks and blocks[-1][0] is best:
             blocks[-1] = (best, blocks[-1][1] + 1)
         else:
             blocks.append((best, 1))
-        weighted = [(buyer, weight) for buyer, weight in weighted if left[buyer.id]]
-    queue.virtual_time = virtual
+        if not left[best.id]:
+            active = [(buyer, weight) for buyer, weight in active if buyer is not best]
+            del credit[best.id]
     rest = [buyer for buyer in buyers if left[buyer.id]]
     return blocks + _first_come(rest, units, _by_age, left)
 

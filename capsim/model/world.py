@@ -17,6 +17,7 @@ import numpy as np
 import simpy
 
 from capsim.calendar import calendar_for
+from capsim.model.advance_buy import AdvanceBuy, buy_ahead
 from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
@@ -122,6 +123,16 @@ class World:
                     when_unfunded=contract.when_unfunded,
                 )
                 self.orders.place(order, day=self.calendar.day(lot.funded))
+                if contract.advance_procurement is not None:
+                    buy = AdvanceBuy(
+                        order.id,
+                        self.lines[order.line],
+                        lot.quantity,
+                        self.calendar.day(lot.funded),
+                        contract.advance_procurement.account or contract.account,
+                        contract.advance_procurement,
+                    )
+                    env.process(buy_ahead(self.context, self.treasury, buy))
         for line in self.lines.values():
             for expansion_id in sorted(line.spec.expansions):
                 env.process(line.expand(expansion_id, self.treasury))

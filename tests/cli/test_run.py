@@ -24,6 +24,7 @@ def test_run_writes_the_output_folder(tmp_path: Path) -> None:
         "manifest.json",
         "money.csv",
         "output_vs_demand.png",
+        "supplier_constraints.csv",
         "timeseries.csv",
     ]
     assert "us_army" in done.stdout and str(folder) in done.stdout
