@@ -41,7 +41,7 @@ def network_scenario(months: int = 36) -> dict[str, Any]:
                 "bill_of_materials": {"propellant": 2},
             },
             ENERGETICS: {"component": "propellant", "capacity": 200, "lead_time_months": 0},
-        },  # fmt: skip
+        },
         "lines": {
             ALPHA: {"system": "alpha", "capacity": 40, "delivery_lag_months": 0},
             BETA: {"system": "beta", "capacity": 40, "delivery_lag_months": 0},
