@@ -119,6 +119,10 @@ def _parser() -> options.Parser:
 
     add_commands(commands)
 
+    from capsim.network_cli import add_network_command
+
+    add_network_command(commands, ALLOW_CODE_HELP)
+
     examples = commands.add_parser(
         "examples", help="copy the bundled scenarios and notebooks into a new folder"
     )
