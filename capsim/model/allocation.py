@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from capsim.registry import registrar
+
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
     from capsim.scenario.production import Line
@@ -67,14 +69,8 @@ ALLOCATION_RULES: dict[str, AllocationFunction] = {}
 """Allocation rules by the name a scenario gives in ``lines.<id>.allocation``."""
 
 
-def allocation_rule(name: str) -> Callable[[AllocationFunction], AllocationFunction]:
-    """Register an allocation rule under ``name`` (a value of ``AllocationRule``)."""
-
-    def register(rule: AllocationFunction) -> AllocationFunction:
-        ALLOCATION_RULES[name] = rule
-        return rule
-
-    return register
+allocation_rule = registrar(ALLOCATION_RULES)
+"""Register an allocation rule under a name (a value of ``AllocationRule``)."""
 
 
 def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]:

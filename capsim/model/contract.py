@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -31,6 +31,48 @@ class Order:
     max_deliveries_per_month: int | None
     priority: int
     when_unfunded: WhenUnfunded
+
+    @classmethod
+    def on_terms(
+        cls,
+        terms: OrderTerms,
+        *,
+        id: str,
+        buyer: str,
+        unit_price: float,
+        line: str,
+        quantity: int,
+        when_unfunded: WhenUnfunded,
+    ) -> Order:
+        """An order on a contract's or a policy's terms (system, account, lag, cap, priority)."""
+        return cls(
+            id=id,
+            buyer=buyer,
+            system=terms.system,
+            line=line,
+            quantity=quantity,
+            unit_price=unit_price,
+            account=terms.account,
+            first_delivery_lag_months=terms.first_delivery_lag_months,
+            max_deliveries_per_month=terms.max_deliveries_per_month,
+            priority=terms.priority,
+            when_unfunded=when_unfunded,
+        )
+
+
+class OrderTerms(Protocol):
+    """The terms an order takes from a contract or a reorder policy."""
+
+    @property
+    def system(self) -> str: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def first_delivery_lag_months(self) -> float: ...
+    @property
+    def max_deliveries_per_month(self) -> int | None: ...
+    @property
+    def priority(self) -> int: ...
 
 
 @dataclass(frozen=True)

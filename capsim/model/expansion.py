@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import NamedTuple
 
 import simpy
 
 from capsim.model.budget import Treasury
+from capsim.model.capacity import CapacityCurve, RateServer
 from capsim.model.context import Context
 from capsim.model.records import EventRow
 from capsim.model.timebase import Phase, at
@@ -67,4 +68,43 @@ def fund_expansion(
     add_capacity(context.now_month_time + expansion.lead_time_months, expansion.added_rate)
 
 
-__all__ = ["AddCapacity", "Expanded", "fund_expansion"]
+Steps = list[tuple[float, float]]
+"""Capacity added so far: (effective month-time, units a month)."""
+
+
+class GrowingCapacity:
+    """A node's capacity: its schedule, plus the steps its funded expansions add.
+
+    ``server`` works at the current curve; each expansion, once in effect, rebuilds the
+    curve with its step (``curve`` makes a curve from the steps so far).
+    """
+
+    def __init__(
+        self,
+        node: Expanded,
+        expansions: Mapping[str, Expansion],
+        curve: Callable[[Steps], CapacityCurve],
+    ) -> None:
+        self._node = node
+        self._expansions = expansions
+        self._curve = curve
+        self.steps: Steps = []
+        self.server = RateServer(curve(self.steps))
+
+    def funding(
+        self, context: Context, treasury: Treasury
+    ) -> list[Generator[simpy.Event, None, None]]:
+        """One process per expansion (by id): fund it, then add its capacity."""
+        return [
+            fund_expansion(
+                context, treasury, self._node._replace(expansion=key), expansion, self._add
+            )
+            for key, expansion in sorted(self._expansions.items())
+        ]
+
+    def _add(self, effective: float, rate: float) -> None:
+        self.steps.append((effective, rate))
+        self.server.curve = self._curve(self.steps)
+
+
+__all__ = ["AddCapacity", "Expanded", "GrowingCapacity", "fund_expansion"]

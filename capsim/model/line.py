@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Generator, Mapping
+from collections.abc import Collection, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
 from capsim.model.allocation import allocate
 from capsim.model.assembly import work_stretch
-from capsim.model.capacity import CapacityCurve, RateServer
+from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
 from capsim.model.contract import Contract
-from capsim.model.expansion import Expanded, fund_expansion
+from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
 from capsim.model.timebase import month_index, month_indices
@@ -23,7 +22,6 @@ from capsim.model.trace import trace
 from capsim.scenario.production import Line
 
 if TYPE_CHECKING:
-    from capsim.model.budget import Treasury
     from capsim.model.orders import OrderBook
 
 
@@ -65,8 +63,13 @@ class LineState:
         self.kit = kit
         self._context = context
         self._inspection = Inspection(spec.acceptance_yield, rng)
-        self._steps: list[tuple[float, float]] = []
-        self._server = RateServer(self._curve())
+        timebase = context.timebase
+        self.capacity = GrowingCapacity(
+            Expanded(line_id, "", spec.system),
+            spec.expansions,
+            lambda steps: CapacityCurve.from_schedule(spec.capacity, timebase, spec.ramp, steps),
+        )
+        self._server = self.capacity.server
         self._time = 0.0
         self.contracts: list[Contract] = []
         self._after_scrap = False
@@ -132,23 +135,6 @@ class LineState:
         for contract in self.contracts:
             contract.built_this_month = 0
         self.contracts = [contract for contract in self.contracts if contract.remaining]
-
-    def expand(self, expansion_id: str, treasury: Treasury) -> Generator[simpy.Event, None, None]:
-        """Process: fund one of the line's expansions, then add its capacity."""
-        owner = Expanded(self.id, expansion_id, self.spec.system)
-        return fund_expansion(
-            self._context, treasury, owner, self.spec.expansions[expansion_id], self._add
-        )
-
-    def _add(self, effective: float, rate: float) -> None:
-        self._steps.append((effective, rate))
-        self._server.curve = self._curve()
-
-    def _curve(self) -> CapacityCurve:
-        spec = self.spec
-        return CapacityCurve.from_schedule(
-            spec.capacity, self._context.timebase, spec.ramp, steps=self._steps
-        )
 
     def _eligible(self, time: float) -> list[Contract]:
         return [

@@ -32,6 +32,7 @@ from capsim.model.orders import OrderBook
 from capsim.model.rules import PolicyView, import_rule, order_up_to
 from capsim.model.stockpile import StockpileState
 from capsim.model.timebase import PHASE_STEP, Phase, at
+from capsim.registry import registrar
 from capsim.scenario.demand import ReorderPolicy
 from capsim.scenario.funding import WhenUnfunded
 
@@ -53,14 +54,8 @@ REVIEW_SCHEDULES: dict[str, ReviewSchedule] = {}
 """Review schedules by the ``kind`` of a policy's ``review``."""
 
 
-def review_schedule(kind: str) -> Callable[[ReviewSchedule], ReviewSchedule]:
-    """Register a review schedule under ``kind``."""
-
-    def register(schedule: ReviewSchedule) -> ReviewSchedule:
-        REVIEW_SCHEDULES[kind] = schedule
-        return schedule
-
-    return register
+review_schedule = registrar(REVIEW_SCHEDULES)
+"""Register a review schedule under a ``kind``: ``@review_schedule("periodic")``."""
 
 
 @review_schedule("periodic")
@@ -132,21 +127,12 @@ class ReorderPolicyState:
         wiring.orders.report_unfunded(wiring.line, wanted - quantity)
         if not quantity:
             return
-        wiring.orders.place(
-            Order(
-                id=f"{self.id}#{next(self._numbers)}",
-                buyer=spec.holder,
-                system=spec.system,
-                line=wiring.line,
-                quantity=quantity,
-                unit_price=spec.unit_price,
-                account=spec.account,
-                first_delivery_lag_months=spec.first_delivery_lag_months,
-                max_deliveries_per_month=spec.max_deliveries_per_month,
-                priority=spec.priority,
-                when_unfunded=WhenUnfunded.CUT,
-            )
-        )
+        order = Order.on_terms(
+            spec, id=f"{self.id}#{next(self._numbers)}", buyer=spec.holder,
+            unit_price=spec.unit_price, line=wiring.line, quantity=quantity,
+            when_unfunded=WhenUnfunded.CUT,
+        )  # fmt: skip
+        wiring.orders.place(order)
 
 
 __all__ = ["REVIEW_SCHEDULES", "PolicyWiring", "ReorderPolicyState", "review_schedule"]

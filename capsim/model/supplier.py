@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Generator
 
 import numpy as np
-import simpy
 
 from capsim.model.assembly import work_stretch
-from capsim.model.budget import Treasury
-from capsim.model.capacity import CapacityCurve, RateServer
+from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
-from capsim.model.expansion import Expanded, fund_expansion
+from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow
@@ -66,8 +63,15 @@ class SupplierState:
         """Outages, random and scheduled, in month-time."""
         self.stops = self.outages + _before_qualification(spec, context)
         """Intervals of zero capacity, in month-time: outages and time before qualification."""
-        self._steps: list[tuple[float, float]] = []
-        self._server = RateServer(self._curve())
+        schedule, timebase, stops = spec.capacity, context.timebase, self.stops
+        self.capacity = GrowingCapacity(
+            Expanded(supplier_id, "", spec.component),
+            spec.expansions,
+            lambda steps: CapacityCurve.from_schedule(
+                schedule, timebase, steps=steps, outages=stops
+            ),
+        )
+        self._server = self.capacity.server
         self._time = 0.0
         self.kit = Kit({})
         self._buyers: dict[str, Buyer] = {}
@@ -171,22 +175,6 @@ class SupplierState:
         self._transit[month] = len(self._landings) - bisect.bisect_right(self._landings, end)
         self.constraints.append(self._binding(month))
         self.kit.close_month(month)
-
-    def expand(self, expansion_id: str, treasury: Treasury) -> Generator[simpy.Event, None, None]:
-        """Process: fund one of the supplier's expansions, then add its capacity."""
-        owner = Expanded(self.id, expansion_id, self.component)
-        return fund_expansion(
-            self._context, treasury, owner, self.spec.expansions[expansion_id], self._add
-        )
-
-    def _add(self, effective: float, rate: float) -> None:
-        self._steps.append((effective, rate))
-        self._server.curve = self._curve()
-
-    def _curve(self) -> CapacityCurve:
-        return CapacityCurve.from_schedule(
-            self.spec.capacity, self._context.timebase, steps=self._steps, outages=self.stops
-        )
 
     def _replan(self) -> None:
         """Order from the sub-tier what the backlog needs, with a planned scrap allowance

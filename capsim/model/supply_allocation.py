@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from capsim.model.inbound import Inbound
+from capsim.registry import registrar
 from capsim.scenario.network import Rating, SupplyAllocation
 
 
@@ -62,14 +63,8 @@ SUPPLY_RULES: dict[str, SupplyRuleFunction] = {}
 """Supply allocation rules by the name a scenario gives."""
 
 
-def supply_rule(name: str) -> Callable[[SupplyRuleFunction], SupplyRuleFunction]:
-    """Register a supply allocation rule under ``name`` (a value of ``SupplyRule``)."""
-
-    def register(rule: SupplyRuleFunction) -> SupplyRuleFunction:
-        SUPPLY_RULES[name] = rule
-        return rule
-
-    return register
+supply_rule = registrar(SUPPLY_RULES)
+"""Register a supply allocation rule under a name (a value of ``SupplyRule``)."""
 
 
 def divide(

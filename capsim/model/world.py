@@ -12,6 +12,7 @@ before any event changes the model.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
+from typing import Protocol
 
 import numpy as np
 import simpy
@@ -35,6 +36,18 @@ from capsim.model.timebase import PHASE_STEP, Phase, TimeBase, at, snap
 from capsim.scenario.demand import Transfer, UnmetDemand
 from capsim.scenario.schema import Scenario
 from capsim.scenario.supply_graph import sources_of, tiers_first
+
+
+class Closing(Protocol):
+    """Anything that records the end of each month."""
+
+    def close_month(self, month: int) -> None: ...
+
+
+class Producer(Closing, Protocol):
+    """A supplier or a line: makes units up to a month-time, and closes a month."""
+
+    def advance(self, until: float) -> None: ...
 
 
 class World:
@@ -98,6 +111,8 @@ class World:
             for policy_id, spec in sorted(scenario.policies.items())
         ]
         self._stockpile_order = self._sources_first()
+        self._producers: list[Producer] = [*self._tiers, *self.lines.values()]
+        """Suppliers, sub-tiers first, then lines: the order in which they settle."""
         self._synced = -np.inf
         context.sync = self.sync
 
@@ -109,19 +124,12 @@ class World:
         start_month = self.scenario.scenario.fiscal_year_start_month
         for contract_id, contract in sorted(self.scenario.contracts.items()):
             for lot in contract.funded_lots(start_month):
-                order = Order(
-                    id=contract_id if lot.key is None else f"{contract_id}.{lot.key}",
-                    buyer=contract.buyer,
-                    system=contract.system,
-                    line=contract.line or self._line_for(contract.system),
-                    quantity=lot.quantity,
-                    unit_price=contract.price_per_unit,
-                    account=contract.account,
-                    first_delivery_lag_months=contract.first_delivery_lag_months,
-                    max_deliveries_per_month=contract.max_deliveries_per_month,
-                    priority=contract.priority,
+                order = Order.on_terms(
+                    contract, id=contract_id if lot.key is None else f"{contract_id}.{lot.key}",
+                    buyer=contract.buyer, unit_price=contract.price_per_unit,
+                    line=contract.line or self._line_for(contract.system), quantity=lot.quantity,
                     when_unfunded=contract.when_unfunded,
-                )
+                )  # fmt: skip
                 self.orders.place(order, day=self.calendar.day(lot.funded))
                 if contract.advance_procurement is not None:
                     buy = AdvanceBuy(
@@ -133,12 +141,12 @@ class World:
                         contract.advance_procurement,
                     )
                     env.process(buy_ahead(self.context, self.treasury, buy))
-        for line in self.lines.values():
-            for expansion_id in sorted(line.spec.expansions):
-                env.process(line.expand(expansion_id, self.treasury))
+        growing = [line.capacity for line in self.lines.values()]
+        growing += [supplier.capacity for supplier in self._tiers]
+        for capacity in growing:
+            for process in capacity.funding(self.context, self.treasury):
+                env.process(process)
         for supplier in self._tiers:
-            for expansion_id in sorted(supplier.spec.expansions):
-                env.process(supplier.expand(expansion_id, self.treasury))
             if supplier.spec.buffer_stock:
                 supplier.kit.replan(0)
         for line in self.lines.values():
@@ -157,10 +165,8 @@ class World:
             return
         self._synced = now
         month_time = self.context.timebase.month_time(snap(now))
-        for supplier in self._tiers:
-            supplier.advance(month_time)
-        for line in self.lines.values():
-            line.advance(month_time)
+        for producer in self._producers:
+            producer.advance(month_time)
         for stockpile in self._stockpile_order:
             stockpile.advance(now)
 
@@ -170,13 +176,9 @@ class World:
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
             self.sync()
-            for supplier in self._tiers:
-                supplier.close_month(month)
-            for line in self.lines.values():
-                line.close_month(month)
-            for stockpile in self._stockpile_order:
-                stockpile.close_month(month)
-            self.treasury.close_month(month)
+            closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
+            for node in closing:
+                node.close_month(month)
 
     def _attach_demands(self, seed: int, replication: int) -> None:
         default = self.scenario.scenario.unmet_demand
