@@ -33,8 +33,11 @@ class Source(Protocol):
     def outstanding_for(self, buyer: str) -> int:
         """Components a buyer has on order here and not yet shipped."""
 
-    def order(self, inbound: Inbound, quantity: int) -> None:
-        """Order ``quantity`` good components for ``inbound``."""
+    def order(self, inbound: Inbound, quantity: int, placed: float | None = None) -> None:
+        """Order ``quantity`` good components for ``inbound`` (first placed at ``placed``)."""
+
+    def withdraw(self, buyer: str) -> list[tuple[float, int]]:
+        """Take back a buyer's orders not yet begun: (when placed, units), oldest first."""
 
     def room_within(self, months: float) -> float:
         """Components it could still take on within ``months`` from now, given its backlog."""
@@ -123,13 +126,53 @@ class Inbound:
         components that no order and no buffer needs.
         """
         shortfall = required + self._buffer - (len(self.arrivals) - self.used) - self.on_order
-        if shortfall <= 0:
+        if shortfall > 0:
+            self._place([(math.nan, shortfall)])
+
+    def rebalance(self) -> None:
+        """Take back the orders no source has begun, and split them again by the rule.
+
+        The periodic regeneration of material requirements planning: a second source
+        that qualifies, or a primary whose backlog has cleared, gets orders that were
+        waiting elsewhere. Orders keep the time they were first placed.
+        """
+        if len(self.sources) < 2:
             return
-        for source, quantity in zip(self.sources, self._split(shortfall), strict=True):
-            if quantity:
-                self.ordered += quantity
-                self.ordered_from[source.id] += quantity
-                source.order(self, quantity)
+        waiting: list[tuple[float, int]] = []
+        for source in self.sources:
+            taken = source.withdraw(self.buyer)
+            units = sum(count for _, count in taken)
+            self.ordered -= units
+            self.ordered_from[source.id] -= units
+            waiting += taken
+        if waiting:
+            self._place(sorted(waiting))
+
+    def _place(self, orders: list[tuple[float, int]]) -> None:
+        """Give ``orders`` ((when first placed or NaN for now, units), oldest first) to the
+        sources, split by the rule: the first sources in rule order get the oldest."""
+        split = self._split(sum(count for _, count in orders))
+        queue = [list(order) for order in orders]
+        for i in self._rule_order():
+            source, quantity = self.sources[i], split[i]
+            self.ordered += quantity
+            self.ordered_from[source.id] += quantity
+            while quantity:
+                head = queue[0]
+                units = min(int(head[1]), quantity)
+                source.order(self, units, None if math.isnan(head[0]) else head[0])
+                head[1] -= units
+                quantity -= units
+                if not head[1]:
+                    queue.pop(0)
+
+    def _rule_order(self) -> list[int]:
+        """Sources in the rule's order: primary first for overflow, else by id."""
+        sourcing = self._sourcing
+        if sourcing is None or sourcing.rule is not SourcingRule.PRIMARY_OVERFLOW:
+            return list(range(len(self.sources)))
+        rank = {name: position for position, name in enumerate(sourcing.order)}
+        return sorted(range(len(self.sources)), key=lambda i: rank[self.sources[i].id])
 
     def _split(self, quantity: int) -> list[int]:
         """Units of a new order for each source, by the sourcing rule."""
@@ -142,8 +185,7 @@ class Inbound:
 
     def _overflow(self, quantity: int, sourcing: Sourcing) -> list[int]:
         """Primary first: each source in ``order`` takes what fits in its window."""
-        rank = {name: position for position, name in enumerate(sourcing.order)}
-        ranked = sorted(range(len(self.sources)), key=lambda i: rank[self.sources[i].id])
+        ranked = self._rule_order()
         given = [0] * len(self.sources)
         for position, i in enumerate(ranked):
             last = position == len(ranked) - 1

@@ -109,9 +109,10 @@ class SupplierState:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
         self._buyers[inbound.buyer] = Buyer(inbound.buyer, inbound)
 
-    def order(self, inbound: Inbound, quantity: int) -> None:
+    def order(self, inbound: Inbound, quantity: int, placed: float | None = None) -> None:
         """Take an order of ``quantity`` good components for ``inbound``'s buyer, now.
 
+        ``placed`` is when the buyer first placed it, if it moves from another source.
         Finished stock ships at once; the rest joins the backlog, and the supplier
         orders what the backlog needs from its own sub-tier.
         """
@@ -123,11 +124,18 @@ class SupplierState:
             quantity -= from_stock
         if not quantity:
             return
-        buyer = self._buyers[inbound.buyer]
-        buyer.orders.append([now, quantity])
-        buyer.outstanding += quantity
+        self._buyers[inbound.buyer].place(now if placed is None else placed, quantity)
         self.backlog += quantity
         self._replan()
+
+    def withdraw(self, buyer: str) -> list[tuple[float, int]]:
+        """Take back a buyer's orders not yet begun: (when placed, units), oldest first.
+
+        The unit in progress, if any, keeps one order behind it.
+        """
+        taken = self._buyers[buyer].withdraw(self.backlog - int(self._server.busy))
+        self.backlog -= sum(units for _, units in taken)
+        return taken
 
     def room_within(self, months: float) -> float:
         """Components it could still take on within ``months`` from now, given its backlog."""

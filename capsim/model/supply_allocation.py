@@ -29,6 +29,30 @@ class Buyer:
     """Open orders, oldest first: ``[month-time placed, units outstanding]``."""
     outstanding: int = 0
 
+    def place(self, placed: float, units: int) -> None:
+        """An open order of ``units`` placed at month-time ``placed`` (kept in time order)."""
+        orders = self.orders
+        index = len(orders)
+        while index and orders[index - 1][0] > placed:
+            index -= 1
+        orders.insert(index, [placed, float(units)])
+        self.outstanding += units
+
+    def withdraw(self, most: int) -> list[tuple[float, int]]:
+        """Take back up to ``most`` units of the newest open orders, returned oldest first."""
+        taken: list[tuple[float, int]] = []
+        orders = self.orders
+        while most > 0 and orders:
+            newest = orders[-1]
+            units = min(int(newest[1]), most)
+            taken.append((newest[0], units))
+            newest[1] -= units
+            most -= units
+            self.outstanding -= units
+            if not newest[1]:
+                orders.pop()
+        return taken[::-1]
+
     def take(self, units: int) -> None:
         """Fill ``units`` of the oldest open orders."""
         self.outstanding -= units
@@ -41,11 +65,6 @@ class Buyer:
             else:
                 head[1] -= units
                 units = 0
-
-    @property
-    def oldest(self) -> tuple[float, str]:
-        """When its oldest open order was placed, and its id (the first-come key)."""
-        return (self.orders[0][0], self.id)
 
 
 @dataclass

@@ -71,6 +71,8 @@ class World:
             for supplier_id, spec in sorted(scenario.suppliers.items())
         }
         self._sources = sources_of(scenario)
+        self._several_sources: list[Inbound] = []
+        """Component stocks fed by several sources: split again at each month's end."""
         self._tiers = [self.suppliers[key] for key in tiers_first(scenario)]
         """Suppliers, every sub-tier before the suppliers it feeds."""
         for supplier in self._tiers:
@@ -171,7 +173,8 @@ class World:
             stockpile.advance(now)
 
     def _close_months(self) -> Generator[simpy.Event, None, None]:
-        """Process: record each month just before it ends."""
+        """Process: record each month just before it ends; then split the orders waiting
+        at several sources again (a monthly planning run)."""
         env, boundaries = self.env, self.calendar.boundary_days
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
@@ -179,6 +182,8 @@ class World:
             closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
             for node in closing:
                 node.close_month(month)
+            for inbound in self._several_sources:
+                inbound.rebalance()
 
     def _attach_demands(self, seed: int, replication: int) -> None:
         default = self.scenario.scenario.unmet_demand
@@ -238,6 +243,8 @@ class World:
             inbound = Inbound(buyer, component, makers, sourcing, buffer, self.recorder)
             for maker in makers:
                 maker.add_buyer(inbound)
+            if len(makers) > 1:
+                self._several_sources.append(inbound)
             parts[component] = KitPart(per_unit, inbound)
         return Kit(parts)
 

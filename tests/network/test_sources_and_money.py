@@ -40,9 +40,26 @@ def test_primary_overflow_fills_the_primary_window_first(scenario: dict[str, Any
         "motor": {"rule": "primary_overflow", "order": [MOTORS, SECOND], "overflow_after_months": 6}
     }  # fmt: skip
     results = run(scenario)
-    # The primary takes six months of its capacity (180); the rest overflows.
-    assert ordered_from(results, MOTORS) == 180
-    assert ordered_from(results, SECOND) == 4000 - 180
+    # The primary holds at most six months of its capacity (180) on order; the rest
+    # overflows, and comes back to it at each monthly planning run: it never idles.
+    assert (series(results, "supplier", MOTORS, "backlog") <= 180).all()
+    # (29 in the first month: its first propellant comes a moment after the start.)
+    assert (series(results, "supplier", MOTORS, "production")[1:] == 30).all()
+    assert ordered_from(results, MOTORS) + ordered_from(results, SECOND) == 4000
+
+
+def test_orders_move_to_a_source_once_it_qualifies(scenario: dict[str, Any]) -> None:
+    """The new source is first in line but qualifies only in January 2025: until then the
+    orders overflow to the old plant, and then the waiting ones move to the new one."""
+    scenario["suppliers"][SECOND].update(qualified="2025-01-01", lead_time_months=0)
+    scenario["sourcing"] = {
+        "motor": {"rule": "primary_overflow", "order": [SECOND, MOTORS], "overflow_after_months": 3}
+    }  # fmt: skip
+    results = run(scenario)
+    second = series(results, "supplier", SECOND, "production")
+    assert second[:12].sum() == 0 and (second[12:] == 30).all()
+    assert (series(results, "supplier", MOTORS, "production")[1:] == 30).all()
+    assert ordered_from(results, MOTORS) + ordered_from(results, SECOND) == 4000
 
 
 def test_a_source_delivers_nothing_before_it_is_qualified(scenario: dict[str, Any]) -> None:
