@@ -163,7 +163,7 @@ def plot_network(results: Results, colour_by: str = "bound") -> CapsimFigure:
     >>> import capsim
     >>> run = capsim.simulate(capsim.load_scenario("benchmarks/stinger_ref.yaml"), seed=1)
     >>> figure = plot_network(run)
-    >>> "node:stinger_line" in {text.get_gid() for text in figure.axes[0].texts}
+    >>> "node:army" in {text.get_gid() for text in figure.axes[0].texts}
     True
     """
     colour = NetworkColour(colour_by)
