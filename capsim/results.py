@@ -144,6 +144,13 @@ class Results:
 
         return plot_output_vs_demand(self, systems, max_systems)
 
+    def plot_network(self, colour_by: str = "bound") -> CapsimFigure:
+        """The supply network, sub-tiers to stockpiles, each supplier and line coloured
+        by the line-months it bound output (``"bound"``) or its ``"utilisation"``."""
+        from capsim.network_figure import plot_network
+
+        return plot_network(self, colour_by)
+
     def summary(self) -> str:
         """A short text table of the key results (dates as months, or "not within the horizon")."""
         from capsim.kpis import added, outcome
