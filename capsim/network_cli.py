@@ -53,6 +53,7 @@ def add_network_command(commands: Any, allow_code_help: str) -> None:
     network.add_argument(
         "--force", action="store_true", help="replace an earlier capsim network output in --out"
     )
+    network.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     network.add_argument("--allow-code", action="store_true", help=allow_code_help)
     network.set_defaults(command=_network)
 
@@ -102,6 +103,8 @@ def _network(arguments: argparse.Namespace) -> int:
         results.supplier_constraints.to_csv(staging / "supplier_constraints.csv", index=False)
         if weak is not None:
             weak.to_csv(staging / "single_points_of_failure.csv", index=False)
+        if not arguments.no_plot:
+            results.plot_network().savefig(staging / "network.png", dpi=110)
     print(arguments.out)
     return EXIT_OK
 

@@ -61,8 +61,10 @@ def work_stretch(
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
-    for reason, gap in zip(gating[:newly], done.gaps.tolist(), strict=True):
-        idle[reason] = idle.get(reason, 0.0) + gap
+    if newly > 0:
+        waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))
+        for code in np.flatnonzero(waited).tolist():
+            idle[kit.names[code]] = float(waited[code])
     if done.idle_after:
         enough = int(passes[: len(releases)].sum()) >= jobs
         reason = NO_WORK if enough else (short or NO_WORK)

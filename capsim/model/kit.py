@@ -32,6 +32,8 @@ class Kit:
 
     def __init__(self, parts: dict[str, KitPart]) -> None:
         self.parts = dict(sorted(parts.items()))
+        self.names = list(self.parts) or [NO_WORK]
+        """Components by position, as :meth:`ready_times` reports them."""
 
     def on_hand(self, until: float) -> int:
         """Whole kits at the buyer by month-time ``until``."""
@@ -56,16 +58,16 @@ class Kit:
 
     def ready_times(
         self, kits_needed: np.ndarray, until: float
-    ) -> tuple[np.ndarray, list[str], str]:
+    ) -> tuple[np.ndarray, np.ndarray, str]:
         """When each job's kits are all here, for the jobs whose kits arrive by ``until``.
 
         ``kits_needed[j]`` is the number of kits used once job ``j`` has started. Returns
-        the ready times, the component that came last for each job, and the component
-        that ran out (what stops the next job), if any.
+        the ready times, the component that came last for each job (its position in
+        :attr:`names`), and the component that ran out (what stops the next job), if any.
         """
         count = len(kits_needed)
         if not self.parts:
-            return np.zeros(count), [NO_WORK] * count, NO_WORK
+            return np.zeros(count), np.zeros(count, dtype=np.int64), NO_WORK
         ready = np.full(count, -np.inf)
         gating = np.zeros(count, dtype=np.int64)
         names = list(self.parts)
@@ -86,7 +88,7 @@ class Kit:
             later = times > ready[:jobs]
             ready[:jobs] = np.maximum(times, ready[:jobs])
             gating[:jobs][later] = code
-        return ready[:fewest], [names[code] for code in gating[:fewest].tolist()], short
+        return ready[:fewest], gating[:fewest], short
 
 
 __all__ = ["NO_WORK", "Kit", "KitPart"]

@@ -80,8 +80,8 @@ def test_capsim_network_prints_and_writes_both_tables(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "energetics supplier capacity" in " ".join(done.stdout.split())
     assert sorted(p.name for p in out.iterdir()) == [
-        "bottlenecks.csv", "constraints.csv", "manifest.json", "single_points_of_failure.csv",
-        "supplier_constraints.csv",
+        "bottlenecks.csv", "constraints.csv", "manifest.json", "network.png",
+        "single_points_of_failure.csv", "supplier_constraints.csv",
     ]  # fmt: skip
     weak = pd.read_csv(out / "single_points_of_failure.csv")
     assert set(weak["supplier"]) == {ENERGETICS, MOTORS}
