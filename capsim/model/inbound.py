@@ -24,6 +24,8 @@ class Source(Protocol):
     """What an inbound stock needs of a supplier: take an order, say what it can make."""
 
     id: str
+    lead_time: float
+    """Months from a component being made to its arrival at the buyer."""
     constraints: list[str]
     """What bound the supplier, one entry per month closed."""
 

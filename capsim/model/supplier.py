@@ -20,6 +20,10 @@ from capsim.model.timebase import month_index, month_indices
 from capsim.model.trace import NO_ORDERS
 from capsim.scenario.production import Supplier
 
+PLANNING_FENCE_MONTHS = 3.0
+"""Months beyond the longest sub-tier lead time that a supplier plans its material for
+(an assumption: a quarter, the usual firm horizon of a master production schedule)."""
+
 MAX_OUTAGES = 100_000
 """Outages drawn for one supplier at most, so that no input can make a run unbounded."""
 
@@ -55,6 +59,8 @@ class SupplierState:
     ):
         self.id = supplier_id
         self.spec = spec
+        self.lead_time = spec.lead_time_months
+        """Months from a component being made to its arrival at the buyer."""
         self.component = spec.component
         self._context = context
         self._lead = spec.lead_time_months
@@ -74,6 +80,7 @@ class SupplierState:
         self._server = self.capacity.server
         self._time = 0.0
         self.kit = Kit({})
+        self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
         self._fair = FairQueue()
         self.backlog = 0
@@ -104,6 +111,16 @@ class SupplierState:
     def connect(self, kit: Kit) -> None:
         """Give the supplier its own bill of materials: its sub-tier stocks."""
         self.kit = kit
+        leads = [
+            source.lead_time
+            for part in kit.parts.values()
+            for source in part.inbound.sources
+        ]  # fmt: skip
+        self._horizon = max(leads, default=0.0) + PLANNING_FENCE_MONTHS
+
+    def plan(self) -> None:
+        """The monthly planning run: order from the sub-tier what the coming months need."""
+        self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
@@ -185,8 +202,16 @@ class SupplierState:
         self.kit.close_month(month)
 
     def _replan(self) -> None:
-        """Order from the sub-tier what the backlog needs, with a planned scrap allowance
-        (after a scrap, only what finishing needs if every start passes)."""
+        """Order from the sub-tier what the backlog needs within the planning horizon,
+        with a planned scrap allowance (after a scrap, only what finishing needs if every
+        start passes).
+
+        Time-phased material requirements planning (Orlicky, 1975): a planned order is
+        released a lead time before it is needed, so the sub-tier is asked only for the
+        starts the supplier can make within its longest sub-tier lead time plus
+        :data:`PLANNING_FENCE_MONTHS`, at its capacity then (none before it is
+        qualified). The monthly planning run (:meth:`plan`) rolls the horizon on.
+        """
         if not self.kit.parts:
             return
         busy = int(self._server.busy)
@@ -194,7 +219,10 @@ class SupplierState:
             starts = self.backlog - busy
         else:
             starts = math.ceil(self.backlog / self.spec.yield_ - 1e-9) - busy
-        self.kit.replan(starts)
+        now = self._context.now_month_time
+        curve = self._server.curve
+        within = math.ceil(curve.level(now + self._horizon) - curve.level(now) - 1e-9)
+        self.kit.replan(min(starts, within))
 
     def _ship(self, times: np.ndarray) -> None:
         """Good components made at ``times``: count them, give each to a buyer, ship."""

@@ -173,8 +173,9 @@ class World:
             stockpile.advance(now)
 
     def _close_months(self) -> Generator[simpy.Event, None, None]:
-        """Process: record each month just before it ends; then split the orders waiting
-        at several sources again (a monthly planning run)."""
+        """Process: record each month just before it ends; then the monthly planning
+        run: orders waiting at several sources are split again, and suppliers order the
+        material of the coming months from their sub-tiers."""
         env, boundaries = self.env, self.calendar.boundary_days
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
@@ -184,6 +185,8 @@ class World:
                 node.close_month(month)
             for inbound in self._several_sources:
                 inbound.rebalance()
+            for supplier in reversed(self._tiers):
+                supplier.plan()
 
     def _attach_demands(self, seed: int, replication: int) -> None:
         default = self.scenario.scenario.unmet_demand

@@ -72,27 +72,39 @@ def test_lead_times_compose_and_nothing_is_used_before_it_arrives(
     assert (stocks["value"] >= 0).all()
 
 
-def test_orders_explode_down_the_tiers_net_of_stock(scenario: dict[str, Any]) -> None:
-    """4,000 missiles need 4,000 motors and 8,000 propellant grains, less the 1,000
-    grains the motor plant holds at the start: MRP orders exactly the rest."""
-    scenario["suppliers"][ENERGETICS]["initial_inventory"] = 1000
+def test_orders_explode_down_the_tiers_time_phased(scenario: dict[str, Any]) -> None:
+    """4,000 motors are on order at once, but the motor plant orders propellant only for
+    what it can start within its planning horizon (its sub-tier lead time, 0, plus three
+    months: 90 motors, 180 grains), and the horizon rolls on each month, so it is never
+    short and never holds more than that."""
     results = run(scenario)
-    on_order = series(results, "component_stock", f"{MOTORS}.propellant", "on_order")
-    shipped = series(results, "component_stock", f"{MOTORS}.propellant", "shipped")
-    assert shipped.sum() + on_order[-1] == 8000
-    assert series(results, "supplier", ENERGETICS, "production").sum() == 7000 - on_order[-1]
+    stock = f"{MOTORS}.propellant"
+    pipeline = sum(
+        series(results, "component_stock", stock, metric)
+        for metric in ("inventory", "in_transit", "on_order")
+    )
+    assert pipeline.max() <= 2 * (3 * 30 + 1)
+    assert (series(results, "supplier", MOTORS, "production")[1:] == 30).all()
+    assert set(results.supplier_constraints.query("supplier == @MOTORS")["constraint"]) == {
+        "capacity"
+    }
 
 
-def test_a_yield_below_one_orders_a_scrap_allowance_down_the_tier(
+def test_a_yield_below_one_plans_the_scrapped_starts_down_the_tier(
     scenario: dict[str, Any],
 ) -> None:
+    """At a yield of 1/2, every start, scrapped or not, took its kit, and the plant was
+    never short of propellant: it started its full 30 a month, half of them good."""
     scenario["suppliers"][MOTORS]["yield"] = 0.5
     scenario["scenario"]["horizon_months"] = 12
-    results = run(scenario)
-    ordered = series(results, "component_stock", f"{MOTORS}.propellant", "shipped").sum()
-    ordered += series(results, "component_stock", f"{MOTORS}.propellant", "on_order")[-1]
-    # 4,000 motors at a yield of 1/2 plan 8,000 starts: 16,000 grains.
-    assert ordered >= 16_000
+    results = run(scenario, seed=5)
+    starts = series(results, "supplier", MOTORS, "starts")
+    assert (starts[1:] == 30).all()
+    good = series(results, "supplier", MOTORS, "production").sum()
+    assert 0.4 < good / starts.sum() < 0.6
+    assert set(results.supplier_constraints.query("supplier == @MOTORS")["constraint"]) == {
+        "capacity"
+    }
 
 
 def test_the_binding_constraint_is_traced_down_the_tiers(scenario: dict[str, Any]) -> None:
