@@ -103,6 +103,7 @@ class SupplierState:
         recorder.add_array("supplier", supplier_id, "starts", self._starts, holder=component)
         self._backlog = series("supplier", supplier_id, "backlog", holder=component)
         self._capacity = series("supplier", supplier_id, "capacity", holder=component)
+        self._cost = series("supplier", supplier_id, "production_cost_usd", holder=component)
         self._inventory = series("supplier", supplier_id, "inventory", holder=component)
         self._transit = series("supplier", supplier_id, "in_transit", holder=component)
         self.constraints = recorder.new_constraint_log(supplier_id, kind="supplier")
@@ -196,6 +197,7 @@ class SupplierState:
         curve = self._server.curve
         self._capacity[month] = curve.level(end) - curve.level(float(month))
         self._backlog[month] = self.backlog
+        self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = len(self._landings) - bisect.bisect_right(self._landings, end)
         self.constraints.append(self._binding(month))

@@ -62,7 +62,7 @@ class SupplyAllocation(Spec):
     )
     shares: dict[Identifier, Share] = Field(
         default_factory=dict,
-        description="Buyer → share of output, adding up to 1, for ``shares``.",
+        description="Buyer → fraction of output, adding up to 1, for ``shares``.",
     )
 
 

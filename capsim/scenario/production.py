@@ -99,7 +99,11 @@ class Supplier(Spec):
         description="Date from which this source may deliver: its capacity is zero before "
         "it (a second source still in qualification).",
     )
-    price_per_unit: USD = Field(0.0, description="USD per component, for cost reporting.")
+    price_per_unit: USD = Field(
+        0.0,
+        description="USD per good component, for cost reporting (the supplier's "
+        "production_cost_usd); sources may differ.",
+    )
     expansions: dict[Identifier, Expansion] = Field(
         default_factory=dict, description="Funded capacity expansions, as for lines."
     )

@@ -23,6 +23,7 @@ WITHOUT_UNIT = {
     "Header.fiscal_year_start_month",  # a calendar month number, 1-12
     "PeriodicReview.day",  # a day of the month, 1-31
     "System.bill_of_materials",  # components per unit, said in the meaning
+    "Supplier.bill_of_materials",  # sub-tier components per component, said in the meaning
     "Line.shares",  # relative weights
     "LearningCurve.slope",  # a multiplier per doubling
     "Budget.years_available",  # a count of fiscal years, said in the meaning
