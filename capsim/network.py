@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from capsim.experiments.executors import Executor, SerialExecutor
-from capsim.experiments.replication import replicate
 from capsim.outcomes import NOT_WITHIN_HORIZON, censored_quantile, date_numbers, month_count
 from capsim.results import Results
 from capsim.scenario.network import Outage
 from capsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from capsim.experiments.executors import Executor
 
 UNBOUND = {"none", "backlog"}
 """Line reasons that mean nothing held output back: the orders were all built."""
@@ -85,6 +87,9 @@ def single_points_of_failure(
     the outage pushes past the horizon. Stockpiles that recover at the start in every
     run (never drawn down) are left out. Rows are sorted by delay, longest first.
     """
+    from capsim.experiments.executors import SerialExecutor
+    from capsim.experiments.replication import replicate
+
     start = scenario.scenario.start if start is None else start
     executor = SerialExecutor() if executor is None else executor
     first = scenario.scenario.start

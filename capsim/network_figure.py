@@ -22,6 +22,7 @@ from matplotlib.colors import Colormap, Normalize, to_rgba
 from matplotlib.lines import Line2D
 
 from capsim.figure import CapsimFigure, new_figure
+from capsim.network import bottlenecks
 from capsim.scenario.supply_graph import buyers_of
 
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ class NetworkColour(StrEnum):
     """What colours the suppliers and lines of the network picture."""
 
     BOUND = "bound"
-    """Line-months in which the node bound some line's output (``constraints.bound_by``)."""
+    """Line-months in which the node held some line's output back
+    (:func:`capsim.network.bottlenecks`)."""
     UTILISATION = "utilisation"
     """Production over capacity, summed over the horizon (0 to 1)."""
 
@@ -87,7 +89,7 @@ def network_edges(scenario: Scenario) -> list[Edge]:
 def node_values(results: Results, colour_by: NetworkColour) -> dict[str, float]:
     """The value that colours each supplier and line, by node id."""
     if colour_by is NetworkColour.BOUND:
-        counts = results.constraints["bound_by"].value_counts()
+        counts = bottlenecks(results).groupby("node")["line_months"].sum()
         nodes = [*results.scenario.suppliers, *results.scenario.lines]
         return {node: float(counts.get(node, 0)) for node in nodes}
     values: dict[str, float] = {}
