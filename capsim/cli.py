@@ -137,7 +137,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     Exits 4 if a file could not be read, else 2 if one is invalid.
     """
     from capsim.scenario.errors import ScenarioError
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     invalid = unreadable = False
     for path in arguments.files:
@@ -172,7 +172,7 @@ def _run(arguments: argparse.Namespace) -> int:
     """Simulate one scenario, write its results, print the summary and the output folder."""
     from capsim.engine import simulate
     from capsim.output import check_target, folder_name, write_run
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     if arguments.replications is not None:

@@ -104,8 +104,8 @@ def _resolve(arguments: argparse.Namespace) -> int:
     """Print the scenario with its parents merged in; it is validated first."""
     import yaml
 
-    from capsim.scenario.inheritance import resolve_file
-    from capsim.scenario.loader import parse_scenario
+    from capsim.scenario_files.inheritance import resolve_file
+    from capsim.scenario_files.loader import parse_scenario
 
     with options.reading(arguments.file):
         resolved = resolve_file(arguments.file)

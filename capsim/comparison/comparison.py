@@ -21,9 +21,9 @@ from capsim.comparison.table import changed_rows, format_table, kpi_table
 from capsim.kpis import outcome
 from capsim.outcomes import Kind, month_count, reached_share
 from capsim.output import versions
-from capsim.scenario.inheritance import resolve_file
-from capsim.scenario.loader import parse_scenario
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.inheritance import resolve_file
+from capsim.scenario_files.loader import parse_scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

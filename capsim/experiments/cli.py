@@ -112,7 +112,7 @@ def run_replications(arguments: argparse.Namespace) -> int:
     """``capsim run FILE --replications N``: KPI medians and 5–95 % intervals, CSVs, fan chart."""
     from capsim.experiments.replication import replicate
     from capsim.output import check_target, folder_name
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     with options.reading(path):
@@ -354,7 +354,7 @@ def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
     """The design given on the command line; ``None`` for ``--resume DIR`` alone."""
     from capsim.experiments.design import Sweep
     from capsim.scenario.errors import Problem, ScenarioError
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     if arguments.file is None:
         return None

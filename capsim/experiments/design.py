@@ -19,12 +19,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from capsim.scenario.errors import Problem, ScenarioError, format_path
-from capsim.scenario.loader import load_scenario
-from capsim.scenario.paths import get_at, parse_path, scenario_data
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import fit_to_field, with_inputs
-from capsim.scenario.validation_errors import findings_from_validation_error
-from capsim.scenario.yaml_source import read_yaml
+from capsim.scenario_files.loader import load_scenario
+from capsim.scenario_files.paths import get_at, parse_path, scenario_data
+from capsim.scenario_files.uncertainty import fit_to_field, with_inputs
+from capsim.scenario_files.validation_errors import findings_from_validation_error
+from capsim.scenario_files.yaml_source import read_yaml
 
 Point = dict[str, Any]
 """One design point: parameter path → value."""

@@ -50,8 +50,8 @@ from capsim.experiments.store_files import (
 from capsim.experiments.tasks import ChunkResult
 from capsim.kpis import LABELS, kpi_columns, outcomes
 from capsim.outcomes import Kind
-from capsim.scenario.paths import scenario_data
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.paths import scenario_data
 
 MANIFEST = "manifest.json"
 DATABASE = "results.sqlite"
@@ -370,12 +370,12 @@ def read_design(folder: str | os.PathLike[str]) -> Sweep:
     The scenario file is looked for where ``design.yaml`` says (relative to the store),
     then where it was when the sweep started.
     """
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     place = Path(folder)
     manifest = read_manifest(place)
     try:
-        from capsim.scenario.yaml_source import read_yaml
+        from capsim.scenario_files.yaml_source import read_yaml
 
         data, _ = read_yaml(place / DESIGN)
     except OSError as error:
