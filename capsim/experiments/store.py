@@ -146,17 +146,13 @@ class ResultStore:
         Raises :class:`FileExistsError` if ``folder`` already holds a store.
         """
         place = Path(folder)
-        lock = FolderLock.take(place, create=True)
-        try:
+        with FolderLock.take(place, create=True).released_on_failure() as lock:
             if (place / MANIFEST).exists():
                 raise FileExistsError(
                     errno.EEXIST,
                     f"{place} already holds a sweep: continue it with --resume {place}",
                 )
             return cls._make(place, design, scenario_file, lock)
-        except BaseException:
-            lock.release()
-            raise
 
     @classmethod
     def resume(
@@ -171,26 +167,19 @@ class ResultStore:
         if not (place / MANIFEST).exists():
             raise FileNotFoundError(errno.ENOENT, f"{place} holds no sweep to resume")
         held = FolderLock.take(place, create=False) if lock else FolderLock.none()
-        try:
+        with held.released_on_failure():
             if design is None:
                 design = read_design(place)
             return cls._reopen(place, design, held)
-        except BaseException:
-            held.release()
-            raise
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], design: Sweep) -> ResultStore:
         """The store of ``design`` in ``folder``: created if absent, resumed if there."""
         place = Path(folder)
-        lock = FolderLock.take(place, create=True)
-        try:
+        with FolderLock.take(place, create=True).released_on_failure() as lock:
             if (place / MANIFEST).exists():
                 return cls._reopen(place, design, lock)
             return cls._make(place, design, None, lock)
-        except BaseException:
-            lock.release()
-            raise
 
     @classmethod
     def _make(
