@@ -31,9 +31,6 @@ EXIT_CODES = """exit status:
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-ALLOW_CODE_HELP = "load Python rules that the scenario names (module:function): it runs code"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``capsim`` command; return the process exit status."""
     arguments = _parser().parse_args(argv)
@@ -91,7 +88,7 @@ def _parser() -> options.Parser:
 
     validate = commands.add_parser("validate", help="check scenario files and report problems")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
+    options.add_allow_code(validate)
     validate.set_defaults(command=_validate)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")
@@ -104,7 +101,7 @@ def _parser() -> options.Parser:
     )
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
-    run.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
+    options.add_allow_code(run)
     run.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     run.add_argument(
         "--force", action="store_true", help="replace an earlier capsim output of this run"

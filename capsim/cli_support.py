@@ -129,6 +129,22 @@ replications = bounded_int(1, MAX_RUNS, "replications")
 workers = bounded_int(1, MAX_WORKERS, "workers")
 
 
+def add_replications(parser: argparse.ArgumentParser, default: int | None, help_text: str) -> None:
+    """``--replications N``: a checked number of replications."""
+    parser.add_argument(
+        "--replications", type=replications, default=default, metavar="N", help=help_text
+    )
+
+
+def add_allow_code(parser: argparse.ArgumentParser) -> None:
+    """``--allow-code``: load the Python rules a scenario names (``module:function``)."""
+    parser.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="load Python rules that the scenario names (module:function): it runs code",
+    )
+
+
 @contextmanager
 def reading(path: Path | str) -> Iterator[None]:
     """Report an ``OSError`` raised inside as ``cannot read FILE: reason`` (exit status 4)."""
@@ -247,6 +263,8 @@ __all__ = [
     "InputError",
     "Parser",
     "VersionAction",
+    "add_allow_code",
+    "add_replications",
     "bounded_int",
     "fit_to_width",
     "reading",

@@ -22,12 +22,10 @@ def add_commands(commands: Any) -> None:
     )
     compare.add_argument("baseline", type=Path, metavar="BASE")
     compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT")
-    compare.add_argument(
-        "--replications",
-        type=options.replications,
-        default=DEFAULT_REPLICATIONS,
-        metavar="N",
-        help=f"per scenario (default {DEFAULT_REPLICATIONS}; intervals need at least 2)",
+    options.add_replications(
+        compare,
+        DEFAULT_REPLICATIONS,
+        f"per scenario (default {DEFAULT_REPLICATIONS}; intervals need at least 2)",
     )
     compare.add_argument(
         "--seed",
