@@ -39,12 +39,14 @@ def add_commands(commands: Any) -> None:
     compare.add_argument(
         "--force", action="store_true", help="replace an earlier capsim comparison in --out"
     )
+    options.add_allow_code(compare)
     compare.set_defaults(command=_compare)
 
     resolve = commands.add_parser(
         "resolve", help="print a scenario with the files it extends merged in, as YAML"
     )
     resolve.add_argument("file", type=Path, metavar="FILE")
+    options.add_allow_code(resolve)
     resolve.set_defaults(command=_resolve)
 
 
@@ -57,7 +59,12 @@ def _compare(arguments: argparse.Namespace) -> int:
     with options.writing(arguments.out):
         check_target(arguments.out, "compare", files, force=arguments.force)
     with options.reading(arguments.baseline):
-        comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
+        comparison = compare(
+            files,
+            replications=arguments.replications,
+            seed=arguments.seed,
+            allow_code=arguments.allow_code,
+        )
     width = options.terminal_width()
     print(options.fit_to_width(comparison.summary(), width))
     if arguments.replications < 2:
@@ -107,7 +114,7 @@ def _resolve(arguments: argparse.Namespace) -> int:
 
     with options.reading(arguments.file):
         resolved = resolve_file(arguments.file)
-    parse_scenario(resolved.data, resolved.source_map)
+    parse_scenario(resolved.data, resolved.source_map, allow_code=arguments.allow_code)
     chain = " <- ".join(str(path) for path in reversed(resolved.files))
     sys.stdout.write(f"# resolved from {chain}\n")
     sys.stdout.write(yaml.safe_dump(resolved.data, sort_keys=False, allow_unicode=True))
