@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from capsim.engine import simulate  # noqa: E402
-from capsim.scenario.loader import load_scenario  # noqa: E402
 from capsim.scenario.schema import Scenario  # noqa: E402
+from capsim.scenario_files.loader import load_scenario  # noqa: E402
 
 PORTFOLIO = ROOT / "scenarios" / "munitions_portfolio" / "baseline.yaml"
 SIZES = (10, 50, 200)

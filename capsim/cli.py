@@ -118,7 +118,7 @@ def _parser() -> options.Parser:
 
     from capsim.network_cli import add_network_command
 
-    add_network_command(commands, ALLOW_CODE_HELP)
+    add_network_command(commands)
 
     examples = commands.add_parser(
         "examples", help="copy the bundled scenarios and notebooks into a new folder"

@@ -16,7 +16,7 @@ DEFAULT_REPLICATIONS = 10
 MAX_OUTAGE_MONTHS = 600
 
 
-def add_network_command(commands: Any, allow_code_help: str) -> None:
+def add_network_command(commands: Any) -> None:
     """Register ``network`` on the ``capsim`` sub-command parser."""
     network = commands.add_parser(
         "network",
@@ -54,7 +54,7 @@ def add_network_command(commands: Any, allow_code_help: str) -> None:
         "--force", action="store_true", help="replace an earlier capsim network output in --out"
     )
     network.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
-    network.add_argument("--allow-code", action="store_true", help=allow_code_help)
+    options.add_allow_code(network)
     network.set_defaults(command=_network)
 
 
@@ -63,7 +63,7 @@ def _network(arguments: argparse.Namespace) -> int:
     from capsim.engine import simulate
     from capsim.network import bottlenecks, single_points_of_failure
     from capsim.output import check_target, manifest, staged_folder
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     with options.reading(path):
