@@ -136,6 +136,16 @@ def add_replications(parser: argparse.ArgumentParser, default: int | None, help_
     )
 
 
+def add_output_folder(parser: argparse.ArgumentParser, default: Path, kind: str) -> None:
+    """``--out DIR`` and ``--force`` (replace an earlier capsim output of ``kind`` there)."""
+    parser.add_argument(
+        "--out", type=Path, default=default, help=f"output folder (default {default})"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=f"replace an earlier capsim {kind} in --out"
+    )
+
+
 def add_allow_code(parser: argparse.ArgumentParser) -> None:
     """``--allow-code``: load the Python rules a scenario names (``module:function``)."""
     parser.add_argument(
@@ -264,6 +274,7 @@ __all__ = [
     "Parser",
     "VersionAction",
     "add_allow_code",
+    "add_output_folder",
     "add_replications",
     "bounded_int",
     "fit_to_width",

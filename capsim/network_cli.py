@@ -47,12 +47,7 @@ def add_network_command(commands: Any) -> None:
     network.add_argument(
         "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
     )
-    network.add_argument(
-        "--out", type=Path, default=Path("out/network"), help="output folder (default out/network)"
-    )
-    network.add_argument(
-        "--force", action="store_true", help="replace an earlier capsim network output in --out"
-    )
+    options.add_output_folder(network, Path("out/network"), "network output")
     network.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     options.add_allow_code(network)
     network.set_defaults(command=_network)

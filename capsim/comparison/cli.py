@@ -33,12 +33,7 @@ def add_commands(commands: Any) -> None:
         default=None,
         help="root seed for all (default: the baseline's)",
     )
-    compare.add_argument(
-        "--out", type=Path, default=Path("out/compare"), help="output folder (default out/compare)"
-    )
-    compare.add_argument(
-        "--force", action="store_true", help="replace an earlier capsim comparison in --out"
-    )
+    options.add_output_folder(compare, Path("out/compare"), "comparison")
     options.add_allow_code(compare)
     compare.set_defaults(command=_compare)
 
