@@ -34,7 +34,7 @@ TABLES = ("timeseries", "money", "constraints", "events", "kpis")
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing capsim
 
 from capsim.engine import simulate  # noqa: E402
-from capsim.scenario.loader import load_scenario  # noqa: E402
+from capsim.scenario_files.loader import load_scenario  # noqa: E402
 
 
 def run(scenario: object, seed: int, tables: tuple[str, ...] = ("kpis",)) -> object:

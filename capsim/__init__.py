@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     )
     from capsim.results import Results
     from capsim.scenario.errors import ScenarioError
-    from capsim.scenario.loader import load_scenario, parse_scenario
     from capsim.scenario.schema import Scenario
+    from capsim.scenario_files.loader import load_scenario, parse_scenario
 
 # Where each public name lives; read by __getattr__ on first use.
 _HOMES = {
@@ -47,8 +47,8 @@ _HOMES = {
     "sensitivity": "capsim.experiments",
     "Results": "capsim.results",
     "ScenarioError": "capsim.scenario.errors",
-    "load_scenario": "capsim.scenario.loader",
-    "parse_scenario": "capsim.scenario.loader",
+    "load_scenario": "capsim.scenario_files.loader",
+    "parse_scenario": "capsim.scenario_files.loader",
     "Scenario": "capsim.scenario.schema",
 }
 

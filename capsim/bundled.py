@@ -11,7 +11,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from capsim.scenario.inheritance import PROJECT_MARKER
+from capsim.scenario_files.inheritance import PROJECT_MARKER
 
 FOLDERS = {"scenarios": ".yaml", "notebooks": ".ipynb"}
 """The example folders and the kind of file each holds."""

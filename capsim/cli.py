@@ -31,9 +31,6 @@ EXIT_CODES = """exit status:
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-ALLOW_CODE_HELP = "load Python rules that the scenario names (module:function): it runs code"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``capsim`` command; return the process exit status."""
     arguments = _parser().parse_args(argv)
@@ -91,7 +88,7 @@ def _parser() -> options.Parser:
 
     validate = commands.add_parser("validate", help="check scenario files and report problems")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
+    options.add_allow_code(validate)
     validate.set_defaults(command=_validate)
 
     schema = commands.add_parser("schema", help="print the scenario JSON Schema")
@@ -104,7 +101,7 @@ def _parser() -> options.Parser:
     )
     run.add_argument("--out", type=Path, default=Path("out"), help="output root (default: out)")
     run.add_argument("--quiet", action="store_true", help="print only the output folder")
-    run.add_argument("--allow-code", action="store_true", help=ALLOW_CODE_HELP)
+    options.add_allow_code(run)
     run.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
     run.add_argument(
         "--force", action="store_true", help="replace an earlier capsim output of this run"
@@ -121,7 +118,7 @@ def _parser() -> options.Parser:
 
     from capsim.network_cli import add_network_command
 
-    add_network_command(commands, ALLOW_CODE_HELP)
+    add_network_command(commands)
 
     examples = commands.add_parser(
         "examples", help="copy the bundled scenarios and notebooks into a new folder"
@@ -137,7 +134,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     Exits 4 if a file could not be read, else 2 if one is invalid.
     """
     from capsim.scenario.errors import ScenarioError
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     invalid = unreadable = False
     for path in arguments.files:
@@ -172,7 +169,7 @@ def _run(arguments: argparse.Namespace) -> int:
     """Simulate one scenario, write its results, print the summary and the output folder."""
     from capsim.engine import simulate
     from capsim.output import check_target, folder_name, write_run
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     if arguments.replications is not None:

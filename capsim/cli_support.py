@@ -129,6 +129,32 @@ replications = bounded_int(1, MAX_RUNS, "replications")
 workers = bounded_int(1, MAX_WORKERS, "workers")
 
 
+def add_replications(parser: argparse.ArgumentParser, default: int | None, help_text: str) -> None:
+    """``--replications N``: a checked number of replications."""
+    parser.add_argument(
+        "--replications", type=replications, default=default, metavar="N", help=help_text
+    )
+
+
+def add_output_folder(parser: argparse.ArgumentParser, default: Path, kind: str) -> None:
+    """``--out DIR`` and ``--force`` (replace an earlier capsim output of ``kind`` there)."""
+    parser.add_argument(
+        "--out", type=Path, default=default, help=f"output folder (default {default})"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help=f"replace an earlier capsim {kind} in --out"
+    )
+
+
+def add_allow_code(parser: argparse.ArgumentParser) -> None:
+    """``--allow-code``: load the Python rules a scenario names (``module:function``)."""
+    parser.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="load Python rules that the scenario names (module:function): it runs code",
+    )
+
+
 @contextmanager
 def reading(path: Path | str) -> Iterator[None]:
     """Report an ``OSError`` raised inside as ``cannot read FILE: reason`` (exit status 4)."""
@@ -247,6 +273,9 @@ __all__ = [
     "InputError",
     "Parser",
     "VersionAction",
+    "add_allow_code",
+    "add_output_folder",
+    "add_replications",
     "bounded_int",
     "fit_to_width",
     "reading",

@@ -16,7 +16,7 @@ DEFAULT_REPLICATIONS = 10
 MAX_OUTAGE_MONTHS = 600
 
 
-def add_network_command(commands: Any, allow_code_help: str) -> None:
+def add_network_command(commands: Any) -> None:
     """Register ``network`` on the ``capsim`` sub-command parser."""
     network = commands.add_parser(
         "network",
@@ -47,14 +47,9 @@ def add_network_command(commands: Any, allow_code_help: str) -> None:
     network.add_argument(
         "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
     )
-    network.add_argument(
-        "--out", type=Path, default=Path("out/network"), help="output folder (default out/network)"
-    )
-    network.add_argument(
-        "--force", action="store_true", help="replace an earlier capsim network output in --out"
-    )
+    options.add_output_folder(network, Path("out/network"), "network output")
     network.add_argument("--no-plot", action="store_true", help="write the tables but no figure")
-    network.add_argument("--allow-code", action="store_true", help=allow_code_help)
+    options.add_allow_code(network)
     network.set_defaults(command=_network)
 
 
@@ -63,7 +58,7 @@ def _network(arguments: argparse.Namespace) -> int:
     from capsim.engine import simulate
     from capsim.network import bottlenecks, single_points_of_failure
     from capsim.output import check_target, manifest, staged_folder
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     with options.reading(path):

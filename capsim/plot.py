@@ -245,24 +245,12 @@ def _output_panel(
             alpha=0.55,
             label="production",
         )
-    if data.deliveries is not None:
-        axes.step(
-            months,
-            data.deliveries,
-            where="post",
-            color=DELIVERIES_COLOUR,
-            lw=1.4,
-            label="deliveries into stock",
-        )
-    if data.use is not None:
-        axes.step(
-            months,
-            data.use,
-            where="post",
-            color=USE_COLOUR,
-            lw=1.4,
-            label="use: fired, trained, lost (not transfers)",
-        )
+    for values, colour, label in (
+        (data.deliveries, DELIVERIES_COLOUR, "deliveries into stock"),
+        (data.use, USE_COLOUR, "use: fired, trained, lost (not transfers)"),
+    ):
+        if values is not None:
+            axes.step(months, values, where="post", color=colour, lw=1.4, label=label)
     for number, date in enumerate(sorted(set(awards))):
         axes.axvline(
             date,

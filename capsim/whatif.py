@@ -16,9 +16,9 @@ from typing import Any
 from capsim.engine import simulate
 from capsim.figure import CapsimFigure
 from capsim.results import Results
-from capsim.scenario.paths import get_at, parse_path, scenario_data
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import with_inputs
+from capsim.scenario_files.paths import get_at, parse_path, scenario_data
+from capsim.scenario_files.uncertainty import with_inputs
 
 
 @dataclass(frozen=True)

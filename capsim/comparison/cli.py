@@ -22,12 +22,10 @@ def add_commands(commands: Any) -> None:
     )
     compare.add_argument("baseline", type=Path, metavar="BASE")
     compare.add_argument("variants", type=Path, nargs="+", metavar="VARIANT")
-    compare.add_argument(
-        "--replications",
-        type=options.replications,
-        default=DEFAULT_REPLICATIONS,
-        metavar="N",
-        help=f"per scenario (default {DEFAULT_REPLICATIONS}; intervals need at least 2)",
+    options.add_replications(
+        compare,
+        DEFAULT_REPLICATIONS,
+        f"per scenario (default {DEFAULT_REPLICATIONS}; intervals need at least 2)",
     )
     compare.add_argument(
         "--seed",
@@ -35,18 +33,15 @@ def add_commands(commands: Any) -> None:
         default=None,
         help="root seed for all (default: the baseline's)",
     )
-    compare.add_argument(
-        "--out", type=Path, default=Path("out/compare"), help="output folder (default out/compare)"
-    )
-    compare.add_argument(
-        "--force", action="store_true", help="replace an earlier capsim comparison in --out"
-    )
+    options.add_output_folder(compare, Path("out/compare"), "comparison")
+    options.add_allow_code(compare)
     compare.set_defaults(command=_compare)
 
     resolve = commands.add_parser(
         "resolve", help="print a scenario with the files it extends merged in, as YAML"
     )
     resolve.add_argument("file", type=Path, metavar="FILE")
+    options.add_allow_code(resolve)
     resolve.set_defaults(command=_resolve)
 
 
@@ -59,7 +54,12 @@ def _compare(arguments: argparse.Namespace) -> int:
     with options.writing(arguments.out):
         check_target(arguments.out, "compare", files, force=arguments.force)
     with options.reading(arguments.baseline):
-        comparison = compare(files, replications=arguments.replications, seed=arguments.seed)
+        comparison = compare(
+            files,
+            replications=arguments.replications,
+            seed=arguments.seed,
+            allow_code=arguments.allow_code,
+        )
     width = options.terminal_width()
     print(options.fit_to_width(comparison.summary(), width))
     if arguments.replications < 2:
@@ -104,12 +104,12 @@ def _resolve(arguments: argparse.Namespace) -> int:
     """Print the scenario with its parents merged in; it is validated first."""
     import yaml
 
-    from capsim.scenario.inheritance import resolve_file
-    from capsim.scenario.loader import parse_scenario
+    from capsim.scenario_files.inheritance import resolve_file
+    from capsim.scenario_files.loader import parse_scenario
 
     with options.reading(arguments.file):
         resolved = resolve_file(arguments.file)
-    parse_scenario(resolved.data, resolved.source_map)
+    parse_scenario(resolved.data, resolved.source_map, allow_code=arguments.allow_code)
     chain = " <- ".join(str(path) for path in reversed(resolved.files))
     sys.stdout.write(f"# resolved from {chain}\n")
     sys.stdout.write(yaml.safe_dump(resolved.data, sort_keys=False, allow_unicode=True))

@@ -21,9 +21,9 @@ from capsim.comparison.table import changed_rows, format_table, kpi_table
 from capsim.kpis import outcome
 from capsim.outcomes import Kind, month_count, reached_share
 from capsim.output import versions
-from capsim.scenario.inheritance import resolve_file
-from capsim.scenario.loader import parse_scenario
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.inheritance import resolve_file
+from capsim.scenario_files.loader import parse_scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,6 +52,8 @@ def compare(
     replications: int = 1,
     seed: int | None = None,
     executor: Executor | None = None,
+    *,
+    allow_code: bool = False,
 ) -> Comparison:
     """Run a baseline (the first) and its variants with common random numbers.
 
@@ -70,6 +72,9 @@ def compare(
     executor
         How replications run (:mod:`capsim.experiments` executors: serial, process
         pool, Dask); ``None`` lets :func:`capsim.experiments.replicate` choose.
+    allow_code
+        Load the Python reorder rules the scenario files name (``module:function``); it
+        runs their code, so a file that names one is refused without it.
 
     Examples
     --------
@@ -82,7 +87,7 @@ def compare(
         raise ValueError("compare needs at least one scenario (the baseline)")
     if replications < 1:
         raise ValueError(f"replications must be at least 1 (got {replications})")
-    entries = _entries(files_or_scenarios)
+    entries = _entries(files_or_scenarios, allow_code)
     root = entries[0].scenario.scenario.seed if seed is None else seed
     runs = {
         entry.label: run_replications(entry.scenario, root, replications, executor)
@@ -282,7 +287,7 @@ class Comparison:
         return write_report(self, Path(path))
 
 
-def _entries(inputs: Sequence[ScenarioInput]) -> list[Entry]:
+def _entries(inputs: Sequence[ScenarioInput], allow_code: bool) -> list[Entry]:
     entries: list[Entry] = []
     labels: set[str] = set()
     for item in inputs:
@@ -291,7 +296,7 @@ def _entries(inputs: Sequence[ScenarioInput]) -> list[Entry]:
             scenario = item
         else:
             resolved = resolve_file(item)
-            scenario = parse_scenario(resolved.data, resolved.source_map)
+            scenario = parse_scenario(resolved.data, resolved.source_map, allow_code=allow_code)
             files = resolved.files
         label = scenario.scenario.name
         number = 2

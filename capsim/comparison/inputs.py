@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from capsim.scenario.errors import format_path
-from capsim.scenario.paths import leaves, scenario_data
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.paths import leaves, scenario_data
 
 
 class _Absent:
@@ -37,7 +37,7 @@ def inputs_diff(scenarios: Mapping[str, Scenario]) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from capsim.scenario.loader import parse_scenario
+    >>> from capsim.scenario_files.loader import parse_scenario
     >>> base = {"scenario": {"name": "a", "start": "2023-01-01", "horizon_months": 12},
     ...         "systems": {"s": {}}}
     >>> other = {**base, "scenario": {**base["scenario"], "horizon_months": 24}}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from capsim.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from capsim.experiments.design import Sweep
+    from capsim.experiments.design import Sampler, Sweep
     from capsim.experiments.ensemble import Ensemble
     from capsim.experiments.executors import DaskExecutor, ProcessExecutor, SerialExecutor
     from capsim.experiments.experiment import ExperimentResult, load_experiment, run_experiment
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from capsim.experiments.sensitivity import Sensitivity, sensitivity
 
 _HOMES = {
+    "Sampler": "capsim.experiments.design",
     "Sweep": "capsim.experiments.design",
     "Ensemble": "capsim.experiments.ensemble",
     "DaskExecutor": "capsim.experiments.executors",
@@ -39,6 +40,7 @@ __all__ = [
     "Ensemble",
     "ExperimentResult",
     "ProcessExecutor",
+    "Sampler",
     "Sensitivity",
     "SerialExecutor",
     "Sweep",

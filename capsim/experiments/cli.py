@@ -45,9 +45,7 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
 
 def _add_replications_and_workers(parser: argparse.ArgumentParser, replications: str) -> None:
     """``--replications N`` and ``--workers W``, checked, defaulting to none given."""
-    parser.add_argument(
-        "--replications", type=options.replications, default=None, metavar="N", help=replications
-    )
+    options.add_replications(parser, None, replications)
     parser.add_argument(
         "--workers",
         type=options.workers,
@@ -86,11 +84,7 @@ def add_sweep_command(commands: Any) -> None:
         "--resume", type=Path, default=None, metavar="DIR", help="continue the sweep stored in DIR"
     )
     sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
-    sweep.add_argument(
-        "--allow-code",
-        action="store_true",
-        help="load Python rules that the scenario names (module:function): it runs code",
-    )
+    options.add_allow_code(sweep)
     sweep.set_defaults(command=sweep_command)
 
 
@@ -112,7 +106,7 @@ def run_replications(arguments: argparse.Namespace) -> int:
     """``capsim run FILE --replications N``: KPI medians and 5–95 % intervals, CSVs, fan chart."""
     from capsim.experiments.replication import replicate
     from capsim.output import check_target, folder_name
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     path: Path = arguments.file
     with options.reading(path):
@@ -298,11 +292,6 @@ def sweep_command(arguments: argparse.Namespace) -> int:
             progress = not arguments.no_progress
             result = run_experiment(saved.design, executor, store=saved, progress=progress)
             _write_tables(result, folder)
-    except (FileExistsError, FileNotFoundError) as error:
-        if error.filename is not None:  # a file that cannot be read: capsim.cli words it
-            raise
-        print(f"capsim: {error.strerror}", file=sys.stderr)
-        return EXIT_INVALID
     except StoreBusyError as error:
         print(f"capsim: {error}", file=sys.stderr)
         return EXIT_BUSY
@@ -310,10 +299,11 @@ def sweep_command(arguments: argparse.Namespace) -> int:
         written = folder is not None and (folder / MANIFEST).exists()
         print(f"capsim: {error}" + (f"; {kept}" if written else ""), file=sys.stderr)
         return EXIT_STORE
-    except (ValueError, ConnectionError, ImportError) as error:
-        if isinstance(error, ScenarioError):
+    except (ValueError, ImportError, ConnectionError, FileExistsError, FileNotFoundError) as error:
+        # capsim.cli words located problems, and files that cannot be read (named ones)
+        if isinstance(error, ScenarioError) or getattr(error, "filename", None) is not None:
             raise
-        print(f"capsim: {error}", file=sys.stderr)
+        print(f"capsim: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
         return EXIT_INVALID
     except WorkerLostError as error:
         print(f"capsim: {error}; {kept}", file=sys.stderr)
@@ -354,7 +344,7 @@ def _sweep_design(arguments: argparse.Namespace) -> Sweep | None:
     """The design given on the command line; ``None`` for ``--resume DIR`` alone."""
     from capsim.experiments.design import Sweep
     from capsim.scenario.errors import Problem, ScenarioError
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     if arguments.file is None:
         return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from capsim.scenario.validation_errors import did_you_mean
+from capsim.scenario.errors import did_you_mean
 
 ATTRIBUTES = ("objective", "initial")
 """Stockpile numbers a condition may use (per replication if they are uncertain)."""

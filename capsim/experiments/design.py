@@ -11,6 +11,7 @@ import itertools
 import math
 import os
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from capsim.scenario.errors import Problem, ScenarioError, format_path
-from capsim.scenario.loader import load_scenario
-from capsim.scenario.paths import get_at, parse_path, scenario_data
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import fit_to_field, with_inputs
-from capsim.scenario.validation_errors import findings_from_validation_error
-from capsim.scenario.yaml_source import read_yaml
+from capsim.scenario_files.loader import load_scenario
+from capsim.scenario_files.paths import get_at, parse_path, scenario_data
+from capsim.scenario_files.uncertainty import fit_to_field, with_inputs
+from capsim.scenario_files.validation_errors import findings_from_validation_error
+from capsim.scenario_files.yaml_source import read_yaml
 
 Point = dict[str, Any]
 """One design point: parameter path → value."""
@@ -35,6 +36,18 @@ MAX_POINTS = 10_000
 
 MAX_RUNS = 1_000_000
 """Most runs (points × replications) of one experiment: its KPI table is read into memory."""
+
+
+class Sampler(StrEnum):
+    """How a sampled design places its points in the unit cube (``scipy.stats.qmc``).
+
+    The values are the keys of a sampled design in a sweep file.
+    """
+
+    LATIN_HYPERCUBE = "latin_hypercube"
+    """A Latin hypercube: each range cut into ``samples`` strata, one point in each."""
+    SOBOL = "sobol"
+    """A scrambled Sobol sequence; ``samples`` should be a power of 2 for its balance."""
 
 
 class Sweep:
@@ -128,44 +141,38 @@ class Sweep:
         return sweep
 
     @classmethod
-    def latin_hypercube(
+    def sampled(
         cls,
         scenario: Scenario,
         ranges: Mapping[str, tuple[float, float]],
         samples: int,
+        sampler: Sampler = Sampler.LATIN_HYPERCUBE,
         design_seed: int = 0,
         replications: int = 1,
         seed: int | None = None,
     ) -> Sweep:
-        """Points of a Latin hypercube over ``path → (low, high)`` (``scipy.stats.qmc``).
+        """``samples`` points over ``path → (low, high)``, placed by ``sampler``.
 
-        ``design_seed`` draws the points; ``seed`` is the runs' root seed (``None``: the
-        scenario's).
+        ``design_seed`` draws the points (for Sobol, scrambles the sequence); ``seed`` is
+        the runs' root seed (``None``: the scenario's). Whole-number parameters take
+        rounded values.
+
+        >>> import capsim
+        >>> scenario = capsim.load_scenario("benchmarks/stinger_ref.yaml")
+        >>> ranges = {"stockpiles.army.initial": (1000, 3000)}
+        >>> sweep = capsim.Sweep.sampled(scenario, ranges, 4, Sampler.SOBOL, design_seed=1)
+        >>> len(sweep.points), all(1000 <= p["stockpiles.army.initial"] <= 3000
+        ...                        for p in sweep.points)
+        (4, True)
         """
         from scipy.stats import qmc
 
-        unit = qmc.LatinHypercube(d=len(ranges), rng=design_seed).random(_count(samples))
-        return cls.from_points(scenario, _scale(scenario, ranges, unit), replications, seed)
-
-    @classmethod
-    def sobol(
-        cls,
-        scenario: Scenario,
-        ranges: Mapping[str, tuple[float, float]],
-        samples: int,
-        design_seed: int = 0,
-        replications: int = 1,
-        seed: int | None = None,
-    ) -> Sweep:
-        """Points of a scrambled Sobol sequence over ``path → (low, high)``.
-
-        ``samples`` should be a power of 2 for the sequence's balance properties.
-        ``design_seed`` scrambles the sequence; ``seed`` is the runs' root seed (``None``:
-        the scenario's).
-        """
-        from scipy.stats import qmc
-
-        unit = qmc.Sobol(d=len(ranges), scramble=True, rng=design_seed).random(_count(samples))
+        engine: qmc.QMCEngine
+        if Sampler(sampler) is Sampler.SOBOL:
+            engine = qmc.Sobol(d=len(ranges), scramble=True, rng=design_seed)
+        else:
+            engine = qmc.LatinHypercube(d=len(ranges), rng=design_seed)
+        unit = engine.random(_count(samples))
         return cls.from_points(scenario, _scale(scenario, ranges, unit), replications, seed)
 
     @property
@@ -215,12 +222,18 @@ class Sweep:
             return cls(scenario, spec.grid, spec.replications, spec.seed)
         if spec.points is not None:
             return cls.from_points(scenario, spec.points, spec.replications, spec.seed)
+        sampler = Sampler.LATIN_HYPERCUBE if spec.latin_hypercube is not None else Sampler.SOBOL
         sampled = spec.latin_hypercube or spec.sobol
         assert sampled is not None
-        make = cls.latin_hypercube if spec.latin_hypercube is not None else cls.sobol
         ranges = {key: (low, high) for key, (low, high) in sampled.ranges.items()}
-        return make(
-            scenario, ranges, sampled.samples, sampled.design_seed, spec.replications, spec.seed
+        return cls.sampled(
+            scenario,
+            ranges,
+            sampled.samples,
+            sampler,
+            sampled.design_seed,
+            spec.replications,
+            spec.seed,
         )
 
     def __repr__(self) -> str:
@@ -323,4 +336,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["Point", "Sweep", "SweepFile", "check_points"]
+__all__ = ["Point", "Sampler", "Sweep", "SweepFile", "check_points"]

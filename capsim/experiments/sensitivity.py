@@ -20,9 +20,9 @@ from capsim.experiments.executors import Executor
 from capsim.experiments.experiment import ExperimentResult, run_experiment
 from capsim.kpis import outcome
 from capsim.outcomes import Kind
-from capsim.scenario.paths import parse_path, scenario_data
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import LOWEST_U, fit_to_field
+from capsim.scenario_files.paths import parse_path, scenario_data
+from capsim.scenario_files.uncertainty import LOWEST_U, fit_to_field
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

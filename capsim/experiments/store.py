@@ -50,8 +50,8 @@ from capsim.experiments.store_files import (
 from capsim.experiments.tasks import ChunkResult
 from capsim.kpis import LABELS, kpi_columns, outcomes
 from capsim.outcomes import Kind
-from capsim.scenario.paths import scenario_data
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.paths import scenario_data
 
 MANIFEST = "manifest.json"
 DATABASE = "results.sqlite"
@@ -146,17 +146,13 @@ class ResultStore:
         Raises :class:`FileExistsError` if ``folder`` already holds a store.
         """
         place = Path(folder)
-        lock = FolderLock.take(place, create=True)
-        try:
+        with FolderLock.take(place, create=True).released_on_failure() as lock:
             if (place / MANIFEST).exists():
                 raise FileExistsError(
                     errno.EEXIST,
                     f"{place} already holds a sweep: continue it with --resume {place}",
                 )
             return cls._make(place, design, scenario_file, lock)
-        except BaseException:
-            lock.release()
-            raise
 
     @classmethod
     def resume(
@@ -171,26 +167,19 @@ class ResultStore:
         if not (place / MANIFEST).exists():
             raise FileNotFoundError(errno.ENOENT, f"{place} holds no sweep to resume")
         held = FolderLock.take(place, create=False) if lock else FolderLock.none()
-        try:
+        with held.released_on_failure():
             if design is None:
                 design = read_design(place)
             return cls._reopen(place, design, held)
-        except BaseException:
-            held.release()
-            raise
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str], design: Sweep) -> ResultStore:
         """The store of ``design`` in ``folder``: created if absent, resumed if there."""
         place = Path(folder)
-        lock = FolderLock.take(place, create=True)
-        try:
+        with FolderLock.take(place, create=True).released_on_failure() as lock:
             if (place / MANIFEST).exists():
                 return cls._reopen(place, design, lock)
             return cls._make(place, design, None, lock)
-        except BaseException:
-            lock.release()
-            raise
 
     @classmethod
     def _make(
@@ -370,12 +359,12 @@ def read_design(folder: str | os.PathLike[str]) -> Sweep:
     The scenario file is looked for where ``design.yaml`` says (relative to the store),
     then where it was when the sweep started.
     """
-    from capsim.scenario.loader import load_scenario
+    from capsim.scenario_files.loader import load_scenario
 
     place = Path(folder)
     manifest = read_manifest(place)
     try:
-        from capsim.scenario.yaml_source import read_yaml
+        from capsim.scenario_files.yaml_source import read_yaml
 
         data, _ = read_yaml(place / DESIGN)
     except OSError as error:

@@ -86,6 +86,15 @@ class FolderLock:
             os.close(self._descriptor)  # closing the descriptor releases the flock
             self._descriptor = None
 
+    @contextmanager
+    def released_on_failure(self) -> Iterator[FolderLock]:
+        """This lock, released if the block raises; else kept, by the store it opened."""
+        try:
+            yield self
+        except BaseException:
+            self.release()
+            raise
+
 
 @contextmanager
 def guarded(database: Path) -> Iterator[None]:

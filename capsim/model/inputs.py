@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from capsim.model.streams import stream
-from capsim.scenario.paths import parse_path, scenario_data
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import LOWEST_U, fit_to_field, with_inputs
+from capsim.scenario_files.paths import parse_path, scenario_data
+from capsim.scenario_files.uncertainty import LOWEST_U, fit_to_field, with_inputs
 
 
 def input_stream_name(path: str) -> str:

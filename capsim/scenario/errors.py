@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,18 @@ def format_path(path: DataPath) -> str:
         else:
             text += f".{part}" if text else part
     return text
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest choice, or an empty string.
+
+    Examples
+    --------
+    >>> did_you_mean("capacty", ["system", "capacity"])
+    "; did you mean 'capacity'?"
+    """
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -69,4 +82,4 @@ class ScenarioError(ValueError):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-__all__ = ["DataPath", "Problem", "ScenarioError", "format_path"]
+__all__ = ["DataPath", "Problem", "ScenarioError", "did_you_mean", "format_path"]

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 
-from capsim.scenario.errors import DataPath, Problem
+from capsim.scenario.errors import DataPath, Problem, did_you_mean
 from capsim.scenario.network import SHARE_TOLERANCE, SourcingRule, SupplyRule
 from capsim.scenario.schema import Scenario
 from capsim.scenario.supply_graph import buyers_of, sources_of, supplier_cycle
-from capsim.scenario.validation_errors import did_you_mean
 
 
 def find_network_problems(scenario: Scenario) -> Iterator[Problem]:

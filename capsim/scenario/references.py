@@ -11,12 +11,11 @@ from collections.abc import Iterable, Iterator
 
 from capsim.calendar import fiscal_year_of
 from capsim.scenario.demand import Attrition, ReorderPolicy, Transfer
-from capsim.scenario.errors import DataPath, Problem
+from capsim.scenario.errors import DataPath, Problem, did_you_mean
 from capsim.scenario.funding import Contract, fiscal_year_number
 from capsim.scenario.network_checks import find_network_problems
 from capsim.scenario.production import AllocationRule
 from capsim.scenario.schema import Scenario
-from capsim.scenario.validation_errors import did_you_mean
 
 
 def find_reference_problems(scenario: Scenario) -> list[Problem]:

@@ -114,6 +114,6 @@ class Scenario(Spec):
         >>> scenario.with_values({"stockpiles.army.initial": 1500}).stockpiles["army"].initial
         1500
         """
-        from capsim.scenario.uncertainty import with_inputs
+        from capsim.scenario_files.uncertainty import with_inputs
 
         return with_inputs(self, values)

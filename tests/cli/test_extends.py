@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from capsim.scenario.errors import ScenarioError
-from capsim.scenario.inheritance import resolve_file, scenario_tree
+from capsim.scenario_files.inheritance import resolve_file, scenario_tree
 from tests.command import capsim
 
 ROOT = Path(__file__).resolve().parents[2]

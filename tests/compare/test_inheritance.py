@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import capsim.scenario.inheritance
+import capsim.scenario_files.inheritance
 from capsim import ScenarioError, load_scenario
-from capsim.scenario.inheritance import resolve_file
+from capsim.scenario_files.inheritance import resolve_file
 from tests.compare.conftest import write
 
 
@@ -21,7 +21,7 @@ def problem(error: pytest.ExceptionInfo[ScenarioError]):
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(capsim.scenario.inheritance).failed == 0
+    assert doctest.testmod(capsim.scenario_files.inheritance).failed == 0
 
 
 def test_deep_merge_and_merge_by_id(tree: Path) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import capsim
-from capsim.experiments import load_experiment, replication
+from capsim.experiments import Sampler, load_experiment, replication
 from capsim.experiments.store import StoreMismatchError
 from tests.experiments.scenarios import scenario
 
@@ -45,9 +45,9 @@ def test_unknown_path_bad_value_and_bad_counts_are_refused_before_running() -> N
     with pytest.raises(capsim.ScenarioError, match=r"sweep point 1: stockpiles.depot.initial=-5"):
         capsim.Sweep(model, {"stockpiles.depot.initial": [5, -5]})
     with pytest.raises(capsim.ScenarioError, match="samples must be at least 1"):
-        capsim.Sweep.latin_hypercube(model, {"stockpiles.depot.initial": (1, 9)}, samples=-3)
+        capsim.Sweep.sampled(model, {"stockpiles.depot.initial": (1, 9)}, samples=-3)
     with pytest.raises(capsim.ScenarioError, match="need low < high"):
-        capsim.Sweep.sobol(model, {"lines.plant.capacity": (9, 1)}, samples=4)
+        capsim.Sweep.sampled(model, {"lines.plant.capacity": (9, 1)}, 4, Sampler.SOBOL)
     with pytest.raises(capsim.ScenarioError, match="replications must be at least 1"):
         capsim.Sweep(model, GRID, replications=0)
 
@@ -60,7 +60,7 @@ def test_designs_too_big_for_memory_are_refused_at_once() -> None:
     with pytest.raises(capsim.ScenarioError, match="2,000,000 runs, more than the limit"):
         capsim.Sweep(model, {"stockpiles.depot.initial": [1, 2]}, replications=1_000_000)
     with pytest.raises(capsim.ScenarioError, match="more than the limit of 10,000 points"):
-        capsim.Sweep.sobol(model, {"stockpiles.depot.initial": (1, 9)}, samples=2**20)
+        capsim.Sweep.sampled(model, {"stockpiles.depot.initial": (1, 9)}, 2**20, Sampler.SOBOL)
     with pytest.raises(ValueError, match="more than the limit of 1,000,000"):
         capsim.replicate(model, 5_000_000)
 
@@ -78,8 +78,8 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
     model = scenario()
     ranges = {"stockpiles.depot.initial": (10.0, 50.0), "lines.plant.capacity": (5.0, 15.0)}
     for sweep in (
-        capsim.Sweep.latin_hypercube(model, ranges, samples=5, design_seed=1),
-        capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1),
+        capsim.Sweep.sampled(model, ranges, samples=5, design_seed=1),
+        capsim.Sweep.sampled(model, ranges, samples=4, sampler=Sampler.SOBOL, design_seed=1),
     ):
         initial = [point["stockpiles.depot.initial"] for point in sweep.points]
         assert all(isinstance(value, int) and 10 <= value <= 50 for value in initial)
@@ -87,7 +87,7 @@ def test_sampled_designs_round_whole_numbers_and_round_trip_through_yaml(tmp_pat
         sweep.to_yaml(path)
         again = capsim.Sweep.from_yaml(path, model)
         assert again.points == sweep.points and again.replications == sweep.replications
-    sampled = capsim.Sweep.sobol(model, ranges, samples=4, design_seed=1, seed=9)
+    sampled = capsim.Sweep.sampled(model, ranges, 4, Sampler.SOBOL, design_seed=1, seed=9)
     assert sampled.seed == 9 and sampled.points == sweep.points
     (tmp_path / "sampled.yaml").write_text(
         "seed: 9\nsobol: {samples: 4, design_seed: 1, ranges: {lines.plant.capacity: [5, 15], "

@@ -7,7 +7,7 @@ import pytest
 
 import capsim
 from capsim.scenario.distributions import Choice, Lognormal, Normal, Pert, Triangular, Uniform
-from capsim.scenario.yaml_source import read_yaml_text
+from capsim.scenario_files.yaml_source import read_yaml_text
 from tests.experiments.scenarios import scenario
 
 TEXT = """\

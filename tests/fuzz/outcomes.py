@@ -13,7 +13,7 @@ from types import FrameType
 
 from capsim.engine import simulate
 from capsim.scenario.errors import ScenarioError
-from capsim.scenario.loader import load_scenario
+from capsim.scenario_files.loader import load_scenario
 from tests.model.invariants import check_invariants
 
 DEADLINE_SECONDS = 20

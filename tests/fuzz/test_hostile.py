@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from capsim.scenario.errors import ScenarioError
-from capsim.scenario.loader import load_scenario
-from capsim.scenario.yaml_source import MAX_DEPTH, MAX_FILE_BYTES
+from capsim.scenario_files.loader import load_scenario
+from capsim.scenario_files.yaml_source import MAX_DEPTH, MAX_FILE_BYTES
 from tests.scenario.conftest import VALID
 
 QUICK_SECONDS = 10

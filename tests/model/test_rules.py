@@ -11,7 +11,7 @@ import yaml
 
 import capsim
 from capsim.scenario.errors import ScenarioError
-from capsim.scenario.loader import parse_scenario
+from capsim.scenario_files.loader import parse_scenario
 from tests.command import capsim as capsim_command
 from tests.model.model_builders import BUYER, SYSTEM
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from capsim.scenario.errors import Problem, ScenarioError
-from capsim.scenario.loader import load_scenario
+from capsim.scenario_files.loader import load_scenario
 from tests.network.builders import ALPHA, BETA, ENERGETICS, MOTORS, network_scenario
 
 

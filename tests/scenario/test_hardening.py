@@ -14,7 +14,7 @@ import pytest
 from capsim.engine import simulate
 from capsim.scenario.distributions import Lognormal
 from capsim.scenario.errors import Problem, ScenarioError
-from capsim.scenario.loader import load_scenario
+from capsim.scenario_files.loader import load_scenario
 from tests.scenario.conftest import VALID, WriteScenario
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from capsim.scenario.errors import Problem, ScenarioError
-from capsim.scenario.loader import load_scenario
 from capsim.scenario.schema import MAX_HORIZON_MONTHS, Scenario
+from capsim.scenario_files.loader import load_scenario
 from tests.scenario.conftest import WriteScenario
 
 

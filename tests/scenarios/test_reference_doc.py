@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from capsim.scenario.reference_doc import render_reference
+from capsim.scenario_files.reference_doc import render_reference
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "scenario-reference.md"
 
@@ -13,7 +13,7 @@ def test_reference_is_fresh() -> None:
     committed = REFERENCE.read_text(encoding="utf-8") if REFERENCE.exists() else ""
     assert committed == render_reference(), (
         "docs/scenario-reference.md is out of date with the schema; regenerate it with "
-        "`python -m capsim.scenario.reference_doc > docs/scenario-reference.md`"
+        "`python -m capsim.scenario_files.reference_doc > docs/scenario-reference.md`"
     )
 
 

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from capsim.scenario.base import Identifier
-from capsim.scenario.reference_doc import _described_by_type, _inner_types, _models, _unit
 from capsim.scenario.schema import Scenario
+from capsim.scenario_files.reference_doc import _described_by_type, _inner_types, _models, _unit
 
 IDENTIFIER_TEXT = next(
     item.description for item in typing.get_args(Identifier) if isinstance(item, FieldInfo)

@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from capsim.scenario.errors import DataPath, Problem, ScenarioError, format_path
+from capsim.scenario.errors import DataPath, Problem, ScenarioError, did_you_mean, format_path
 from capsim.scenario.schema import Scenario
-from capsim.scenario.validation_errors import did_you_mean
 
 _STEP = re.compile(r"([A-Za-z0-9_\-]+)|\[(\d+)\]")
 

@@ -9,18 +9,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from capsim.scenario.errors import Problem, ScenarioError
-from capsim.scenario.inheritance import resolve_file, text_keys
 from capsim.scenario.references import find_reference_problems
 from capsim.scenario.schema import Scenario
-from capsim.scenario.uncertainty import extract_uncertain, uncertain_problems
-from capsim.scenario.validation_errors import Finding, findings_from_validation_error
-from capsim.scenario.yaml_source import SourceMap
+from capsim.scenario_files.inheritance import resolve_file, text_keys
+from capsim.scenario_files.uncertainty import extract_uncertain, uncertain_problems
+from capsim.scenario_files.validation_errors import Finding, findings_from_validation_error
+from capsim.scenario_files.yaml_source import SourceMap
 
 
 def load_scenario(path: str | os.PathLike[str], *, allow_code: bool = False) -> Scenario:
     """Read and validate a scenario file, merging in the files it ``extends``.
 
-    See :mod:`capsim.scenario.inheritance` for ``extends`` and ``{$remove: true}``. A
+    See :mod:`capsim.scenario_files.inheritance` for ``extends`` and ``{$remove: true}``. A
     policy ``rule`` names Python code: it is refused unless ``allow_code``, so that a
     scenario file never runs code by surprise.
 

@@ -7,7 +7,7 @@ from its type (dates, USD amounts, months).
 
 Regenerate the committed file with::
 
-    python -m capsim.scenario.reference_doc > docs/scenario-reference.md
+    python -m capsim.scenario_files.reference_doc > docs/scenario-reference.md
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from capsim.scenario.schema import Scenario
 TITLE = "# Scenario file reference"
 
 INTRO = """\
-Generated from the schema by `python -m capsim.scenario.reference_doc`; do not edit by
+Generated from the schema by `python -m capsim.scenario_files.reference_doc`; do not edit by
 hand (a test fails when this file is out of date). A scenario is a YAML mapping with the
 sections below. Collections are mappings keyed by id, so every parameter has a path such
 as `lines.stinger_tucson.capacity`. Rates are per month, money is in US dollars, dates

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from capsim.scenario.errors import DataPath, Problem
-from capsim.scenario.schema_paths import allowed_keys, describe, model_at, slot_at
+from capsim.scenario.errors import DataPath, Problem, did_you_mean
+from capsim.scenario_files.schema_paths import allowed_keys, describe, model_at, slot_at
 
 _UNITS = re.compile(r"units per month|USD|months|units", re.IGNORECASE)
 _KEY_LABEL = "[key]"
@@ -204,18 +204,6 @@ def _unknown_key(path: DataPath, data: Any) -> str:
     return f"unknown key '{key}'{did_you_mean(key, allowed)}; allowed keys: {', '.join(allowed)}"
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """``"; did you mean 'x'?"`` for the closest choice, or an empty string.
-
-    Examples
-    --------
-    >>> did_you_mean("capacty", ["system", "capacity"])
-    "; did you mean 'capacity'?"
-    """
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def show(value: Any) -> str:
     """A short, YAML-flavoured rendering of an input value for messages."""
     if value is None:
@@ -237,4 +225,4 @@ def _unit(description: str | None) -> str:
     return found.group(0).lower().replace("usd", "USD") if found else ""
 
 
-__all__ = ["Finding", "did_you_mean", "findings_from_validation_error", "show"]
+__all__ = ["Finding", "findings_from_validation_error", "show"]

@@ -22,10 +22,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from capsim.scenario.distributions import DISTRIBUTION_KEY, LOWEST_U, Distribution, nominal
 from capsim.scenario.errors import DataPath, Problem, ScenarioError, format_path
-from capsim.scenario.paths import get_at, parse_path, scenario_data, with_value
 from capsim.scenario.schema import Scenario
-from capsim.scenario.schema_paths import slot_at, union_arms
-from capsim.scenario.validation_errors import Finding, findings_from_validation_error
+from capsim.scenario_files.paths import get_at, parse_path, scenario_data, with_value
+from capsim.scenario_files.schema_paths import slot_at, union_arms
+from capsim.scenario_files.validation_errors import Finding, findings_from_validation_error
 
 UNCERTAIN = "uncertain"
 
@@ -100,7 +100,7 @@ def uncertain_problems(scenario: Scenario) -> list[Problem]:
     """
     if not scenario.uncertain:
         return []
-    from capsim.scenario.loader import parse_scenario
+    from capsim.scenario_files.loader import parse_scenario
 
     data = scenario_data(scenario)
     data[UNCERTAIN] = {}
@@ -139,7 +139,7 @@ def with_inputs(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
 
     Values are fitted to their fields (whole numbers rounded).
     """
-    from capsim.scenario.loader import parse_scenario
+    from capsim.scenario_files.loader import parse_scenario
 
     data = scenario_data(scenario)
     for text, value in values.items():

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from capsim.scenario.errors import DataPath, Problem, ScenarioError
-from capsim.scenario.yaml_source import Location, SourceMap, read_yaml
+from capsim.scenario_files.yaml_source import Location, SourceMap, read_yaml
 
 EXTENDS = "extends"
 """Top-level key naming the parent file."""
@@ -139,7 +139,7 @@ def merge(
 ) -> tuple[Any, SourceMap]:
     """Merge ``child`` over ``parent`` by the rules of this module; locations follow values.
 
-    >>> from capsim.scenario.yaml_source import read_yaml_text
+    >>> from capsim.scenario_files.yaml_source import read_yaml_text
     >>> base = read_yaml_text("a: {x: 1, y: [1, 2]}\\nb: {k: 1}\\n", "base.yaml")
     >>> child = read_yaml_text("a: {y: [3]}\\nb: {$remove: true}\\n", "child.yaml")
     >>> data, source = merge(*base, *child)
