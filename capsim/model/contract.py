@@ -106,11 +106,12 @@ class Contract:
         delivery: Delivery,
     ) -> None:
         self.order = order
-        self.quantity = quantity
-        self.obligation = obligation
-        self._delivery = delivery
         self.awarded = awarded
         """Month-time of the award."""
+        self.quantity = quantity
+        """Units awarded (all of the order, or what the money allowed)."""
+        self.obligation = obligation
+        self._delivery = delivery
         self.first_delivery = awarded + order.first_delivery_lag_months
         """Month-time before which no unit lands."""
         self.eligible_from = max(awarded, self.first_delivery - delivery.line_lag_months)

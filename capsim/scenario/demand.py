@@ -39,6 +39,9 @@ class UnmetDemand(StrEnum):
 
 
 class DemandBase(Spec):
+    """What every demand has: the system it draws, its rank among the demands on one
+    stockpile, and what becomes of what cannot be served."""
+
     system: Identifier = Field(description="The system drawn (an id under ``systems``).")
     priority: Annotated[int, Field(ge=0, le=1000)] = Field(
         5, description="Order in which demands on one stockpile are served (lower first)."
@@ -60,26 +63,29 @@ class Transfer(DemandBase):
     )
 
 
-class Consumption(DemandBase):
-    """Steady use, such as training and tests, at a scheduled rate."""
+class ScheduledUse(DemandBase):
+    """A holder's use at a scheduled rate (the fields consumption and expenditure share)."""
 
-    kind: Literal["consumption"] = Field(
-        description="Marks steady use: write ``kind: consumption``."
-    )
     holder: Identifier = Field(description="Holder whose stockpile is drawn.")
     rate: RateSchedule = Field(description="Units per month.")
     interpolation: Interpolation = Interpolation.STEP
 
 
-class Expenditure(DemandBase):
+class Consumption(ScheduledUse):
+    """Steady use, such as training and tests, at a scheduled rate."""
+
+    kind: Literal["consumption"] = Field(
+        description="Marks steady use: write ``kind: consumption``."
+    )
+
+
+class Expenditure(ScheduledUse):
     """Random wartime expenditure: a Poisson count per month with a scheduled mean."""
 
     kind: Literal["expenditure"] = Field(
         description="Marks random expenditure: write ``kind: expenditure``."
     )
-    holder: Identifier = Field(description="Holder whose stockpile is drawn.")
     rate: RateSchedule = Field(description="Mean units per month (Poisson).")
-    interpolation: Interpolation = Interpolation.STEP
 
 
 class Attrition(DemandBase):
