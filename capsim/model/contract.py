@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -87,6 +87,7 @@ class Delivery:
     """The run's event log, which records each contract's first delivery."""
 
 
+@dataclass(eq=False)
 class Contract:
     """A funded contract during a run: what is built, in transit and delivered.
 
@@ -97,28 +98,24 @@ class Contract:
     lands (outlays follow deliveries).
     """
 
-    def __init__(
-        self,
-        order: Order,
-        quantity: int,
-        awarded: float,
-        obligation: Obligation,
-        delivery: Delivery,
-    ) -> None:
-        self.order = order
-        self.awarded = awarded
-        """Month-time of the award."""
-        self.quantity = quantity
-        """Units awarded (all of the order, or what the money allowed)."""
-        self.obligation = obligation
-        self._delivery = delivery
-        self.first_delivery = awarded + order.first_delivery_lag_months
-        """Month-time before which no unit lands."""
-        self.eligible_from = max(awarded, self.first_delivery - delivery.line_lag_months)
-        """Month-time from which the line may build for this contract."""
-        self.built = 0
-        self.built_this_month = 0
-        self.delivered = 0
+    order: Order
+    quantity: int
+    """Units awarded (all of the order, or what the money allowed)."""
+    awarded: float
+    """Month-time of the award."""
+    obligation: Obligation
+    _delivery: Delivery
+    first_delivery: float = field(init=False)
+    """Month-time before which no unit lands."""
+    eligible_from: float = field(init=False)
+    """Month-time from which the line may build for this contract."""
+    built: int = field(init=False, default=0)
+    built_this_month: int = field(init=False, default=0)
+    delivered: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.first_delivery = self.awarded + self.order.first_delivery_lag_months
+        self.eligible_from = max(self.awarded, self.first_delivery - self._delivery.line_lag_months)
 
     @property
     def remaining(self) -> int:
