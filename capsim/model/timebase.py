@@ -113,8 +113,15 @@ class TimeBase:
     def days(self, month_times: np.ndarray) -> np.ndarray:
         """:meth:`day` of many month-times at once."""
         times = np.asarray(month_times, dtype=float)
-        month = np.clip(np.floor(times).astype(np.int64), 0, self.months - 1)
-        inside = self._boundaries[month] + (times - month) * self._lengths[month]
+        # Month-times within the horizon (the usual case) skip the clipping and the
+        # branches for before and after it: fewer operations on a small array.
+        within = bool(times.size) and times.min() >= 0.0 and times.max() < self.months
+        month = np.floor(times).astype(np.int64)
+        if not within:
+            month = np.clip(month, 0, self.months - 1)
+        inside: np.ndarray = self._boundaries[month] + (times - month) * self._lengths[month]
+        if within:
+            return inside
         after = self.end_day + (times - self.months) * AVERAGE_DAYS_PER_MONTH
         before = times * AVERAGE_DAYS_PER_MONTH
         return np.where(times >= self.months, after, np.where(times < 0.0, before, inside))
