@@ -123,7 +123,7 @@ class CapacityCurve:
 
     def levels(self, times: np.ndarray) -> np.ndarray:
         """:meth:`level` of many times at once."""
-        k = np.maximum(np.searchsorted(self._knots, times, side="right") - 1, 0)
+        k = np.maximum(self._knots.searchsorted(times, side="right") - 1, 0)
         width = times - self._knots[k]
         result: np.ndarray = (
             self._levels[k] + self._rates[k] * width + 0.5 * self._slopes[k] * width**2
@@ -142,7 +142,7 @@ class CapacityCurve:
         if piece is not None:
             return self._time_at_on_piece(levels, piece)
         last = len(self._knots) - 1
-        k = np.minimum(np.maximum(np.searchsorted(self._levels, levels, side="left") - 1, 0), last)
+        k = np.minimum(np.maximum(self._levels.searchsorted(levels, side="left") - 1, 0), last)
         rest = np.maximum(levels - self._levels[k], 0.0)
         rate, slope = self._rates[k], self._slopes[k]
         # The stable root of slope/2 x² + rate x = rest.
@@ -276,8 +276,8 @@ class RateServer:
         begins = ends - work
         reach = limit + LEVEL_TOLERANCE
         # A job has started once some capacity has gone into it.
-        started = max(int(np.searchsorted(begins, limit - LEVEL_TOLERANCE, side="left")), carried)
-        finished = int(np.searchsorted(ends, reach, side="right"))
+        started = max(int(begins.searchsorted(limit - LEVEL_TOLERANCE, side="left")), carried)
+        finished = int(ends.searchsorted(reach, side="right"))
         fresh = started - carried
         previous = np.concatenate(([floor], ends[carried : carried + max(fresh - 1, 0)]))[:fresh]
         gaps = np.maximum(release_levels[: max(fresh, 0)] - previous, 0.0)
