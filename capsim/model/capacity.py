@@ -262,6 +262,8 @@ class RateServer:
         ``releases`` are the month-times at which the jobs are ready, in order (ignored for
         the job in progress); ``work`` their starts each.
         """
+        if not self.busy and not len(releases):
+            return self._idle(start, until)
         curve = self.curve
         limit = curve.level(until)
         carried = int(self.busy)
@@ -290,6 +292,16 @@ class RateServer:
             idle_after = max(limit - self.free_level, 0.0)
         times = np.minimum(curve.time_at(ends[:finished]), until)  # within tolerance
         return Work(started, finished, times, gaps, idle_after)
+
+    def _idle(self, start: float, until: float) -> Work:
+        """:meth:`work` with no job offered: every unit of capacity is idle.
+
+        A line waiting for kits offers nothing about half the time; this skips the
+        twenty array operations of :meth:`work` on empty arrays.
+        """
+        idle_after = self.idle(start, until)
+        self.free_level = max(self.free_level, self.curve.level(start))
+        return Work(0, 0, np.empty(0), np.empty(0), idle_after)
 
 
 @dataclass(frozen=True)
