@@ -152,6 +152,17 @@ class CapacityCurve:
         width[rest <= 0.0] = 0.0
         return np.asarray(self._knots[k] + width, dtype=float)
 
+    def _time_at_ascending(self, levels: np.ndarray) -> np.ndarray:
+        """:meth:`time_at` of levels in ascending order, as a server's completions are.
+
+        The first and the last level find the piece without a pass over the array.
+        """
+        if len(levels):
+            piece = self._piece_of_levels(float(levels[0]), float(levels[-1]))
+            if piece is not None:
+                return self._time_at_on_piece(levels, piece)
+        return self.time_at(levels)
+
     def _piece_of_levels(self, low: float, high: float) -> int | None:
         """The piece past whose start every level from ``low`` to ``high`` is reached."""
         levels = self._level_list
@@ -253,7 +264,7 @@ class RateServer:
         ends = base + np.arange(1, finished + 1, dtype=float)
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
-        times = np.minimum(curve.time_at(ends), until)  # done by ``until``, within tolerance
+        times = np.minimum(curve._time_at_ascending(ends), until)  # by ``until``, within tolerance
         return Work(started, finished, times, np.zeros(0), 0.0)
 
     def work(self, start: float, until: float, releases: np.ndarray, work: np.ndarray) -> Work:
@@ -290,7 +301,7 @@ class RateServer:
         else:
             self.free_level = float(ends[finished - 1]) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        times = np.minimum(curve.time_at(ends[:finished]), until)  # within tolerance
+        times = np.minimum(curve._time_at_ascending(ends[:finished]), until)  # within tolerance
         return Work(started, finished, times, gaps, idle_after)
 
     def _idle(self, start: float, until: float) -> Work:
