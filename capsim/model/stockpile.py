@@ -15,8 +15,8 @@ priority, then by the time they were asked for, then by demand id.
 
 from __future__ import annotations
 
-import bisect
 import heapq
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,8 +87,8 @@ class StockpileState:
         self._time = -np.inf
         self._claims: list[Claim] = []
         self._days = np.empty(0)
-        self._day_list: list[float] = []
-        """``_days`` as a list, to find the clock in it without numpy's call overhead."""
+        self._next_day = math.inf
+        """Day of the next demand not yet served: most settlings come before it."""
         self._quantities = np.empty(0, dtype=np.int64)
         self._which = np.empty(0, dtype=np.int64)
         self._may_backorder = False
@@ -140,7 +140,7 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
-        self._day_list = self._days.tolist()
+        self._next_day = float(self._days[0]) if len(self._days) else math.inf
 
     def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
         """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
@@ -166,7 +166,10 @@ class StockpileState:
 
     def advance(self, until: float) -> None:
         """Serve every demand and receive every unit up to day ``until``, in time order."""
-        end = bisect.bisect_right(self._day_list, until)
+        end = self._cursor
+        if until >= self._next_day:
+            end = int(self._days.searchsorted(until, side="right"))
+            self._next_day = float(self._days[end]) if end < len(self._days) else math.inf
         incoming = self._due(until)
         if self._backorders and self.stock > 0 and self._time > -np.inf:
             # Units received at the last settling (from a cycle of transfers) serve the
