@@ -89,5 +89,7 @@ def starts_for(passes: np.ndarray, good: int) -> int:
     """
     if good <= 0:
         return 0
-    total = np.cumsum(passes)
-    return min(int(np.searchsorted(total, good, side="left")) + 1, len(passes))
+    if good >= len(passes):
+        return len(passes)  # there are no more starts
+    total = passes.cumsum()
+    return min(int(total.searchsorted(good, side="left")) + 1, len(passes))

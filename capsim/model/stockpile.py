@@ -16,6 +16,7 @@ priority, then by the time they were asked for, then by demand id.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,13 +32,33 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Landing:
-    """Units landing in one settling, by day: how many, and which sender (an index)."""
+class Batch:
+    """Units on their way from one sender: days they land (ascending) and how many each."""
 
     days: np.ndarray
     units: np.ndarray
-    owners: np.ndarray
-    senders: list[Contract | None]
+    sender: Contract | None
+    """The contract that delivers them, or ``None`` for a transfer."""
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Units landing in one settling: the due part of each batch, in the order expected."""
+
+    batches: list[Batch]
+
+    @property
+    def total(self) -> int:
+        """Units landing."""
+        return sum(int(batch.units.sum()) for batch in self.batches)
+
+    def by_day(self) -> tuple[np.ndarray, np.ndarray]:
+        """Days and units of every landing, by day (batches in order on one day)."""
+        if len(self.batches) == 1:
+            return self.batches[0].days, self.batches[0].units
+        days = np.concatenate([batch.days for batch in self.batches])
+        order = np.argsort(days, kind="stable")
+        return days[order], np.concatenate([batch.units for batch in self.batches])[order]
 
 
 @dataclass
@@ -66,10 +87,14 @@ class StockpileState:
         self._time = -np.inf
         self._claims: list[Claim] = []
         self._days = np.empty(0)
+        self._next_day = math.inf
+        """Day of the next demand not yet served: most settlings come before it."""
         self._quantities = np.empty(0, dtype=np.int64)
         self._which = np.empty(0, dtype=np.int64)
+        self._may_backorder = False
+        """Whether any of its demands backorders what it cannot serve."""
         self._cursor = 0
-        self._incoming: list[tuple[np.ndarray, np.ndarray, Contract | None]] = []
+        self._incoming: list[Batch] = []
         self._backorders: list[tuple[int, float, int, int]] = []
         """Queue of (priority, day asked, claim index, units owed)."""
         months = context.calendar.months
@@ -106,6 +131,7 @@ class StockpileState:
             quantities.append(arrivals.quantities)
             which.append(np.full(len(arrivals.days), index, dtype=np.int64))
             priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
+        self._may_backorder = any(claim.backorder for claim in claims)
         if not claims:
             return
         all_days = np.concatenate(days)
@@ -114,10 +140,12 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
+        self._next_day = float(self._days[0]) if len(self._days) else math.inf
 
     def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
         """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
-        self._incoming.append((days, np.ones(len(days), dtype=np.int64), contract))
+        if len(days):
+            self._incoming.append(Batch(days, np.ones(len(days), dtype=np.int64), contract))
 
     def receive(self, day: float, quantity: int) -> None:
         """``quantity`` units transferred in at ``day``.
@@ -128,7 +156,7 @@ class StockpileState:
         if not quantity:
             return
         if day > self._time:
-            self._incoming.append((np.array([day]), np.array([quantity]), None))
+            self._incoming.append(Batch(np.array([day]), np.array([quantity]), None))
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
@@ -138,7 +166,10 @@ class StockpileState:
 
     def advance(self, until: float) -> None:
         """Serve every demand and receive every unit up to day ``until``, in time order."""
-        end = int(np.searchsorted(self._days, until, side="right"))
+        end = self._cursor
+        if until >= self._next_day:
+            end = int(self._days.searchsorted(until, side="right"))
+            self._next_day = float(self._days[end]) if end < len(self._days) else math.inf
         incoming = self._due(until)
         if self._backorders and self.stock > 0 and self._time > -np.inf:
             # Units received at the last settling (from a cycle of transfers) serve the
@@ -150,8 +181,8 @@ class StockpileState:
             return
         start, self._cursor = self._cursor, end
         demand = (self._days[start:end], self._quantities[start:end], self._which[start:end])
-        backorders = self._backorders or any(
-            self._claims[i].backorder for i in np.unique(demand[2])
+        backorders = self._backorders or (
+            self._may_backorder and any(self._claims[i].backorder for i in np.unique(demand[2]))
         )
         if backorders:
             self._serve_in_turn(demand, incoming)
@@ -169,30 +200,17 @@ class StockpileState:
         self._series["backorders"][month] = self.backorders
 
     def _due(self, until: float) -> Landing | None:
-        """Units landing by ``until``, by day, with who sent each."""
-        if not self._incoming:
-            return None
-        due_days, due_quantities, owners = [], [], []
-        senders: list[Contract | None] = []
-        kept = []
-        for days, quantities, sender in self._incoming:
-            split = int(np.searchsorted(days, until, side="right"))
+        """Units landing by ``until``, batch by batch."""
+        due, kept = [], []
+        for batch in self._incoming:
+            days = batch.days
+            split = 0 if days[0] > until else int(days.searchsorted(until, side="right"))
             if split:
-                due_days.append(days[:split])
-                due_quantities.append(quantities[:split])
-                owners.append(np.full(split, len(senders)))
-                senders.append(sender)
+                due.append(Batch(days[:split], batch.units[:split], batch.sender))
             if split < len(days):
-                kept.append((days[split:], quantities[split:], sender))
+                kept.append(Batch(days[split:], batch.units[split:], batch.sender))
         self._incoming = kept
-        if not due_days:
-            return None
-        days = np.concatenate(due_days)
-        order = np.argsort(days, kind="stable")
-        return Landing(
-            days[order], np.concatenate(due_quantities)[order], np.concatenate(owners)[order],
-            senders,
-        )  # fmt: skip
+        return Landing(due) if due else None
 
     def _serve_lost_sales(
         self,
@@ -201,11 +219,14 @@ class StockpileState:
     ) -> None:
         """Lindley's recursion over a stretch of arrivals: stock reflected at zero."""
         days, quantities, which = demand
-        if incoming is None and self.stock >= int(quantities.sum()):
-            served = quantities
+        if self.stock >= int(quantities.sum()):
+            served = quantities  # units received only add to a stock that covers it all
         else:
-            in_days = np.empty(0) if incoming is None else incoming.days
-            in_units = np.empty(0, dtype=np.int64) if incoming is None else incoming.units
+            in_days, in_units = (
+                (np.empty(0), np.empty(0, dtype=np.int64))
+                if incoming is None
+                else incoming.by_day()
+            )
             all_days = np.concatenate((in_days, days))
             kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
             steps = np.concatenate((in_units, -quantities))
@@ -232,8 +253,7 @@ class StockpileState:
         if incoming is not None:
             self._land(incoming, count_stock=False)
             events.extend(
-                (float(d), 0, int(q), -1)
-                for d, q in zip(incoming.days, incoming.units, strict=True)
+                (float(d), 0, int(q), -1) for d, q in zip(*incoming.by_day(), strict=True)
             )
         days, quantities, which = demand
         events.extend(
@@ -289,62 +309,65 @@ class StockpileState:
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
         if count_stock:
-            self.stock += int(incoming.units.sum())
-        months = self._months_of(incoming.days)
-        if isinstance(months, int):
-            months = np.full(len(incoming.days), months)
-        last = self._context.calendar.months
-        keys = incoming.owners * last + months
-        unique, first = np.unique(keys, return_index=True)
-        counts = np.bincount(np.searchsorted(unique, keys), weights=incoming.units)
-        series = self._series
-        for key, index, count in zip(unique.tolist(), first.tolist(), counts.tolist(), strict=True):
-            sender, month = incoming.senders[key // last], key % last
-            if sender is None:
-                series["transfers_in"][month] += count
-            else:
-                series["deliveries"][month] += count
-                sender.landed(int(count), month, float(incoming.days[index]))
+            self.stock += incoming.total
+        for batch in incoming.batches:
+            months = self._months_of(batch.days)
+            if isinstance(months, int):
+                self._credit(batch.sender, months, int(batch.units.sum()), float(batch.days[0]))
+                continue
+            unique, first = np.unique(months, return_index=True)
+            counts = np.bincount(months, weights=batch.units)[unique]
+            for month, index, count in zip(
+                unique.tolist(), first.tolist(), counts.tolist(), strict=True
+            ):
+                self._credit(batch.sender, month, count, float(batch.days[index]))
+
+    def _credit(self, sender: Contract | None, month: int, count: float, day: float) -> None:
+        """``count`` units from ``sender`` landed in ``month``, the first at ``day``."""
+        if sender is None:
+            self._series["transfers_in"][month] += count
+        else:
+            self._series["deliveries"][month] += count
+            sender.landed(int(count), month, day)
 
     def _record_demand(
         self, days: np.ndarray, quantities: np.ndarray, served: np.ndarray, which: np.ndarray
     ) -> None:
+        """Record demands by claim and month: requested, served, unmet, transferred out.
+
+        Sums of units are whole numbers, exact in any order in floating point.
+        """
         if not len(days):
             return
-        months = self._months_of(days)
-        unmet = quantities - served
+        last = self._context.calendar.months
+        keys = which * last + self._months_of(days)
+        arrivals = np.bincount(keys)
+        requested = np.bincount(keys, weights=quantities)
+        got = np.bincount(keys, weights=served)
         series = self._series
-        _add(series["demand"], months, quantities)
-        _add(series["served"], months, served)
-        _add(series["unmet"], months, unmet)
-        single = len(self._claims) == 1
-        for index in range(len(self._claims)) if single else np.unique(which).tolist():
+        for key in np.flatnonzero(arrivals).tolist():
+            index, month = divmod(key, last)
             claim = self._claims[index]
-            mine = slice(None) if single else which == index
-            mine_months = months if isinstance(months, int) else months[mine]
-            _add(claim.requested, mine_months, quantities[mine])
-            _add(claim.served, mine_months, served[mine])
-            _add(claim.unmet, mine_months, unmet[mine])
+            asked, units = requested[key], got[key]
+            claim.requested[month] += asked
+            claim.served[month] += units
+            claim.unmet[month] += asked - units
+            series["demand"][month] += asked
+            series["served"][month] += units
+            series["unmet"][month] += asked - units
             if claim.destination is not None:
-                moved = served[mine]
-                _add(series["transfers_out"], mine_months, moved)
-                for day, units in zip(days[mine].tolist(), moved.tolist(), strict=True):
-                    claim.destination.receive(day, units)
+                series["transfers_out"][month] += units
+                mine = keys == key
+                for day, moved in zip(days[mine].tolist(), served[mine].tolist(), strict=True):
+                    claim.destination.receive(day, moved)
 
     def _months_of(self, days: np.ndarray) -> int | np.ndarray:
         """Month of each day, or one month for all when they share it (the usual case)."""
-        months = self._context.timebase.recorded_months(days[[0, -1]])
-        if months[0] == months[1]:
-            return int(months[0])
-        return self._context.timebase.recorded_months(days)
-
-
-def _add(series: np.ndarray, months: int | np.ndarray, values: np.ndarray) -> None:
-    """Add ``values`` into monthly ``series`` by month."""
-    if isinstance(months, int):
-        series[months] += values.sum()
-    else:
-        np.add.at(series, months, values)
+        timebase = self._context.timebase
+        first = timebase.recorded_month(float(days[0]))
+        if first == timebase.recorded_month(float(days[-1])):
+            return first
+        return timebase.recorded_months(days)
 
 
 __all__ = ["Claim", "StockpileState"]

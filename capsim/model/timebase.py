@@ -16,6 +16,7 @@ them; continuous arrivals (production, Poisson demand) happen at their own times
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from enum import IntEnum
@@ -70,6 +71,9 @@ class TimeBase:
         self.months = calendar.months
         self._boundaries = calendar.boundaries.astype(float)
         self._lengths = np.diff(self._boundaries)
+        # Lists for one day at a time: numpy's call overhead dominates there.
+        self._boundary_list: list[float] = self._boundaries.tolist()
+        self._length_list: list[float] = self._lengths.tolist()
         self.end_day = float(self._boundaries[-1])
 
     def month_time(self, day: float) -> float:
@@ -79,13 +83,12 @@ class TimeBase:
         >>> base.month_time(14.5), base.month_time(29.0)
         (0.5, 1.0)
         """
-        boundaries = self._boundaries
         if day >= self.end_day:
             return self.months + (day - self.end_day) / AVERAGE_DAYS_PER_MONTH
         if day <= 0.0:
             return day / AVERAGE_DAYS_PER_MONTH
-        month = int(np.searchsorted(boundaries, day, side="right")) - 1
-        return float(month + (day - boundaries[month]) / self._lengths[month])
+        month = bisect.bisect_right(self._boundary_list, day) - 1
+        return float(month + (day - self._boundary_list[month]) / self._length_list[month])
 
     def month_times(self, days: np.ndarray) -> np.ndarray:
         """:meth:`month_time` of many days at once."""
@@ -105,13 +108,20 @@ class TimeBase:
         if month_time <= 0.0:
             return month_time * AVERAGE_DAYS_PER_MONTH
         month = int(month_time)
-        return float(self._boundaries[month] + (month_time - month) * self._lengths[month])
+        return float(self._boundary_list[month] + (month_time - month) * self._length_list[month])
 
     def days(self, month_times: np.ndarray) -> np.ndarray:
         """:meth:`day` of many month-times at once."""
         times = np.asarray(month_times, dtype=float)
-        month = np.clip(np.floor(times).astype(np.int64), 0, self.months - 1)
-        inside = self._boundaries[month] + (times - month) * self._lengths[month]
+        # Month-times within the horizon (the usual case) skip the clipping and the
+        # branches for before and after it: fewer operations on a small array.
+        within = bool(times.size) and times.min() >= 0.0 and times.max() < self.months
+        month = np.floor(times).astype(np.int64)
+        if not within:
+            month = np.clip(month, 0, self.months - 1)
+        inside: np.ndarray = self._boundaries[month] + (times - month) * self._lengths[month]
+        if within:
+            return inside
         after = self.end_day + (times - self.months) * AVERAGE_DAYS_PER_MONTH
         before = times * AVERAGE_DAYS_PER_MONTH
         return np.where(times >= self.months, after, np.where(times < 0.0, before, inside))
@@ -132,13 +142,13 @@ class TimeBase:
 
     def recorded_month(self, day: float) -> int:
         """:meth:`recorded_months` of one day."""
-        return int(self.recorded_months(np.array([day]))[0])
+        return min(bisect.bisect_left(self._boundary_list, day, 1) - 1, self.months - 1)
 
     def month_of_day(self, day: float) -> int:
         """Index of the month holding ``day`` (``months`` past the horizon)."""
         if day >= self.end_day:
             return self.months
-        return max(int(np.searchsorted(self._boundaries, day, side="right")) - 1, 0)
+        return max(bisect.bisect_right(self._boundary_list, day) - 1, 0)
 
     def date_day(self, date: dt.date) -> int:
         """Days from the start to ``date``."""
