@@ -50,6 +50,9 @@ def work_stretch(
         after = server.idle(start, until) if done.finished >= jobs else 0.0
         return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: after})
     most = min(server.room(start, until), carried + kit.on_hand(until))
+    if not most:
+        # Nothing in progress and a component out: the stretch waited for it throughout.
+        return Stretch(idle={kit.shortest(until): server.idle(start, until)})
     passes = inspection.peek(most)
     passes = passes[: max(starts_for(passes, jobs), carried)]
     kits_needed = np.arange(1, len(passes) - carried + 1)

@@ -41,6 +41,15 @@ class Kit:
             return UNLIMITED
         return min(part.inbound.on_hand(until) // part.per_unit for part in self.parts.values())
 
+    def shortest(self, until: float) -> str:
+        """The component with the fewest whole kits at ``until`` (the first, on ties)."""
+        if not self.parts:
+            return NO_WORK
+        return min(
+            self.parts,
+            key=lambda name: self.parts[name].inbound.on_hand(until) // self.parts[name].per_unit,
+        )
+
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
         for part in self.parts.values():
