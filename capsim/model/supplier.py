@@ -3,8 +3,8 @@ own bill of materials, and ship each component to a buyer by the allocation rule
 
 from __future__ import annotations
 
-import bisect
 import math
+from collections import deque
 
 import numpy as np
 
@@ -87,8 +87,8 @@ class SupplierState:
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._landings: list[float] = []
-        """Arrival month-time of each component shipped, in order."""
+        self._on_the_way: deque[np.ndarray] = deque()
+        """Arrival month-times of the shipments not yet all arrived, oldest first."""
         self._after_scrap = False
         months = context.calendar.months
         self._idle: list[dict[str, float]] = [{} for _ in range(months)]
@@ -199,7 +199,7 @@ class SupplierState:
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
-        self._transit[month] = len(self._landings) - bisect.bisect_right(self._landings, end)
+        self._transit[month] = self._in_transit(end)
         self.constraints.append(self._binding(month))
         self.kit.close_month(month)
 
@@ -244,7 +244,14 @@ class SupplierState:
             buyer.take(units)
             buyer.inbound.receive(times[offset : offset + units], self._lead)
             offset += units
-        self._landings.extend((times + self._lead).tolist())
+        self._on_the_way.append(times + self._lead)
+
+    def _in_transit(self, end: float) -> int:
+        """Components shipped that arrive after month-time ``end``."""
+        waiting = self._on_the_way
+        while waiting and waiting[0][-1] <= end:
+            waiting.popleft()
+        return sum(len(batch) - int(batch.searchsorted(end, side="right")) for batch in waiting)
 
     def _binding(self, month: int) -> str:
         idle = self._idle[month]
