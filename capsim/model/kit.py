@@ -77,27 +77,27 @@ class Kit:
         count = len(kits_needed)
         if not self.parts:
             return np.zeros(count), np.zeros(count, dtype=np.int64), NO_WORK
-        ready = np.full(count, -np.inf)
-        gating = np.zeros(count, dtype=np.int64)
-        names = list(self.parts)
-        fewest, fewest_kits, short = count, None, NO_WORK
-        for code, part in enumerate(self.parts.values()):
-            inbound = part.inbound
-            kits = inbound.on_hand(until) // part.per_unit
-            if fewest_kits is None or kits < fewest_kits:
-                fewest_kits, short = kits, names[code]
-            jobs = int(np.searchsorted(kits_needed, kits, side="right"))
-            fewest = min(fewest, jobs)
-            if not jobs:
-                continue
-            first = inbound.used
-            last_needed = kits_needed[:jobs] * part.per_unit - 1
-            arrivals = np.array(inbound.arrivals[first : first + int(last_needed[-1]) + 1])
-            times = arrivals[last_needed]
-            later = times > ready[:jobs]
-            ready[:jobs] = np.maximum(times, ready[:jobs])
-            gating[:jobs][later] = code
-        return ready[:fewest], gating[:fewest], short
+        parts = list(self.parts.values())
+        kits = [part.inbound.on_hand(until) // part.per_unit for part in parts]
+        fewest_kits = min(kits)
+        short = self.names[kits.index(fewest_kits)]
+        fewest = int(kits_needed.searchsorted(fewest_kits, side="right"))
+        if not fewest:
+            return np.zeros(0), np.zeros(0, dtype=np.int64), short
+        needed = kits_needed[:fewest]
+        # The arrival of the last component each job needs, one row per component.
+        times = np.array(
+            [
+                np.array(
+                    part.inbound.arrivals[
+                        part.inbound.used : part.inbound.used + int(needed[-1]) * part.per_unit
+                    ]
+                )[needed * part.per_unit - 1]
+                for part in parts
+            ]
+        )
+        # The latest row decides; ties go to the first component (argmax takes the first).
+        return times.max(axis=0), times.argmax(axis=0), short
 
 
 __all__ = ["NO_WORK", "Kit", "KitPart"]

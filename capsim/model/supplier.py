@@ -88,7 +88,9 @@ class SupplierState:
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
         self._on_the_way: deque[np.ndarray] = deque()
-        """Arrival month-times of the shipments not yet all arrived, oldest first."""
+        """Arrival month-times of the shipments not yet all arrived, oldest first (the
+        lead time is the same for all, so they arrive in the order they left)."""
+        self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
         self._idle: list[dict[str, float]] = [{} for _ in range(months)]
@@ -176,9 +178,13 @@ class SupplierState:
         if until <= start:
             return
         self._time = until
-        stretch = work_stretch(self._server, self._inspection, self.kit, start, until, self.backlog)
         month = month_index(until, len(self._idle))
         idle = self._idle[month]
+        if not self.backlog and not self._server.busy:
+            # Nothing ordered: the stretch is idle, with no need to work it out.
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + self._server.idle(start, until)
+            return
+        stretch = work_stretch(self._server, self._inspection, self.kit, start, until, self.backlog)
         for reason, amount in stretch.idle.items():
             idle[reason] = idle.get(reason, 0.0) + amount
         if stretch.started:
@@ -245,13 +251,16 @@ class SupplierState:
             buyer.inbound.receive(times[offset : offset + units], self._lead)
             offset += units
         self._on_the_way.append(times + self._lead)
+        self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting and waiting[0][-1] <= end:
-            waiting.popleft()
-        return sum(len(batch) - int(batch.searchsorted(end, side="right")) for batch in waiting)
+            self._on_the_way_count -= len(waiting.popleft())
+        if not waiting:
+            return 0
+        return self._on_the_way_count - int(waiting[0].searchsorted(end, side="right"))
 
     def _binding(self, month: int) -> str:
         idle = self._idle[month]
