@@ -63,7 +63,6 @@ class SupplierState:
         """Months from a component being made to its arrival at the buyer."""
         self.component = spec.component
         self._context = context
-        self._lead = spec.lead_time_months
         self._inspection = Inspection(spec.yield_, rng)
         self.outages = _draw_outages(spec, context, rng) + _scheduled_outages(spec, context)
         """Outages, random and scheduled, in month-time."""
@@ -248,9 +247,9 @@ class SupplierState:
         buyers = [self._buyers[key] for key in sorted(self._buyers)]
         for buyer, units in divide(self.spec.allocation, buyers, count, self._fair):
             buyer.take(units)
-            buyer.inbound.receive(times[offset : offset + units], self._lead)
+            buyer.inbound.receive(times[offset : offset + units], self.lead_time)
             offset += units
-        self._on_the_way.append(times + self._lead)
+        self._on_the_way.append(times + self.lead_time)
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:

@@ -23,6 +23,7 @@ from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
 from capsim.model.demand import demand_model
+from capsim.model.expansion import GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import Kit, KitPart
 from capsim.model.line import LineState
@@ -45,7 +46,11 @@ class Closing(Protocol):
 
 
 class Producer(Closing, Protocol):
-    """A supplier or a line: makes units up to a month-time, and closes a month."""
+    """A supplier or a line: makes units up to a month-time from kits of its bill, at a
+    capacity that funded expansions grow, and closes a month."""
+
+    kit: Kit
+    capacity: GrowingCapacity
 
     def advance(self, until: float) -> None: ...
 
@@ -123,6 +128,20 @@ class World:
         env = self.env
         env.process(self.treasury.run())
         env.process(self._close_months())
+        self._place_contracts()
+        for producer in self._producers:
+            for process in producer.capacity.funding(self.context, self.treasury):
+                env.process(process)
+            producer.kit.replan(0)  # buffer stocks, bought at the start
+        for policy in self.policies:
+            env.process(policy.run())
+        env.run(until=at(self.calendar.boundary_days[-1], Phase.CLOSE) + PHASE_STEP / 2)
+        self.recorder.freeze()
+        return self.recorder
+
+    def _place_contracts(self) -> None:
+        """Place every lot of every contract on its funding date, and its advance buys."""
+        env = self.env
         start_month = self.scenario.scenario.fiscal_year_start_month
         for contract_id, contract in sorted(self.scenario.contracts.items()):
             for lot in contract.funded_lots(start_month):
@@ -143,22 +162,6 @@ class World:
                         contract.advance_procurement,
                     )
                     env.process(buy_ahead(self.context, self.treasury, buy))
-        growing = [line.capacity for line in self.lines.values()]
-        growing += [supplier.capacity for supplier in self._tiers]
-        for capacity in growing:
-            for process in capacity.funding(self.context, self.treasury):
-                env.process(process)
-        for supplier in self._tiers:
-            if supplier.spec.buffer_stock:
-                supplier.kit.replan(0)
-        for line in self.lines.values():
-            if line.spec.buffer_stock:
-                line.kit.replan(0)
-        for policy in self.policies:
-            env.process(policy.run())
-        env.run(until=at(self.calendar.boundary_days[-1], Phase.CLOSE) + PHASE_STEP / 2)
-        self.recorder.freeze()
-        return self.recorder
 
     def sync(self) -> None:
         """Settle production, supply and demand up to the clock."""
