@@ -10,7 +10,13 @@ from collections.abc import Collection, Iterator, Mapping
 from capsim.scenario.errors import DataPath, Problem, did_you_mean
 from capsim.scenario.network import SHARE_TOLERANCE, SourcingRule, SupplyRule
 from capsim.scenario.schema import Scenario
-from capsim.scenario.supply_graph import buyers_of, sources_of, supplier_cycle
+from capsim.scenario.supply_graph import buyers_of, sources_of, supplier_cycle, tiers_first
+
+MAX_TIERS = 50
+"""Suppliers one below the other at most (real networks have a handful of tiers)."""
+
+SHOWN_EACH_END = 5
+"""Suppliers of a long cycle named at each end of the message."""
 
 
 def find_network_problems(scenario: Scenario) -> Iterator[Problem]:
@@ -18,7 +24,10 @@ def find_network_problems(scenario: Scenario) -> Iterator[Problem]:
     yield from _every_component_has_a_source(scenario)
     yield from _several_sources_are_split(scenario)
     yield from _sourcing_names_sources(scenario)
-    yield from _no_cycle(scenario)
+    cycle = list(_no_cycle(scenario))
+    yield from cycle
+    if not cycle:
+        yield from _not_too_deep(scenario)
     yield from _allocation_names_buyers(scenario)
     yield from _buffers_and_advance_buys_in_bill(scenario)
 
@@ -100,11 +109,32 @@ def _no_cycle(scenario: Scenario) -> Iterator[Problem]:
     cycle = supplier_cycle(scenario)
     if cycle is None:
         return
-    steps = " → ".join(f"{key} ({scenario.suppliers[key].component})" for key in cycle)
+    named = [f"{key} ({scenario.suppliers[key].component})" for key in cycle]
+    if len(named) > 2 * SHOWN_EACH_END:
+        hidden = len(named) - 2 * SHOWN_EACH_END
+        named = [*named[:SHOWN_EACH_END], f"… {hidden} more …", *named[-SHOWN_EACH_END:]]
+    steps = " → ".join(named)
     message = f"suppliers form a cycle: {steps}; the supply network must be acyclic"
     first, second = cycle[0], cycle[1]
     needed = scenario.suppliers[second].component
     yield Problem(("suppliers", first, "bill_of_materials", needed), message)
+
+
+def _not_too_deep(scenario: Scenario) -> Iterator[Problem]:
+    """At most :data:`MAX_TIERS` suppliers one below the other."""
+    needs = {key: supplier.bill_of_materials for key, supplier in scenario.suppliers.items()}
+    sources = sources_of(scenario)
+    depth: dict[str, int] = {}
+    for key in tiers_first(scenario):
+        below = [depth[maker] for component in needs[key] for maker in sources.get(component, [])]
+        depth[key] = 1 + max(below, default=0)
+    deepest = max(depth, key=lambda key: (depth[key], key), default=None)
+    if deepest is not None and depth[deepest] > MAX_TIERS:
+        message = (
+            f"the supply network is {depth[deepest]} tiers deep below '{deepest}'; "
+            f"at most {MAX_TIERS} are allowed"
+        )
+        yield Problem(("suppliers", deepest, "bill_of_materials"), message)
 
 
 def _allocation_names_buyers(scenario: Scenario) -> Iterator[Problem]:

@@ -48,28 +48,27 @@ def buyers_of(scenario: Scenario) -> dict[str, list[str]]:
 def supplier_cycle(scenario: Scenario) -> list[str] | None:
     """A cycle of suppliers each needing the next one's component, or ``None``.
 
-    The cycle is given from its first supplier by id, and ends where it began.
+    The cycle is given from the supplier where the search, by id, first closes it, and
+    ends where it began. The search is iterative, so a chain of any depth is fine.
     """
-    sources = sources_of(scenario)
+    needs = _needs(scenario)
     state: dict[str, int] = {}
-    path: list[str] = []
-
-    def visit(supplier_id: str) -> list[str] | None:
-        state[supplier_id] = 1
-        path.append(supplier_id)
-        for component in sorted(scenario.suppliers[supplier_id].bill_of_materials):
-            for maker in sources.get(component, []):
-                if state.get(maker) == 1:
-                    return [*path[path.index(maker) :], maker]
-                if maker not in state and (found := visit(maker)) is not None:
-                    return found
-        path.pop()
-        state[supplier_id] = 2
-        return None
-
-    for supplier_id in sorted(scenario.suppliers):
-        if supplier_id not in state and (cycle := visit(supplier_id)) is not None:
-            return cycle
+    for root in sorted(scenario.suppliers):
+        if root in state:
+            continue
+        path, stack = [root], [iter(needs[root])]
+        state[root] = 1
+        while stack:
+            maker = next(stack[-1], None)
+            if maker is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(maker) == 1:
+                return [*path[path.index(maker) :], maker]
+            elif maker not in state:
+                state[maker] = 1
+                path.append(maker)
+                stack.append(iter(needs[maker]))
     return None
 
 
@@ -78,22 +77,37 @@ def tiers_first(scenario: Scenario) -> list[str]:
 
     Depth-first post-order from each supplier by id: deterministic, whatever the file.
     """
-    sources = sources_of(scenario)
+    needs = _needs(scenario)
     order: list[str] = []
     seen: set[str] = set()
-
-    def visit(supplier_id: str) -> None:
-        seen.add(supplier_id)
-        for component in sorted(scenario.suppliers[supplier_id].bill_of_materials):
-            for maker in sources.get(component, []):
-                if maker not in seen:
-                    visit(maker)
-        order.append(supplier_id)
-
-    for supplier_id in sorted(scenario.suppliers):
-        if supplier_id not in seen:
-            visit(supplier_id)
+    for root in sorted(scenario.suppliers):
+        if root in seen:
+            continue
+        seen.add(root)
+        path, stack = [root], [iter(needs[root])]
+        while stack:
+            maker = next(stack[-1], None)
+            if maker is None:
+                order.append(path.pop())
+                stack.pop()
+            elif maker not in seen:
+                seen.add(maker)
+                path.append(maker)
+                stack.append(iter(needs[maker]))
     return order
+
+
+def _needs(scenario: Scenario) -> dict[str, list[str]]:
+    """Supplier → the suppliers of the components of its bill, by component then id."""
+    sources = sources_of(scenario)
+    return {
+        supplier_id: [
+            maker
+            for component in sorted(supplier.bill_of_materials)
+            for maker in sources.get(component, [])
+        ]
+        for supplier_id, supplier in scenario.suppliers.items()
+    }
 
 
 __all__ = ["bill_of", "buyers_of", "sources_of", "supplier_cycle", "tiers_first"]

@@ -108,3 +108,35 @@ def test_advance_procurement_names_components_of_the_system(tmp_path: Path) -> N
     }
     problem = only(problems_of(tmp_path, data))
     assert problem.path == ("contracts", "alpha_lot", "advance_procurement", "components", 0)
+
+
+def chain(data: dict[str, Any], tiers: int, closed: bool = False) -> dict[str, Any]:
+    """Energetics made from a chain of ``tiers`` suppliers, each from the next."""
+    for i in range(tiers):
+        last = i == tiers - 1
+        data["suppliers"][f"tier_{i:03d}"] = {
+            "component": f"part_{i:03d}",
+            "capacity": 1000,
+            "lead_time_months": 0,
+            "bill_of_materials": {"part_000": 1} if last and closed
+            else {} if last else {f"part_{i + 1:03d}": 1},
+        }  # fmt: skip
+    data["suppliers"][ENERGETICS]["bill_of_materials"] = {"part_000": 1}
+    return data
+
+
+def test_a_network_too_deep_is_refused(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, chain(network_scenario(), 60)))
+    assert "62 tiers deep" in problem.message and "at most 50" in problem.message
+
+
+def test_a_long_cycle_is_named_by_its_ends(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, chain(network_scenario(), 100, closed=True)))
+    assert "… 91 more …" in problem.message and len(problem.message) < 400
+
+
+def test_the_deepest_network_allowed_runs(tmp_path: Path) -> None:
+    from tests.model.model_builders import run
+
+    results = run(chain(network_scenario(months=6), 48))
+    assert results.series("production", "line").to_numpy().sum() > 0
