@@ -35,42 +35,34 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the test helpers, from a checkout
 
-from tests.experiments.sweeps import (  # noqa: E402
-    RUNS,
-    start,
-    stored_runs,
-    sweep_args,
-    wait_for_group_to_end,
-    wait_for_some_runs,
-    write_scenario,
-)
+from tests.experiments import sweeps  # noqa: E402
 
 GRACE_SECONDS = 5.0
 
 
 def trial(path: Path, store: Path, expected: pd.DataFrame) -> dict[str, object]:
     """One kill, the orphans it leaves, and the resume."""
-    process = start(path, store, workers=2)
-    wait_for_some_runs(process, store)
+    process = sweeps.start(path, store, workers=2)
+    sweeps.wait_for_some_runs(process, store)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     killed_at = time.monotonic()
-    orphans = wait_for_group_to_end(process.pid, GRACE_SECONDS)
+    orphans = sweeps.wait_for_group_to_end(process.pid, GRACE_SECONDS)
     assert process.stdout is not None
     readable, _, _ = select.select([process.stdout], [], [], 0)
     eof = bool(readable) and process.stdout.read() == ""
     ended_after = time.monotonic() - killed_at
     for pid in orphans:
         os.kill(pid, signal.SIGKILL)
-    before, _ = stored_runs(store)
+    before, _ = sweeps.stored_runs(store)
     done = subprocess.run(
-        [*sweep_args(path), "--workers", "2", "--resume", str(store)],
+        [*sweeps.sweep_args(path), "--workers", "2", "--resume", str(store)],
         cwd=path.parent,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    stored, distinct = stored_runs(store)
+    stored, distinct = sweeps.stored_runs(store)
     same = done.returncode == 0 and pd.read_csv(store / "kpis.csv").equals(expected)
     return {
         "runs stored at the kill": before,
@@ -78,7 +70,7 @@ def trial(path: Path, store: Path, expected: pd.DataFrame) -> dict[str, object]:
         "pipe at EOF": eof,
         "group gone (s)": round(ended_after, 2) if not orphans else float("nan"),
         "resume exit": done.returncode,
-        "runs lost": RUNS - distinct,
+        "runs lost": sweeps.RUNS - distinct,
         "runs stored twice": stored - distinct,
         "KPIs as uninterrupted": same,
     }
@@ -102,9 +94,9 @@ def main() -> None:
         os.environ["PYTHONPATH"] = str(options.capsim.resolve())
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        path = write_scenario(root)
+        path = sweeps.write_scenario(root)
         whole = subprocess.run(
-            [*sweep_args(path), "--workers", "1", "--out", str(root / "whole")],
+            [*sweeps.sweep_args(path), "--workers", "1", "--out", str(root / "whole")],
             capture_output=True,
             text=True,
         )

@@ -56,28 +56,6 @@ def test_help_documents_every_exit_code(capsys: pytest.CaptureFixture[str]) -> N
         assert any(line.split()[:1] == [code] and words in line for line in out.splitlines())
 
 
-@pytest.mark.parametrize(
-    ("argv", "says"),
-    [
-        (["rn", STINGER], "did you mean 'run'?"),
-        (["compar", "a", "b"], "did you mean 'compare'?"),
-        (["run", STINGER, "--replication", "5"], "unknown option --replication; did you "
-         "mean --replications?"),
-        (["run", STINGER, "--sed=3"], "did you mean --seed?"),
-        (["sweep", STINGER, "--replicatoins", "2"], "did you mean --replications?"),
-        (["compare", "a", "b", "--rep", "5"], "unknown option --rep"),
-        (["run", STINGER, "--no-plt"], "did you mean --no-plot?"),
-    ],
-)  # fmt: skip
-def test_typos_are_refused_with_a_suggestion(
-    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit) as stopped:
-        main(argv)
-    assert stopped.value.code == 2
-    assert says in capsys.readouterr().err
-
-
 def test_every_parser_refuses_abbreviations() -> None:
     parser = __import__("capsim.cli", fromlist=["_parser"])._parser()
     commands = next(a for a in parser._actions if a.choices and "run" in a.choices)
@@ -85,25 +63,38 @@ def test_every_parser_refuses_abbreviations() -> None:
     assert all(sub.allow_abbrev is False for sub in commands.choices.values())
 
 
-@pytest.mark.parametrize(
-    ("argv", "says"),
-    [
-        (["run", STINGER, "--seed", "-1"], "a seed must be at least 0 (got -1)"),
-        (["run", STINGER, "--seed", str(2**63)], "more than the limit"),
-        (["run", STINGER, "--seed", "1" * 5000], "too many digits"),
-        (["run", STINGER, "--seed", "abc"], "must be a whole number"),
-        (["run", STINGER, "--replications", "0"], "at least 1"),
-        (["run", STINGER, "--replications", "1.5"], "must be a whole number"),
-        (["run", STINGER, "--replications", "2", "--workers", "0"], "at least 1"),
-        (["run", STINGER, "--replications", "2", "--workers", "100000"], "more than the limit"),
-        (["sweep", STINGER, "--seed", "-5"], "at least 0"),
-        (["sweep", STINGER, "--replications", "-2"], "at least 1"),
-        (["sweep", STINGER, "--workers", "0"], "at least 1"),
-        (["compare", "a", "b", "--replications", "0"], "at least 1"),
-        (["compare", "a", "b", "--seed", "-1"], "at least 0"),
-    ],
-)
-def test_numbers_are_checked_in_one_line(
+TYPOS = [
+    (["rn", STINGER], "did you mean 'run'?"),
+    (["compar", "a", "b"], "did you mean 'compare'?"),
+    (["run", STINGER, "--replication", "5"], "unknown option --replication; did you "
+     "mean --replications?"),
+    (["run", STINGER, "--sed=3"], "did you mean --seed?"),
+    (["sweep", STINGER, "--replicatoins", "2"], "did you mean --replications?"),
+    (["compare", "a", "b", "--rep", "5"], "unknown option --rep"),
+    (["run", STINGER, "--no-plt"], "did you mean --no-plot?"),
+]  # fmt: skip
+"""Misspelt commands and options, and the suggestion each gets."""
+
+NUMBERS = [
+    (["run", STINGER, "--seed", "-1"], "a seed must be at least 0 (got -1)"),
+    (["run", STINGER, "--seed", str(2**63)], "more than the limit"),
+    (["run", STINGER, "--seed", "1" * 5000], "too many digits"),
+    (["run", STINGER, "--seed", "abc"], "must be a whole number"),
+    (["run", STINGER, "--replications", "0"], "at least 1"),
+    (["run", STINGER, "--replications", "1.5"], "must be a whole number"),
+    (["run", STINGER, "--replications", "2", "--workers", "0"], "at least 1"),
+    (["run", STINGER, "--replications", "2", "--workers", "100000"], "more than the limit"),
+    (["sweep", STINGER, "--seed", "-5"], "at least 0"),
+    (["sweep", STINGER, "--replications", "-2"], "at least 1"),
+    (["sweep", STINGER, "--workers", "0"], "at least 1"),
+    (["compare", "a", "b", "--replications", "0"], "at least 1"),
+    (["compare", "a", "b", "--seed", "-1"], "at least 0"),
+]
+"""Numbers out of range or not numbers, and what the refusal says."""
+
+
+@pytest.mark.parametrize(("argv", "says"), [*TYPOS, *NUMBERS])
+def test_bad_arguments_are_refused_in_one_line(
     argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as stopped:

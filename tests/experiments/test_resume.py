@@ -60,10 +60,16 @@ def resume_and_check(path: Path, store: Path, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(pd.read_csv(store / "kpis.csv"), expected)
 
 
-def test_a_killed_sweep_process_resumes(tmp_path: Path, uninterrupted: pd.DataFrame) -> None:
+def sweep_under_way(tmp_path: Path, workers: int) -> tuple[Path, Path, subprocess.Popen[str]]:
+    """A sweep started in its own session, once the store holds some runs."""
     path, store = write_scenario(tmp_path), tmp_path / "store"
-    process = start(path, store, workers=1)
+    process = start(path, store, workers=workers)
     wait_for_some_runs(process, store)
+    return path, store, process
+
+
+def test_a_killed_sweep_process_resumes(tmp_path: Path, uninterrupted: pd.DataFrame) -> None:
+    path, store, process = sweep_under_way(tmp_path, workers=1)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     stored, distinct = stored_runs(store)
@@ -74,9 +80,7 @@ def test_a_killed_sweep_process_resumes(tmp_path: Path, uninterrupted: pd.DataFr
 def test_the_workers_of_a_killed_sweep_exit_and_release_the_callers_pipes(
     tmp_path: Path, uninterrupted: pd.DataFrame
 ) -> None:
-    path, store = write_scenario(tmp_path), tmp_path / "store"
-    process = start(path, store, workers=2)
-    wait_for_some_runs(process, store)
+    path, store, process = sweep_under_way(tmp_path, workers=2)
     assert len(group_members(process.pid)) > 2  # the sweep, its forkserver and workers
     os.kill(process.pid, signal.SIGKILL)  # the main process only, as an OOM killer would
     process.wait(timeout=30)
@@ -93,9 +97,7 @@ def test_the_workers_of_a_killed_sweep_exit_and_release_the_callers_pipes(
 def test_a_killed_worker_stops_the_sweep_cleanly_and_it_resumes(
     tmp_path: Path, uninterrupted: pd.DataFrame
 ) -> None:
-    path, store = write_scenario(tmp_path), tmp_path / "store"
-    process = start(path, store, workers=2)
-    wait_for_some_runs(process, store)
+    path, store, process = sweep_under_way(tmp_path, workers=2)
     # The pool's workers are forked from a server process, one level further down.
     workers = [pid for pid in descendants(process.pid) if parent(pid) != process.pid]
     assert workers, "no worker process found"
@@ -111,9 +113,7 @@ def test_a_killed_worker_stops_the_sweep_cleanly_and_it_resumes(
 def test_ctrl_c_stops_the_sweep_cleanly_and_it_resumes(
     tmp_path: Path, uninterrupted: pd.DataFrame
 ) -> None:
-    path, store = write_scenario(tmp_path), tmp_path / "store"
-    process = start(path, store, workers=2)
-    wait_for_some_runs(process, store)
+    path, store, process = sweep_under_way(tmp_path, workers=2)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends to the job
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.command import capsim
 from tests.fuzz.mutators import make_case
 from tests.fuzz.outcomes import GOOD, run_file
 
@@ -37,16 +38,6 @@ def test_fuzzed_files_give_a_located_error_or_a_valid_run(chunk: int, tmp_path: 
     assert not failures, "\n\n".join(failures)
 
 
-def _capsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "capsim.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT_SECONDS,
-    )
-
-
 @pytest.mark.slow
 def test_fuzzed_files_through_the_command_line(tmp_path: Path) -> None:
     failures = []
@@ -55,7 +46,7 @@ def test_fuzzed_files_through_the_command_line(tmp_path: Path) -> None:
         folder = tmp_path / str(index)
         main = case.write(folder)
         for command in (["validate", main.name], ["run", main.name, "--quiet", "--out", "out"]):
-            done = _capsim(*command, cwd=folder)
+            done = capsim(*command, cwd=folder, timeout=CLI_TIMEOUT_SECONDS)
             if done.returncode not in (0, 2) or "Traceback" in done.stderr:
                 failures.append(f"{case.name} {command[0]}: exit {done.returncode}\n{done.stderr}")
             if done.returncode != 0:
