@@ -11,7 +11,7 @@ capacity, summed over the horizon).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -102,13 +102,15 @@ def node_values(results: Results, colour_by: NetworkColour) -> dict[str, float]:
     return values
 
 
-def layered_positions(edges: list[Edge]) -> dict[str, tuple[int, float]]:
+def layered_positions(edges: list[Edge], nodes: Sequence[str] = ()) -> dict[str, tuple[int, float]]:
     """Column and row of each node: sinks right, each node one left of its leftmost buyer.
 
-    Rows within a column are set by alternating barycenter sweeps, then centred.
+    ``nodes`` adds nodes that no edge touches (a line with no suppliers and no buyer yet),
+    in the rightmost column. Rows within a column are set by alternating barycenter
+    sweeps, then centred.
     """
-    successors: dict[str, list[str]] = {}
-    predecessors: dict[str, list[str]] = {}
+    successors: dict[str, list[str]] = {node: [] for node in nodes}
+    predecessors: dict[str, list[str]] = {node: [] for node in nodes}
     for source, target, _ in edges:
         successors.setdefault(source, []).append(target)
         predecessors.setdefault(target, []).append(source)
@@ -125,29 +127,29 @@ def layered_positions(edges: list[Edge]) -> dict[str, tuple[int, float]]:
     columns: dict[int, list[str]] = {}
     for node in sorted(successors):
         columns.setdefault(deepest - depth(node), []).append(node)
-    row = {node: float(i) for nodes in columns.values() for i, node in enumerate(nodes)}
+    row = {node: float(i) for members in columns.values() for i, node in enumerate(members)}
 
     def sweep(order: range, neighbours: Mapping[str, list[str]]) -> None:
         for column in order:
-            nodes = columns[column]
+            members = columns[column]
             centre = {
                 node: float(np.mean([row[n] for n in neighbours[node]]))
                 if neighbours[node]
                 else row[node]
-                for node in nodes
+                for node in members
             }
-            nodes.sort(key=lambda node: (centre[node], node))
-            for i, node in enumerate(nodes):
+            members.sort(key=lambda node: (centre[node], node))
+            for i, node in enumerate(members):
                 row[node] = float(i)
 
     for _ in range(SWEEPS):
         sweep(range(1, deepest + 1), predecessors)
         sweep(range(deepest - 1, -1, -1), successors)
-    tallest = max(len(nodes) for nodes in columns.values())
+    tallest = max((len(column) for column in columns.values()), default=0)
     return {
-        node: (column, i + (tallest - len(nodes)) / 2)
-        for column, nodes in columns.items()
-        for i, node in enumerate(nodes)
+        node: (column, i + (tallest - len(members)) / 2)
+        for column, members in columns.items()
+        for i, node in enumerate(members)
     }
 
 
@@ -171,7 +173,9 @@ def plot_network(results: Results, colour_by: str = "bound") -> CapsimFigure:
     colour = NetworkColour(colour_by)
     scenario = results.scenario
     edges = network_edges(scenario)
-    positions = layered_positions(edges)
+    positions = layered_positions(
+        edges, [*scenario.suppliers, *scenario.lines, *scenario.stockpiles]
+    )
     values = node_values(results, colour)
     columns = 1 + max((column for column, _ in positions.values()), default=0)
     rows = max((row for _, row in positions.values()), default=0.0) + 1

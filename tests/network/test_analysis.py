@@ -95,3 +95,13 @@ def test_capsim_network_refuses_an_outage_outside_the_horizon(tmp_path: Path) ->
     assert done.returncode == 2
     assert "outside the horizon" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_capsim_network_draws_a_scenario_without_suppliers_or_lines(tmp_path: Path) -> None:
+    """Transfers between stockpiles only: nothing bound, nothing to stop, still a picture."""
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "f16_ukraine.yaml"
+    out = tmp_path / "out"
+    done = capsim("network", str(scenario), "--replications", "1", "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "(none: every line built all its orders allowed)" in done.stdout
+    assert (out / "network.png").stat().st_size > 0
