@@ -97,7 +97,8 @@ class Supplier(Spec):
     qualified: dt.date | None = Field(
         None,
         description="Date from which this source may deliver: its capacity is zero before "
-        "it (a second source still in qualification).",
+        "it (a second source still in qualification). For a source that qualifies a lead "
+        "time after it is funded, give it zero capacity and an expansion instead.",
     )
     price_per_unit: USD = Field(
         0.0,
