@@ -45,6 +45,14 @@ def add_network_command(commands: Any) -> None:
         help=f"paired runs per supplier (default {DEFAULT_REPLICATIONS}; 0 skips the table)",
     )
     network.add_argument(
+        "--workers",
+        type=options.workers,
+        default=1,
+        metavar="W",
+        help="worker processes for the paired runs (default 1: serial; the numbers are the "
+        "same with any number)",
+    )
+    network.add_argument(
         "--seed", type=options.seed, default=None, help="root seed (default: the scenario's)"
     )
     options.add_output_folder(network, Path("out/network"), "network output")
@@ -82,6 +90,7 @@ def _network(arguments: argparse.Namespace) -> int:
             start=arguments.outage_start,
             replications=arguments.replications,
             seed=arguments.seed,
+            executor=_executor(arguments.workers),
         )
         start = weak.attrs["outage"]["start"]
         print(
@@ -122,6 +131,12 @@ def vars_of(arguments: argparse.Namespace) -> dict[str, object]:
         "start": None if start is None else start.isoformat(),
         "replications": arguments.replications,
     }
+
+
+def _executor(workers: int) -> Any:
+    from capsim.experiments.executors import ProcessExecutor, SerialExecutor
+
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 
 def _table(frame: Any, columns: list[str]) -> str:

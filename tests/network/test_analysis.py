@@ -85,6 +85,14 @@ def test_capsim_network_prints_and_writes_both_tables(tmp_path: Path) -> None:
     ]  # fmt: skip
     weak = pd.read_csv(out / "single_points_of_failure.csv")
     assert set(weak["supplier"]) == {ENERGETICS, MOTORS}
+    # Two workers give the same table, to the digit.
+    pooled = tmp_path / "pooled"
+    done = capsim(
+        "network", str(path), "--replications", "2", "--outage-start", "2024-03-01",
+        "--out", str(pooled), "--workers", "2", "--no-plot", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(pooled / "single_points_of_failure.csv"), weak)
     assert json.loads((out / "manifest.json").read_text())["outage"]["months"] == 6
 
 
