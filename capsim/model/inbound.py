@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from capsim.model.records import Recorder
-from capsim.model.timebase import month_indices
+from capsim.model.timebase import count_by_month
 from capsim.scenario.network import Sourcing, SourcingRule
 
 
@@ -110,8 +110,7 @@ class Inbound:
         """
         if not len(shipped):
             return
-        months = len(self._shipped)
-        np.add.at(self._shipped, month_indices(shipped, months), 1.0)
+        count_by_month(self._shipped, shipped)
         arrivals, values = self.arrivals, (shipped + lead_time).tolist()
         if not arrivals or values[0] >= arrivals[-1]:
             arrivals.extend(values)

@@ -17,7 +17,7 @@ from capsim.model.contract import Contract
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
-from capsim.model.timebase import month_index, month_indices
+from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
 
@@ -147,12 +147,7 @@ class LineState:
         """Count finished good units, hand them to contracts, and replan after a scrap."""
         count = len(times)
         if count:
-            months = len(self._lost)
-            first_month = month_index(times[0], months)
-            if first_month == month_index(times[-1], months):
-                self._production[first_month] += count
-            else:
-                np.add.at(self._production, month_indices(times, months), 1.0)
+            count_by_month(self._production, times)
             eligible = self._eligible(float(times[-1]))
             given = allocate(self.spec, eligible, count)
             offset = 0

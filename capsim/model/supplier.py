@@ -16,7 +16,7 @@ from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
-from capsim.model.timebase import month_index, month_indices
+from capsim.model.timebase import count_by_month, month_index
 from capsim.model.trace import NO_ORDERS
 from capsim.scenario.production import Supplier
 
@@ -236,12 +236,7 @@ class SupplierState:
         count = len(times)
         if not count:
             return
-        months = len(self._made)
-        first_month, last_month = month_index(times[0], months), month_index(times[-1], months)
-        if first_month == last_month:
-            self._made[first_month] += count
-        else:
-            np.add.at(self._made, month_indices(times, months), 1.0)
+        count_by_month(self._made, times)
         self.backlog -= count
         offset = 0
         buyers = [self._buyers[key] for key in sorted(self._buyers)]

@@ -172,4 +172,27 @@ def month_indices(month_times: np.ndarray, months: int) -> np.ndarray:
     return index
 
 
-__all__ = ["PHASE_STEP", "Phase", "TimeBase", "at", "month_index", "month_indices", "snap"]
+def count_by_month(counts: np.ndarray, month_times: np.ndarray) -> None:
+    """Add one to ``counts`` for each of ``month_times`` (in order), in its month.
+
+    A batch within one month, the usual case, takes a single addition.
+
+    >>> counts = np.zeros(3)
+    >>> count_by_month(counts, np.array([0.2, 0.9, 1.5]))
+    >>> counts.tolist()
+    [2.0, 1.0, 0.0]
+    """
+    if not len(month_times):
+        return
+    months = len(counts)
+    first = month_index(float(month_times[0]), months)
+    if first == month_index(float(month_times[-1]), months):
+        counts[first] += len(month_times)
+    else:
+        np.add.at(counts, month_indices(month_times, months), 1.0)
+
+
+__all__ = [
+    "PHASE_STEP", "Phase", "TimeBase", "at", "count_by_month", "month_index", "month_indices",
+    "snap",
+]  # fmt: skip
