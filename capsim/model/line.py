@@ -179,14 +179,28 @@ class LineState:
             return Constraint.FUNDING
         return Constraint.BACKLOG
 
+    def plan(self) -> None:
+        """The monthly planning run: with a planning horizon, order the coming months'."""
+        if self.spec.planning_horizon_months is not None:
+            self._order_components()
+
     def _order_components(self) -> None:
         """Order what the open contracts still need, with a planned scrap allowance.
 
         When a contract is awarded, the starts needed for the remaining good units at
         the acceptance yield. After a scrap, only what finishing needs if every start
         passes: the allowance was planned already. The start in progress holds its kit.
+        With a planning horizon, only the starts the line's capacity allows within it
+        (time-phased, as a supplier plans its own material; Orlicky, 1975).
         """
-        self.kit.replan(self._starts_needed(0))
+        starts = self._starts_needed(0)
+        horizon = self.spec.planning_horizon_months
+        if horizon is not None:
+            now = self._context.now_month_time
+            curve = self._server.curve
+            within = math.ceil(curve.level(now + horizon) - curve.level(now) - 1e-9)
+            starts = min(starts, within)
+        self.kit.replan(starts)
 
     def buy_ahead(self, components: Collection[str], units: int) -> None:
         """Order ``components`` for ``units`` not yet on contract (advance procurement),

@@ -177,8 +177,8 @@ class World:
 
     def _close_months(self) -> Generator[simpy.Event, None, None]:
         """Process: record each month just before it ends; then the monthly planning
-        run: orders waiting at several sources are split again, and suppliers order the
-        material of the coming months from their sub-tiers."""
+        run: orders waiting at several sources are split again, and lines with a
+        planning horizon and suppliers order the material of the coming months."""
         env, boundaries = self.env, self.calendar.boundary_days
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
@@ -188,6 +188,8 @@ class World:
                 node.close_month(month)
             for inbound in self._several_sources:
                 inbound.rebalance()
+            for line in self.lines.values():
+                line.plan()
             for supplier in reversed(self._tiers):
                 supplier.plan()
 

@@ -180,3 +180,10 @@ class Line(Spec):
         default_factory=dict,
         description="Component → units kept on hand beyond what open contracts need.",
     )
+    planning_horizon_months: PositiveMonths | None = Field(
+        None,
+        description="Months of assembly, at the line's capacity then, that it orders "
+        "components for, rolled on each month (time-phased material requirements "
+        "planning); none: every component an awarded contract needs, ordered at award "
+        "(the prime subcontracts the full quantity).",
+    )

@@ -142,3 +142,20 @@ def test_proportional_in_a_run_splits_by_outstanding_orders(scenario: dict[str, 
     alpha, beta = shipped(results, ALPHA)[first].sum(), shipped(results, BETA)[first].sum()
     # Outstanding 2,000 against 1,000 at first; the ratio drifts as orders are filled.
     assert 1.7 < alpha / beta < 2.3
+
+
+def test_a_planning_horizon_keeps_an_early_award_from_holding_the_plant(
+    scenario: dict[str, Any],
+) -> None:
+    """Lines that order two months of assembly at a time, rolled on monthly, share a
+    first-come plant month by month, instead of the earlier award taking it all."""
+    scenario["contracts"]["beta_lot"]["award"] = "2024-03-01"
+    for line in (ALPHA, BETA):
+        scenario["lines"][line]["planning_horizon_months"] = 2
+    results = run(scenario)
+    alpha, beta = shipped(results, ALPHA)[3:24], shipped(results, BETA)[3:24]
+    assert beta.sum() > 200 and alpha.sum() > 200
+    assert abs(alpha.sum() - beta.sum()) <= 0.2 * (alpha.sum() + beta.sum())
+    # Never more than the horizon's worth on order: 2 months at 40 a month, plus one.
+    on_order = series(results, "component_stock", f"{ALPHA}.motor", "on_order")
+    assert on_order.max() <= 2 * 40 + 1
