@@ -65,6 +65,7 @@ def work_stretch(
     newly = done.started - carried
     idle: dict[str, float] = {}
     if newly > 0:
+        kit.use(newly)
         waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))
         for code in np.flatnonzero(waited).tolist():
             idle[kit.names[code]] = float(waited[code])
@@ -72,8 +73,6 @@ def work_stretch(
         enough = int(passes[: len(releases)].sum()) >= jobs
         reason = NO_WORK if enough else (short or NO_WORK)
         idle[reason] = idle.get(reason, 0.0) + done.idle_after
-    if newly > 0:
-        kit.use(newly)
     ended = passes[: done.finished]
     good = int(ended.sum())
     return Stretch(newly, done.finish_times[ended], done.finished - good, idle)

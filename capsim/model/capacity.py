@@ -109,6 +109,10 @@ class CapacityCurve:
         )
         return level
 
+    def between(self, begin: float, end: float) -> float:
+        """Units of capacity from month-time ``begin`` to ``end``."""
+        return self.level(end) - self.level(begin)
+
     def time_at_level(self, level: float) -> float:
         """:meth:`time_at` of one level."""
         k = min(max(bisect.bisect_left(self._level_list, level) - 1, 0), len(self._knot_list) - 1)

@@ -37,18 +37,16 @@ class Kit:
 
     def on_hand(self, until: float) -> int:
         """Whole kits at the buyer by month-time ``until``."""
-        if not self.parts:
-            return UNLIMITED
-        return min(part.inbound.on_hand(until) // part.per_unit for part in self.parts.values())
+        return min(self._kits(until), default=UNLIMITED)
 
     def shortest(self, until: float) -> str:
         """The component with the fewest whole kits at ``until`` (the first, on ties)."""
-        if not self.parts:
-            return NO_WORK
-        return min(
-            self.parts,
-            key=lambda name: self.parts[name].inbound.on_hand(until) // self.parts[name].per_unit,
-        )
+        kits = self._kits(until)
+        return self.names[kits.index(min(kits))] if kits else NO_WORK
+
+    def _kits(self, until: float) -> list[int]:
+        """Whole kits' worth of each component at ``until``, in :attr:`names` order."""
+        return [part.inbound.on_hand(until) // part.per_unit for part in self.parts.values()]
 
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
@@ -78,7 +76,7 @@ class Kit:
         if not self.parts:
             return np.zeros(count), np.zeros(count, dtype=np.int64), NO_WORK
         parts = list(self.parts.values())
-        kits = [part.inbound.on_hand(until) // part.per_unit for part in parts]
+        kits = self._kits(until)
         fewest_kits = min(kits)
         short = self.names[kits.index(fewest_kits)]
         fewest = int(kits_needed.searchsorted(fewest_kits, side="right"))

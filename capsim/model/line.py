@@ -117,8 +117,7 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        curve = self._server.curve
-        capacity = curve.level(month + 1.0) - curve.level(float(month))
+        capacity = self._server.curve.between(float(month), month + 1.0)
         self._capacity[month] = capacity
         self._backlog[month] = sum(contract.remaining for contract in self.contracts)
         starts = int(self._starts[month])
@@ -197,8 +196,7 @@ class LineState:
         horizon = self.spec.planning_horizon_months
         if horizon is not None:
             now = self._context.now_month_time
-            curve = self._server.curve
-            within = math.ceil(curve.level(now + horizon) - curve.level(now) - 1e-9)
+            within = math.ceil(self._server.curve.between(now, now + horizon) - 1e-9)
             starts = min(starts, within)
         self.kit.replan(starts)
 

@@ -159,8 +159,7 @@ class SupplierState:
     def room_within(self, months: float) -> float:
         """Components it could still take on within ``months`` from now, given its backlog."""
         now = self._context.now_month_time
-        curve = self._server.curve
-        return curve.level(now + months) - curve.level(now) - self.backlog
+        return self._server.curve.between(now, now + months) - self.backlog
 
     def inbound_for(self, component: str) -> Inbound | None:
         """Its own stock of a sub-tier component, if its bill names it."""
@@ -199,8 +198,7 @@ class SupplierState:
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
-        curve = self._server.curve
-        self._capacity[month] = curve.level(end) - curve.level(float(month))
+        self._capacity[month] = self._server.curve.between(float(month), end)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
@@ -227,8 +225,7 @@ class SupplierState:
         else:
             starts = math.ceil(self.backlog / self.spec.yield_ - 1e-9) - busy
         now = self._context.now_month_time
-        curve = self._server.curve
-        within = math.ceil(curve.level(now + self._horizon) - curve.level(now) - 1e-9)
+        within = math.ceil(self._server.curve.between(now, now + self._horizon) - 1e-9)
         self.kit.replan(min(starts, within))
 
     def _ship(self, times: np.ndarray) -> None:
