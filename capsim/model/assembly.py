@@ -55,24 +55,32 @@ def work_stretch(
         return Stretch(idle={kit.shortest(until): server.idle(start, until)})
     passes = inspection.peek(most)
     passes = passes[: max(starts_for(passes, jobs), carried)]
-    kits_needed = np.arange(1, len(passes) - carried + 1)
-    ready, gating, short = kit.ready_times(kits_needed, until)
-    releases = np.maximum(ready, start)
-    if carried:
-        releases = np.concatenate(([start], releases))
-    done = server.work(start, until, releases, np.ones(len(releases)))
+    fresh = len(passes) - carried
+    gating: np.ndarray | None = None
+    if kit.on_hand(start) >= fresh:
+        # Every kit is here by the start (always so without a bill): no start waits.
+        done = server.work_ready(start, until, len(passes))
+    else:
+        ready, gating = kit.ready_times(fresh, until)
+        releases = np.maximum(ready, start)
+        if carried:
+            releases = np.concatenate(([start], releases))
+        done = server.work(start, until, releases, np.ones(len(releases)))
+    # What stops the next start is judged before this stretch's kits are used.
+    stopped_by = None
+    if done.idle_after:
+        stopped_by = NO_WORK if int(passes.sum()) >= jobs else kit.shortest(until)
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
     if newly > 0:
         kit.use(newly)
-        waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))
-        for code in np.flatnonzero(waited).tolist():
-            idle[kit.names[code]] = float(waited[code])
-    if done.idle_after:
-        enough = int(passes[: len(releases)].sum()) >= jobs
-        reason = NO_WORK if enough else (short or NO_WORK)
-        idle[reason] = idle.get(reason, 0.0) + done.idle_after
+        if gating is not None:
+            waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))
+            for code in np.flatnonzero(waited).tolist():
+                idle[kit.names[code]] = float(waited[code])
+    if stopped_by is not None:
+        idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     ended = passes[: done.finished]
     good = int(ended.sum())
     return Stretch(newly, done.finish_times[ended], done.finished - good, idle)

@@ -48,6 +48,10 @@ class Kit:
         """Whole kits' worth of each component at ``until``, in :attr:`names` order."""
         return [part.inbound.on_hand(until) // part.per_unit for part in self.parts.values()]
 
+    def _positions(self) -> list[tuple[KitPart, int, int]]:
+        """Each part, with the position of its first unused unit and its units a kit."""
+        return [(part, part.inbound.used, part.per_unit) for part in self.parts.values()]
+
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
         for part in self.parts.values():
@@ -63,39 +67,25 @@ class Kit:
         for part in self.parts.values():
             part.inbound.replan(part.per_unit * max(starts, 0))
 
-    def ready_times(
-        self, kits_needed: np.ndarray, until: float
-    ) -> tuple[np.ndarray, np.ndarray, str]:
-        """When each job's kits are all here, for the jobs whose kits arrive by ``until``.
+    def ready_times(self, count: int, until: float) -> tuple[np.ndarray, np.ndarray]:
+        """When each of the next ``count`` starts has its whole kit, for the starts whose
+        kits are all here by ``until``.
 
-        ``kits_needed[j]`` is the number of kits used once job ``j`` has started. Returns
-        the ready times, the component that came last for each job (its position in
-        :attr:`names`), and the component that ran out (what stops the next job), if any.
+        Returns the ready times and, for each start, the component that came last (its
+        position in :attr:`names`; the first on ties).
         """
-        count = len(kits_needed)
         if not self.parts:
-            return np.zeros(count), np.zeros(count, dtype=np.int64), NO_WORK
-        parts = list(self.parts.values())
-        kits = self._kits(until)
-        fewest_kits = min(kits)
-        short = self.names[kits.index(fewest_kits)]
-        fewest = int(kits_needed.searchsorted(fewest_kits, side="right"))
-        if not fewest:
-            return np.zeros(0), np.zeros(0, dtype=np.int64), short
-        needed = kits_needed[:fewest]
-        # The arrival of the last component each job needs, one row per component.
-        times = np.array(
-            [
-                np.array(
-                    part.inbound.arrivals[
-                        part.inbound.used : part.inbound.used + int(needed[-1]) * part.per_unit
-                    ]
-                )[needed * part.per_unit - 1]
-                for part in parts
-            ]
-        )
-        # The latest row decides; ties go to the first component (argmax takes the first).
-        return times.max(axis=0), times.argmax(axis=0), short
+            return np.zeros(count), np.zeros(count, dtype=np.int64)
+        count = min(count, self.on_hand(until))
+        # The k-th start's kit is complete when the (used + k * per_unit)-th unit arrives.
+        rows = [
+            part.inbound.arrivals[first + per - 1 : first + count * per : per]
+            for part, first, per in self._positions()
+        ]
+        if len(rows) == 1:
+            return np.array(rows[0]), np.zeros(count, dtype=np.int64)
+        times = np.array(rows)
+        return times.max(axis=0), times.argmax(axis=0)
 
 
 __all__ = ["NO_WORK", "Kit", "KitPart"]
