@@ -65,7 +65,7 @@ def work_stretch(
         releases = np.maximum(ready, start)
         if carried:
             releases = np.concatenate(([start], releases))
-        done = server.work(start, until, releases, np.ones(len(releases)))
+        done = server.work(start, until, releases)
     # What stops the next start is judged before this stretch's kits are used.
     stopped_by = None
     if done.idle_after:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -167,6 +167,25 @@ class CapacityCurve:
                 return self._time_at_on_piece(levels, piece)
         return self.time_at(levels)
 
+    def _levels_ascending(self, times: np.ndarray) -> np.ndarray:
+        """:meth:`levels` of times in ascending order, as a server's releases are.
+
+        When the first and the last time lie on one piece, all do: its numbers are then
+        scalars, with the same arithmetic as the general path.
+        """
+        if len(times):
+            knots = self._knot_list
+            k = max(bisect.bisect_right(knots, float(times[0])) - 1, 0)
+            if k == max(bisect.bisect_right(knots, float(times[-1])) - 1, 0):
+                width = times - knots[k]
+                on_piece: np.ndarray = (
+                    self._level_list[k]
+                    + self._rate_list[k] * width
+                    + 0.5 * self._slope_list[k] * width**2
+                )
+                return on_piece
+        return self.levels(times)
+
     def _piece_of_levels(self, low: float, high: float) -> int | None:
         """The piece past whose start every level from ``low`` to ``high`` is reached."""
         levels = self._level_list
@@ -215,9 +234,11 @@ def completion_levels(
     [3.0, 4.0]
     """
     if work is None:
-        work = np.ones(len(release_levels))
-    total = np.cumsum(work, dtype=float)
-    before = total - work
+        total = np.arange(1.0, len(release_levels) + 1)
+        before = total - 1.0
+    else:
+        total = np.cumsum(work, dtype=float)
+        before = total - work
     start = np.maximum.accumulate(np.maximum(release_levels - before, free_level))
     return np.asarray(start + total, dtype=float)
 
@@ -271,11 +292,11 @@ class RateServer:
         times = np.minimum(curve._time_at_ascending(ends), until)  # by ``until``, within tolerance
         return Work(started, finished, times, np.zeros(0), 0.0)
 
-    def work(self, start: float, until: float, releases: np.ndarray, work: np.ndarray) -> Work:
-        """Work the offered jobs from month-time ``start`` to ``until``.
+    def work(self, start: float, until: float, releases: np.ndarray) -> Work:
+        """Work the offered jobs, one start each, from month-time ``start`` to ``until``.
 
         ``releases`` are the month-times at which the jobs are ready, in order (ignored for
-        the job in progress); ``work`` their starts each.
+        the job in progress).
         """
         if not self.busy and not len(releases):
             return self._idle(start, until)
@@ -283,13 +304,13 @@ class RateServer:
         carried = int(self.busy)
         if carried:
             floor = self.free_level
-            release_levels = curve.levels(releases[1:])
-            ends = np.concatenate(([floor], completion_levels(floor, release_levels, work[1:])))
+            release_levels = curve._levels_ascending(releases[1:])
+            ends = np.concatenate(([floor], completion_levels(floor, release_levels)))
         else:
             floor = max(self.free_level, curve.level(start))
-            release_levels = curve.levels(releases)
-            ends = completion_levels(floor, release_levels, work)
-        return self._worked(until, ends, ends - work, floor, release_levels)
+            release_levels = curve._levels_ascending(releases)
+            ends = completion_levels(floor, release_levels)
+        return self._worked(until, ends, ends - 1.0, floor, release_levels)
 
     def work_ready(self, start: float, until: float, count: int) -> Work:
         """:meth:`work` for ``count`` one-start jobs all ready by ``start`` (the one in
@@ -353,8 +374,7 @@ class RateServer:
         return Work(0, 0, np.empty(0), np.empty(0), idle_after)
 
 
-@dataclass(frozen=True)
-class Work:
+class Work(NamedTuple):
     """What a server did in one call: jobs started, finish times, capacity left idle."""
 
     started: int

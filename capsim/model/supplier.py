@@ -81,6 +81,7 @@ class SupplierState:
         self.kit = Kit({})
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
+        self._buyers_by_id: list[Buyer] = []
         self._fair = FairQueue()
         self.backlog = 0
         """Good components ordered and not yet made."""
@@ -127,6 +128,7 @@ class SupplierState:
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
         self._buyers[inbound.buyer] = Buyer(inbound.buyer, inbound)
+        self._buyers_by_id = [self._buyers[key] for key in sorted(self._buyers)]
 
     def order(self, inbound: Inbound, quantity: int, placed: float | None = None) -> None:
         """Take an order of ``quantity`` good components for ``inbound``'s buyer, now.
@@ -236,8 +238,7 @@ class SupplierState:
         count_by_month(self._made, times)
         self.backlog -= count
         offset = 0
-        buyers = [self._buyers[key] for key in sorted(self._buyers)]
-        for buyer, units in divide(self.spec.allocation, buyers, count, self._fair):
+        for buyer, units in divide(self.spec.allocation, self._buyers_by_id, count, self._fair):
             buyer.take(units)
             buyer.inbound.receive(times[offset : offset + units], self.lead_time)
             offset += units

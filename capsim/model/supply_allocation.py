@@ -89,7 +89,13 @@ supply_rule = registrar(SUPPLY_RULES)
 def divide(
     allocation: SupplyAllocation, buyers: Sequence[Buyer], units: int, queue: FairQueue
 ) -> Blocks:
-    """Blocks of ``units`` (at most what is outstanding) by the supplier's rule."""
+    """Blocks of ``units`` (at most what is outstanding) by the supplier's rule.
+
+    A supplier with one buyer gives it everything, whatever the rule.
+    """
+    if len(buyers) == 1:
+        units = min(units, buyers[0].outstanding)
+        return [(buyers[0], units)] if units else []
     waiting = [buyer for buyer in buyers if buyer.outstanding]
     units = min(units, sum(buyer.outstanding for buyer in waiting))
     if not units:

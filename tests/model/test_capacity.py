@@ -38,7 +38,7 @@ def test_the_closed_form_for_a_backlog_matches_the_recursion(
     for step in steps:
         until = time + step
         a = closed.work_backlog(time, until, left_closed)
-        b = general.work(time, until, np.full(left_general, time), np.ones(left_general))
+        b = general.work(time, until, np.full(left_general, time))
         assert (a.started, a.finished) == (b.started, b.finished)
         assert np.allclose(a.finish_times, b.finish_times)
         assert (closed.busy, closed.free_level) == (general.busy, general.free_level)
