@@ -9,7 +9,7 @@ of starts. This module works one stretch of time for either kind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,18 +18,26 @@ from capsim.model.context import Inspection, starts_for
 from capsim.model.kit import NO_WORK, Kit
 
 
-@dataclass
-class Stretch:
+class Stretch(NamedTuple):
     """What a node did between two times."""
 
-    started: int = 0
+    started: int
     """Units newly started (each took a kit)."""
-    finish_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    finish_times: np.ndarray
     """Month-times at which good units were finished, in order."""
-    scrapped: int = 0
+    scrapped: int
     """Starts that ended and failed inspection."""
-    idle: dict[str, float] = field(default_factory=dict)
+    idle: dict[str, float]
     """Capacity units left idle, by reason: a component awaited, or :data:`NO_WORK`."""
+
+
+NOTHING_FINISHED = np.zeros(0)
+NOTHING_FINISHED.flags.writeable = False
+
+
+def _idle(reason: str, capacity: float) -> Stretch:
+    """A stretch in which nothing was started: its capacity idle for ``reason``."""
+    return Stretch(0, NOTHING_FINISHED, 0, {reason: capacity})
 
 
 def work_stretch(
@@ -44,7 +52,7 @@ def work_stretch(
     carried = int(server.busy)
     jobs = max(jobs, carried)
     if not jobs:
-        return Stretch(idle={NO_WORK: server.idle(start, until)})
+        return _idle(NO_WORK, server.idle(start, until))
     if not kit.parts and inspection.perfect:
         done = server.work_backlog(start, until, jobs)
         after = server.idle(start, until) if done.finished >= jobs else 0.0
@@ -52,7 +60,7 @@ def work_stretch(
     most = min(server.room(start, until), carried + kit.on_hand(until))
     if not most:
         # Nothing in progress and a component out: the stretch waited for it throughout.
-        return Stretch(idle={kit.shortest(until): server.idle(start, until)})
+        return _idle(kit.shortest(until), server.idle(start, until))
     passes = inspection.peek(most)
     passes = passes[: max(starts_for(passes, jobs), carried)]
     fresh = len(passes) - carried
