@@ -55,8 +55,7 @@ def work_stretch(
         return _idle(NO_WORK, server.idle(start, until))
     if not kit.parts and inspection.perfect:
         done = server.work_backlog(start, until, jobs)
-        after = server.idle(start, until) if done.finished >= jobs else 0.0
-        return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: after})
+        return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: done.idle_after})
     most = min(server.room(start, until), carried + kit.on_hand(until))
     if not most:
         # Nothing in progress and a component out: the stretch waited for it throughout.

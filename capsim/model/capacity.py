@@ -243,6 +243,10 @@ def completion_levels(
     return np.asarray(start + total, dtype=float)
 
 
+EMPTY = np.zeros(0)
+"""An empty, read-only array: no finish times, no gaps."""
+EMPTY.flags.writeable = False
+
 LEVEL_TOLERANCE = 1e-9
 """Capacity units below which two levels are the same (floating-point dust)."""
 
@@ -278,7 +282,8 @@ class RateServer:
         """:meth:`work` for ``count`` one-unit jobs all ready by ``start``, in closed form.
 
         The jobs follow one another without a gap, so job ``k`` (the one in progress is
-        the first) ends at ``base + k``.
+        the first) ends at ``base + k``. Capacity is idle after the last job only when
+        all ``count`` are done.
         """
         curve = self.curve
         limit = curve.level(until)
@@ -290,7 +295,8 @@ class RateServer:
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
         times = np.minimum(curve._time_at_ascending(ends), until)  # by ``until``, within tolerance
-        return Work(started, finished, times, np.zeros(0), 0.0)
+        idle_after = max(limit - self.free_level, 0.0) if finished == count else 0.0
+        return Work(started, finished, times, EMPTY, idle_after)
 
     def work(self, start: float, until: float, releases: np.ndarray) -> Work:
         """Work the offered jobs, one start each, from month-time ``start`` to ``until``.
@@ -371,7 +377,7 @@ class RateServer:
         """
         idle_after = self.idle(start, until)
         self.free_level = max(self.free_level, self.curve.level(start))
-        return Work(0, 0, np.empty(0), np.empty(0), idle_after)
+        return Work(0, 0, EMPTY, EMPTY, idle_after)
 
 
 class Work(NamedTuple):
