@@ -69,8 +69,11 @@ class Inspection:
         """Whether each of the next ``count`` starts passes, without taking them."""
         if self._yield >= 1.0:
             return np.ones(count, dtype=bool)
-        while len(self._buffer) - self._cursor < count:
-            more = self._rng.random(self.BLOCK) < self._yield
+        short = count - (len(self._buffer) - self._cursor)
+        if short > 0:
+            # Whole blocks at once: the same draws as one block at a time.
+            blocks = -(-short // self.BLOCK)
+            more = self._rng.random(blocks * self.BLOCK) < self._yield
             self._buffer = np.concatenate((self._buffer[self._cursor :], more))
             self._cursor = 0
         return self._buffer[self._cursor : self._cursor + count]
