@@ -78,8 +78,10 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
 
     The rule divides what the contracts may take now (their needs); anything left (a
     unit that was in progress when a cap was reached) goes to contracts with units still
-    to build, by priority.
+    to build, by priority. A lone contract takes all it has room for, whatever the rule.
     """
+    if len(contracts) == 1:
+        return [min(units, contracts[0].remaining)]
     needs = [contract.need() for contract in contracts]
     given = ALLOCATION_RULES[str(line.allocation)](line, contracts, needs, min(units, sum(needs)))
     rest = units - sum(given)
