@@ -68,7 +68,7 @@ def work_stretch(
         # Every kit is here by the start (always so without a bill): no start waits.
         done = server.work_ready(start, until, len(passes))
     else:
-        ready, gating = kit.ready_times(fresh, until)
+        ready, gating = kit.ready_times(fresh)
         releases = np.maximum(ready, start)
         if carried:
             releases = np.concatenate(([start], releases))

@@ -101,9 +101,9 @@ class Inbound:
         self._transit[month] = len(self.arrivals) - arrived
         self._on_order[month] = self.on_order
 
-    def receive(self, shipped: np.ndarray, lead_time: float = 0.0) -> None:
-        """Components shipped at month-times ``shipped`` (in time order), to arrive
-        ``lead_time`` months later.
+    def receive(self, shipped: np.ndarray, arrive: np.ndarray) -> None:
+        """Components shipped at month-times ``shipped`` (in time order), to arrive at
+        month-times ``arrive``.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
@@ -111,7 +111,7 @@ class Inbound:
         if not len(shipped):
             return
         count_by_month(self._shipped, shipped)
-        arrivals, values = self.arrivals, (shipped + lead_time).tolist()
+        arrivals, values = self.arrivals, arrive.tolist()
         if not arrivals or values[0] >= arrivals[-1]:
             arrivals.extend(values)
         else:

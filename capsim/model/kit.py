@@ -67,16 +67,15 @@ class Kit:
         for part in self.parts.values():
             part.inbound.replan(part.per_unit * max(starts, 0))
 
-    def ready_times(self, count: int, until: float) -> tuple[np.ndarray, np.ndarray]:
-        """When each of the next ``count`` starts has its whole kit, for the starts whose
-        kits are all here by ``until``.
+    def ready_times(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """When each of the next ``count`` starts has its whole kit; their kits must all
+        be here by ``until`` (``count`` at most :meth:`on_hand` then).
 
         Returns the ready times and, for each start, the component that came last (its
         position in :attr:`names`; the first on ties).
         """
         if not self.parts:
             return np.zeros(count), np.zeros(count, dtype=np.int64)
-        count = min(count, self.on_hand(until))
         # The k-th start's kit is complete when the (used + k * per_unit)-th unit arrives.
         rows = [
             part.inbound.arrivals[first + per - 1 : first + count * per : per]

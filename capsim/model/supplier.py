@@ -141,7 +141,8 @@ class SupplierState:
         from_stock = min(self.stock, quantity)
         if from_stock:
             self.stock -= from_stock
-            inbound.receive(np.full(from_stock, now))
+            shipped = np.full(from_stock, now)
+            inbound.receive(shipped, shipped)  # from the shelf, at once
             quantity -= from_stock
         if not quantity:
             return
@@ -237,12 +238,13 @@ class SupplierState:
             return
         count_by_month(self._made, times)
         self.backlog -= count
+        arrive = times + self.lead_time
         offset = 0
         for buyer, units in divide(self.spec.allocation, self._buyers_by_id, count, self._fair):
             buyer.take(units)
-            buyer.inbound.receive(times[offset : offset + units], self.lead_time)
+            buyer.inbound.receive(times[offset : offset + units], arrive[offset : offset + units])
             offset += units
-        self._on_the_way.append(times + self.lead_time)
+        self._on_the_way.append(arrive)
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
