@@ -10,8 +10,9 @@ and the ``SupplyRule`` enum of the schema.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from capsim.model.inbound import Inbound
@@ -128,11 +129,9 @@ def _first_come(
     """
     if left is None:
         left = {buyer.id: buyer.outstanding for buyer in buyers}
-    queue = sorted(
-        (key(buyer), placed, buyer.id, position, quantity, buyer)
-        for buyer in buyers
-        for position, (placed, quantity) in enumerate(buyer.orders)
-    )
+    # Each buyer's orders are in time order already: merging them, and only as far as the
+    # units go, gives the order a sort of them all would, without sorting the long tail.
+    queue = heapq.merge(*(_open_orders(buyer, key(buyer)) for buyer in buyers))
     blocks: Blocks = []
     for *_, quantity, buyer in queue:
         if not units:
@@ -146,6 +145,14 @@ def _first_come(
             else:
                 blocks.append((buyer, take))
     return blocks
+
+
+def _open_orders(
+    buyer: Buyer, rank: tuple[int, ...]
+) -> Iterator[tuple[tuple[int, ...], float, str, int, float, Buyer]]:
+    """A buyer's open orders, oldest first, as ``_first_come`` ranks them."""
+    for position, (placed, quantity) in enumerate(buyer.orders):
+        yield rank, placed, buyer.id, position, quantity, buyer
 
 
 def _by_age(buyer: Buyer) -> tuple[int, ...]:
