@@ -56,10 +56,11 @@ def work_stretch(
     if not kit.parts and inspection.perfect:
         done = server.work_backlog(start, until, jobs)
         return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: done.idle_after})
-    most = min(server.room(start, until), carried + kit.on_hand(until))
+    at_hand, shortest = kit.whole_kits(until)
+    most = min(server.room(start, until), carried + at_hand)
     if not most:
         # Nothing in progress and a component out: the stretch waited for it throughout.
-        return _idle(kit.shortest(until), server.idle(start, until))
+        return _idle(shortest, server.idle(start, until))
     passes = inspection.peek(most)
     passes = passes[: max(starts_for(passes, jobs), carried)]
     fresh = len(passes) - carried
@@ -73,10 +74,10 @@ def work_stretch(
         if carried:
             releases = np.concatenate(([start], releases))
         done = server.work(start, until, releases)
-    # What stops the next start is judged before this stretch's kits are used.
+    # What stops the next start: no work left, or the component with the fewest kits.
     stopped_by = None
     if done.idle_after:
-        stopped_by = NO_WORK if int(passes.sum()) >= jobs else kit.shortest(until)
+        stopped_by = NO_WORK if int(passes.sum()) >= jobs else shortest
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
@@ -84,8 +85,9 @@ def work_stretch(
         kit.use(newly)
         if gating is not None:
             waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))
-            for code in np.flatnonzero(waited).tolist():
-                idle[kit.names[code]] = float(waited[code])
+            for name, amount in zip(kit.names, waited.tolist(), strict=True):
+                if amount:
+                    idle[name] = amount
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     ended = passes[: done.finished]

@@ -86,7 +86,7 @@ class Inbound:
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
-        return self.arrived(until) - self.used
+        return bisect.bisect_right(self.arrivals, until) - self.used
 
     @property
     def on_order(self) -> int:

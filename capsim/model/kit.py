@@ -34,19 +34,20 @@ class Kit:
         self.parts = dict(sorted(parts.items()))
         self.names = list(self.parts) or [NO_WORK]
         """Components by position, as :meth:`ready_times` reports them."""
+        self._stocks = [(part.inbound, part.per_unit) for part in self.parts.values()]
 
     def on_hand(self, until: float) -> int:
         """Whole kits at the buyer by month-time ``until``."""
-        return min(self._kits(until), default=UNLIMITED)
+        return self.whole_kits(until)[0]
 
-    def shortest(self, until: float) -> str:
-        """The component with the fewest whole kits at ``until`` (the first, on ties)."""
-        kits = self._kits(until)
-        return self.names[kits.index(min(kits))] if kits else NO_WORK
-
-    def _kits(self, until: float) -> list[int]:
-        """Whole kits' worth of each component at ``until``, in :attr:`names` order."""
-        return [part.inbound.on_hand(until) // part.per_unit for part in self.parts.values()]
+    def whole_kits(self, until: float) -> tuple[int, str]:
+        """Whole kits at the buyer by month-time ``until``, and the component with the
+        fewest (the first on ties; :data:`NO_WORK` without a bill of materials)."""
+        if not self._stocks:
+            return UNLIMITED, NO_WORK
+        kits = [inbound.on_hand(until) // per_unit for inbound, per_unit in self._stocks]
+        fewest = min(kits)
+        return fewest, self.names[kits.index(fewest)]
 
     def _positions(self) -> list[tuple[KitPart, int, int]]:
         """Each part, with the position of its first unused unit and its units a kit."""
