@@ -115,7 +115,18 @@ class TimeBase:
         times = np.asarray(month_times, dtype=float)
         # Month-times within the horizon (the usual case) skip the clipping and the
         # branches for before and after it: fewer operations on a small array.
-        within = bool(times.size) and times.min() >= 0.0 and times.max() < self.months
+        within = False
+        if times.size:
+            first, last = float(times.min()), float(times.max())
+            within = first >= 0.0 and last < self.months
+            if within and math.floor(first) == math.floor(last):
+                # All in one month (a batch from a line, say): its start and length are
+                # scalars, with the same arithmetic.
+                only = math.floor(first)
+                one_month: np.ndarray = (
+                    self._boundary_list[only] + (times - only) * self._length_list[only]
+                )
+                return one_month
         month = np.floor(times).astype(np.int64)
         if not within:
             month = np.clip(month, 0, self.months - 1)
