@@ -77,7 +77,7 @@ def work_stretch(
     # What stops the next start: no work left, or the component with the fewest kits.
     stopped_by = None
     if done.idle_after:
-        stopped_by = NO_WORK if int(passes.sum()) >= jobs else shortest
+        stopped_by = NO_WORK if np.count_nonzero(passes) >= jobs else shortest
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
@@ -91,7 +91,7 @@ def work_stretch(
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     ended = passes[: done.finished]
-    good = int(ended.sum())
+    good = int(np.count_nonzero(ended))
     return Stretch(newly, done.finish_times[ended], done.finished - good, idle)
 
 

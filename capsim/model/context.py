@@ -68,7 +68,11 @@ class Inspection:
     def peek(self, count: int) -> np.ndarray:
         """Whether each of the next ``count`` starts passes, without taking them."""
         if self._yield >= 1.0:
-            return np.ones(count, dtype=bool)
+            # Every start passes: views of one read-only array of passes, grown as needed.
+            if len(self._buffer) < count:
+                self._buffer = np.ones(max(count, 2 * len(self._buffer)), dtype=bool)
+                self._buffer.flags.writeable = False
+            return self._buffer[:count]
         short = count - (len(self._buffer) - self._cursor)
         if short > 0:
             # Whole blocks at once: the same draws as one block at a time.

@@ -85,7 +85,7 @@ class Kit:
         if len(rows) == 1:
             return np.array(rows[0]), np.zeros(count, dtype=np.int64)
         times = np.array(rows)
-        return times.max(axis=0), times.argmax(axis=0)
+        return np.maximum.reduce(times, axis=0), times.argmax(axis=0)
 
 
 __all__ = ["NO_WORK", "Kit", "KitPart"]
