@@ -8,13 +8,13 @@ sourcing rule.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
+from capsim.model.arrivals import Arrivals
 from capsim.model.records import Recorder
 from capsim.model.timebase import count_by_month
 from capsim.scenario.network import Sourcing, SourcingRule
@@ -68,7 +68,7 @@ class Inbound:
         self.sources = list(sources)
         self._sourcing = sourcing
         self._buffer = buffer
-        self.arrivals: list[float] = []
+        self.arrivals = Arrivals()
         self.used = 0
         self.ordered = 0
         """Good components ordered from every source, since the start."""
@@ -82,11 +82,11 @@ class Inbound:
 
     def arrived(self, until: float) -> int:
         """Components here by month-time ``until`` (used or not)."""
-        return bisect.bisect_right(self.arrivals, until)
+        return self.arrivals.by(until)
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
-        return bisect.bisect_right(self.arrivals, until) - self.used
+        return self.arrivals.by(until) - self.used
 
     @property
     def on_order(self) -> int:
@@ -111,12 +111,7 @@ class Inbound:
         if not len(shipped):
             return
         count_by_month(self._shipped, shipped)
-        arrivals, values = self.arrivals, arrive.tolist()
-        if not arrivals or values[0] >= arrivals[-1]:
-            arrivals.extend(values)
-        else:
-            cut = bisect.bisect_right(arrivals, values[0])
-            arrivals[cut:] = sorted(arrivals[cut:] + values)
+        self.arrivals.add(arrive)
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand

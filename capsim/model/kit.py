@@ -70,7 +70,7 @@ class Kit:
 
     def ready_times(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         """When each of the next ``count`` starts has its whole kit; their kits must all
-        be here by ``until`` (``count`` at most :meth:`on_hand` then).
+        have arrived by the end of the stretch (``count`` at most :meth:`on_hand` then).
 
         Returns the ready times and, for each start, the component that came last (its
         position in :attr:`names`; the first on ties).
@@ -79,11 +79,11 @@ class Kit:
             return np.zeros(count), np.zeros(count, dtype=np.int64)
         # The k-th start's kit is complete when the (used + k * per_unit)-th unit arrives.
         rows = [
-            part.inbound.arrivals[first + per - 1 : first + count * per : per]
+            part.inbound.arrivals.take(first + per - 1, first + count * per, per)
             for part, first, per in self._positions()
         ]
         if len(rows) == 1:
-            return np.array(rows[0]), np.zeros(count, dtype=np.int64)
+            return rows[0], np.zeros(count, dtype=np.int64)
         times = np.array(rows)
         return np.maximum.reduce(times, axis=0), times.argmax(axis=0)
 
