@@ -11,6 +11,9 @@ Demand that finds the stock short is lost or backordered, as the demand says. Lo
 follow Lindley's recursion (the stock is a random walk reflected at zero), computed for a
 whole stretch of events at once. Backorders wait in a queue served, as units arrive, by
 priority, then by the time they were asked for, then by demand id.
+
+Arrivals served as lost sales are recorded by demand and month once, when the last month
+closes, from what each arrival was short: nothing reads those series during a run.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -31,8 +34,7 @@ if TYPE_CHECKING:
     from capsim.model.contract import Contract
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     """Units on their way from one sender: days they land (ascending) and how many each."""
 
     days: np.ndarray
@@ -46,11 +48,6 @@ class Landing:
     """Units landing in one settling: the due part of each batch, in the order expected."""
 
     batches: list[Batch]
-
-    @property
-    def total(self) -> int:
-        """Units landing."""
-        return sum(int(batch.units.sum()) for batch in self.batches)
 
     def by_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Days and units of every landing, by day (batches in order on one day)."""
@@ -91,10 +88,20 @@ class StockpileState:
         """Day of the next demand not yet served: most settlings come before it."""
         self._quantities = np.empty(0, dtype=np.int64)
         self._which = np.empty(0, dtype=np.int64)
+        self._asked = np.zeros(1, dtype=np.int64)
+        """Units asked by the arrivals before each one (and by all of them, last)."""
+        self._short = np.empty(0, dtype=np.int64)
+        """Units each arrival served as a lost sale was short (recorded at the end)."""
+        self._in_turn = np.empty(0, dtype=bool)
+        """Arrivals served one at a time, recorded as they were drawn."""
+        self._transfers: list[tuple[int, StockpileState]] = []
+        """Claims whose units move to another stockpile, and where, in claim order."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
         self._cursor = 0
         self._incoming: list[Batch] = []
+        self._next_landing = math.inf
+        """Day of the first unit expected: most settlings come before it."""
         self._backorders: list[tuple[int, float, int, int]] = []
         """Queue of (priority, day asked, claim index, units owed)."""
         months = context.calendar.months
@@ -132,6 +139,11 @@ class StockpileState:
             which.append(np.full(len(arrivals.days), index, dtype=np.int64))
             priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
         self._may_backorder = any(claim.backorder for claim in claims)
+        self._transfers = [
+            (index, claim.destination)
+            for index, claim in enumerate(claims)
+            if claim.destination is not None
+        ]
         if not claims:
             return
         all_days = np.concatenate(days)
@@ -140,12 +152,16 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
+        self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
+        self._short = np.zeros(len(self._days), dtype=np.int64)
+        self._in_turn = np.zeros(len(self._days), dtype=bool)
         self._next_day = float(self._days[0]) if len(self._days) else math.inf
 
     def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
         """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
         if len(days):
             self._incoming.append(Batch(days, np.ones(len(days), dtype=np.int64), contract))
+            self._next_landing = min(self._next_landing, float(days[0]))
 
     def receive(self, day: float, quantity: int) -> None:
         """``quantity`` units transferred in at ``day``.
@@ -157,6 +173,7 @@ class StockpileState:
             return
         if day > self._time:
             self._incoming.append(Batch(np.array([day]), np.array([quantity]), None))
+            self._next_landing = min(self._next_landing, day)
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
@@ -170,7 +187,7 @@ class StockpileState:
         if until >= self._next_day:
             end = int(self._days.searchsorted(until, side="right"))
             self._next_day = float(self._days[end]) if end < len(self._days) else math.inf
-        incoming = self._due(until)
+        incoming = self._due(until) if until >= self._next_landing else None
         if self._backorders and self.stock > 0 and self._time > -np.inf:
             # Units received at the last settling (from a cycle of transfers) serve the
             # backorders at the next instant, which a month's close never shares.
@@ -180,17 +197,20 @@ class StockpileState:
         if end == self._cursor and incoming is None:
             return
         start, self._cursor = self._cursor, end
-        demand = (self._days[start:end], self._quantities[start:end], self._which[start:end])
         backorders = self._backorders or (
-            self._may_backorder and any(self._claims[i].backorder for i in np.unique(demand[2]))
+            self._may_backorder
+            and any(self._claims[i].backorder for i in np.unique(self._which[start:end]))
         )
         if backorders:
-            self._serve_in_turn(demand, incoming)
+            self._serve_in_turn(start, end, incoming)
         else:
-            self._serve_lost_sales(demand, incoming)
+            self._serve_lost_sales(start, end, incoming)
 
     def close_month(self, month: int) -> None:
-        """Draw month-end demands (attrition), then record the stock and backorders."""
+        """Draw month-end demands (attrition), then record the stock and backorders.
+
+        At the last month's close, record the demands served as lost sales.
+        """
         day = float(self._context.calendar.boundary_days[month + 1])
         for index, claim in enumerate(self._claims):
             drawn = claim.model.month_end(month, self.stock)
@@ -198,6 +218,8 @@ class StockpileState:
                 self._draw(index, day, drawn, month)
         self._series["stock"][month] = self.stock
         self._series["backorders"][month] = self.backorders
+        if month == self._context.calendar.months - 1:
+            self._record_lost_sales()
 
     def _due(self, until: float) -> Landing | None:
         """Units landing by ``until``, batch by batch."""
@@ -210,52 +232,68 @@ class StockpileState:
             if split < len(days):
                 kept.append(Batch(days[split:], batch.units[split:], batch.sender))
         self._incoming = kept
+        self._next_landing = min((float(batch.days[0]) for batch in kept), default=math.inf)
         return Landing(due) if due else None
 
-    def _serve_lost_sales(
-        self,
-        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: Landing | None,
-    ) -> None:
-        """Lindley's recursion over a stretch of arrivals: stock reflected at zero."""
-        days, quantities, which = demand
-        if self.stock >= int(quantities.sum()):
-            served = quantities  # units received only add to a stock that covers it all
-        else:
-            in_days, in_units = (
-                (np.empty(0), np.empty(0, dtype=np.int64))
-                if incoming is None
-                else incoming.by_day()
-            )
-            all_days = np.concatenate((in_days, days))
-            kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
-            steps = np.concatenate((in_units, -quantities))
-            order = np.lexsort((kinds, all_days))
-            level = self.stock + np.cumsum(steps[order])
-            floor = np.minimum.accumulate(np.minimum(level, 0))
-            lost = -np.diff(floor, prepend=0)
-            unmet = np.empty(len(steps), dtype=np.int64)
-            unmet[order] = lost
-            served = quantities - unmet[len(in_days) :]
+    def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
+        """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
+        served = int(self._asked[end] - self._asked[start])
+        if self.stock < served:
+            # Units received only add to a stock that covers every arrival: the shortfalls
+            # are worked out only when it does not.
+            short = self._shortfalls(start, end, incoming)
+            self._short[start:end] = short
+            served -= int(short.sum())
         if incoming is not None:
             self._land(incoming)
-        self.stock += -int(served.sum())
-        self._record_demand(days, quantities, served, which)
+        self.stock -= served
+        if self._transfers:
+            self._move(start, end)
 
-    def _serve_in_turn(
-        self,
-        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: Landing | None,
-    ) -> None:
-        """Serve one arrival at a time, with a queue of backorders."""
+    def _shortfalls(self, start: int, end: int, incoming: Landing | None) -> np.ndarray:
+        """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
+        stretch (the stock is reflected at zero), units received counted as they land."""
+        days, quantities = self._days[start:end], self._quantities[start:end]
+        in_days, in_units = (
+            (np.empty(0), np.empty(0, dtype=np.int64)) if incoming is None else incoming.by_day()
+        )
+        all_days = np.concatenate((in_days, days))
+        kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
+        steps = np.concatenate((in_units, -quantities))
+        order = np.lexsort((kinds, all_days))
+        level = self.stock + np.cumsum(steps[order])
+        floor = np.minimum.accumulate(np.minimum(level, 0))
+        lost = -np.diff(floor, prepend=0)
+        unmet = np.empty(len(steps), dtype=np.int64)
+        unmet[order] = lost
+        return unmet[len(in_days) :]
+
+    def _move(self, start: int, end: int) -> None:
+        """Send what transfers among arrivals ``start`` to ``end`` drew to their holders."""
+        which = self._which[start:end]
+        served = self._quantities[start:end] - self._short[start:end]
+        days = self._days[start:end]
+        for index, destination in self._transfers:
+            mine = which == index
+            for day, moved in zip(days[mine].tolist(), served[mine].tolist(), strict=True):
+                destination.receive(day, moved)
+
+    def _serve_in_turn(self, start: int, end: int, incoming: Landing | None) -> None:
+        """Serve arrivals ``start`` to ``end`` (excluded) one at a time, with a queue of
+        backorders."""
         timebase = self._context.timebase
+        self._in_turn[start:end] = True
         events: list[tuple[float, int, int, int]] = []
         if incoming is not None:
             self._land(incoming, count_stock=False)
             events.extend(
                 (float(d), 0, int(q), -1) for d, q in zip(*incoming.by_day(), strict=True)
             )
-        days, quantities, which = demand
+        days, quantities, which = (
+            self._days[start:end],
+            self._quantities[start:end],
+            self._which[start:end],
+        )
         events.extend(
             (float(d), 1, int(q), int(w)) for d, q, w in zip(days, quantities, which, strict=True)
         )
@@ -308,12 +346,13 @@ class StockpileState:
 
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
-        if count_stock:
-            self.stock += incoming.total
         for batch in incoming.batches:
+            units = int(batch.units.sum())
+            if count_stock:
+                self.stock += units
             months = self._months_of(batch.days)
             if isinstance(months, int):
-                self._credit(batch.sender, months, int(batch.units.sum()), float(batch.days[0]))
+                self._credit(batch.sender, months, units, float(batch.days[0]))
                 continue
             unique, first = np.unique(months, return_index=True)
             counts = np.bincount(months, weights=batch.units)[unique]
@@ -330,36 +369,38 @@ class StockpileState:
             self._series["deliveries"][month] += count
             sender.landed(int(count), month, day)
 
-    def _record_demand(
-        self, days: np.ndarray, quantities: np.ndarray, served: np.ndarray, which: np.ndarray
-    ) -> None:
-        """Record demands by claim and month: requested, served, unmet, transferred out.
+    def _record_lost_sales(self) -> None:
+        """Record the arrivals served as lost sales by demand and month: requested, served,
+        unmet and transferred out.
 
-        Sums of units are whole numbers, exact in any order in floating point.
+        Sums of units are whole numbers, exact in any order in floating point: the same
+        as recording each arrival when it is served.
         """
-        if not len(days):
+        settled = ~self._in_turn[: self._cursor]
+        if not settled.any():
             return
-        last = self._context.calendar.months
-        keys = which * last + self._months_of(days)
-        arrivals = np.bincount(keys)
-        requested = np.bincount(keys, weights=quantities)
-        got = np.bincount(keys, weights=served)
+        months = self._context.calendar.months
+        which, days = self._which[: self._cursor], self._days[: self._cursor]
+        keys = (which * months + self._context.timebase.recorded_months(days))[settled]
+        size = len(self._claims) * months
+        requested = np.bincount(
+            keys, weights=self._quantities[: self._cursor][settled], minlength=size
+        ).reshape(-1, months)
+        unmet = np.bincount(
+            keys, weights=self._short[: self._cursor][settled], minlength=size
+        ).reshape(-1, months)
+        served = requested - unmet
+        for claim, asked, got, short in zip(self._claims, requested, served, unmet, strict=True):
+            claim.requested += asked
+            claim.served += got
+            claim.unmet += short
         series = self._series
-        for key in np.flatnonzero(arrivals).tolist():
-            index, month = divmod(key, last)
-            claim = self._claims[index]
-            asked, units = requested[key], got[key]
-            claim.requested[month] += asked
-            claim.served[month] += units
-            claim.unmet[month] += asked - units
-            series["demand"][month] += asked
-            series["served"][month] += units
-            series["unmet"][month] += asked - units
-            if claim.destination is not None:
-                series["transfers_out"][month] += units
-                mine = keys == key
-                for day, moved in zip(days[mine].tolist(), served[mine].tolist(), strict=True):
-                    claim.destination.receive(day, moved)
+        series["demand"] += requested.sum(axis=0)
+        series["served"] += served.sum(axis=0)
+        series["unmet"] += unmet.sum(axis=0)
+        if self._transfers:
+            moving = [index for index, _ in self._transfers]
+            series["transfers_out"] += served[moving].sum(axis=0)
 
     def _months_of(self, days: np.ndarray) -> int | np.ndarray:
         """Month of each day, or one month for all when they share it (the usual case)."""
