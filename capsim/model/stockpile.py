@@ -18,9 +18,11 @@ closes, from what each arrival was short: nothing reads those series during a ru
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -94,8 +96,10 @@ class StockpileState:
         """Units each arrival served as a lost sale was short (recorded at the end)."""
         self._in_turn = np.empty(0, dtype=bool)
         """Arrivals served one at a time, recorded as they were drawn."""
-        self._transfers: list[tuple[int, StockpileState]] = []
-        """Claims whose units move to another stockpile, and where, in claim order."""
+        self._transfers: dict[int, StockpileState] = {}
+        """Claims whose units move to another stockpile, and that stockpile."""
+        self._moving: list[tuple[int, int, StockpileState]] = []
+        """(Arrival, claim, destination) of the arrivals of those claims, by arrival."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
         self._cursor = 0
@@ -139,11 +143,11 @@ class StockpileState:
             which.append(np.full(len(arrivals.days), index, dtype=np.int64))
             priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
         self._may_backorder = any(claim.backorder for claim in claims)
-        self._transfers = [
-            (index, claim.destination)
+        self._transfers = {
+            index: claim.destination
             for index, claim in enumerate(claims)
             if claim.destination is not None
-        ]
+        }
         if not claims:
             return
         all_days = np.concatenate(days)
@@ -152,6 +156,11 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
+        moving = np.flatnonzero(np.isin(self._which, list(self._transfers))).tolist()
+        self._moving = [
+            (arrival, claim, self._transfers[claim])
+            for arrival, claim in zip(moving, self._which[moving].tolist(), strict=True)
+        ]
         self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
         self._short = np.zeros(len(self._days), dtype=np.int64)
         self._in_turn = np.zeros(len(self._days), dtype=bool)
@@ -224,15 +233,19 @@ class StockpileState:
     def _due(self, until: float) -> Landing | None:
         """Units landing by ``until``, batch by batch."""
         due, kept = [], []
+        self._next_landing = math.inf
         for batch in self._incoming:
             days = batch.days
-            split = 0 if days[0] > until else int(days.searchsorted(until, side="right"))
+            split = int(days.searchsorted(until, side="right"))
+            if split == len(days):
+                due.append(batch)
+                continue
             if split:
                 due.append(Batch(days[:split], batch.units[:split], batch.sender))
-            if split < len(days):
-                kept.append(Batch(days[split:], batch.units[split:], batch.sender))
+                batch = Batch(days[split:], batch.units[split:], batch.sender)
+            kept.append(batch)
+            self._next_landing = min(self._next_landing, float(days[split]))
         self._incoming = kept
-        self._next_landing = min((float(batch.days[0]) for batch in kept), default=math.inf)
         return Landing(due) if due else None
 
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
@@ -247,7 +260,7 @@ class StockpileState:
         if incoming is not None:
             self._land(incoming)
         self.stock -= served
-        if self._transfers:
+        if self._moving:
             self._move(start, end)
 
     def _shortfalls(self, start: int, end: int, incoming: Landing | None) -> np.ndarray:
@@ -269,14 +282,14 @@ class StockpileState:
         return unmet[len(in_days) :]
 
     def _move(self, start: int, end: int) -> None:
-        """Send what transfers among arrivals ``start`` to ``end`` drew to their holders."""
-        which = self._which[start:end]
-        served = self._quantities[start:end] - self._short[start:end]
-        days = self._days[start:end]
-        for index, destination in self._transfers:
-            mine = which == index
-            for day, moved in zip(days[mine].tolist(), served[mine].tolist(), strict=True):
-                destination.receive(day, moved)
+        """Send what transfers among arrivals ``start`` to ``end`` drew to their holders,
+        claim by claim."""
+        moving = self._moving
+        first = bisect.bisect_left(moving, start, key=itemgetter(0))
+        last = bisect.bisect_left(moving, end, lo=first, key=itemgetter(0))
+        for arrival, _, destination in sorted(moving[first:last], key=itemgetter(1)):
+            moved = int(self._quantities[arrival] - self._short[arrival])
+            destination.receive(float(self._days[arrival]), moved)
 
     def _serve_in_turn(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded) one at a time, with a queue of
@@ -399,8 +412,7 @@ class StockpileState:
         series["served"] += served.sum(axis=0)
         series["unmet"] += unmet.sum(axis=0)
         if self._transfers:
-            moving = [index for index, _ in self._transfers]
-            series["transfers_out"] += served[moving].sum(axis=0)
+            series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
 
     def _months_of(self, days: np.ndarray) -> int | np.ndarray:
         """Month of each day, or one month for all when they share it (the usual case)."""
