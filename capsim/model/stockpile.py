@@ -102,6 +102,8 @@ class StockpileState:
         """(Arrival, claim, destination) of the arrivals of those claims, by arrival."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
+        self._month_end_claims: list[int] = []
+        """Claims that draw at month ends (attrition)."""
         self._cursor = 0
         self._incoming: list[Batch] = []
         self._next_landing = math.inf
@@ -143,6 +145,9 @@ class StockpileState:
             which.append(np.full(len(arrivals.days), index, dtype=np.int64))
             priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
         self._may_backorder = any(claim.backorder for claim in claims)
+        self._month_end_claims = [
+            index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
+        ]
         self._transfers = {
             index: claim.destination
             for index, claim in enumerate(claims)
@@ -221,12 +226,13 @@ class StockpileState:
         At the last month's close, record the demands served as lost sales.
         """
         day = float(self._context.calendar.boundary_days[month + 1])
-        for index, claim in enumerate(self._claims):
-            drawn = claim.model.month_end(month, self.stock)
+        for index in self._month_end_claims:
+            drawn = self._claims[index].model.month_end(month, self.stock)
             if drawn:
                 self._draw(index, day, drawn, month)
         self._series["stock"][month] = self.stock
-        self._series["backorders"][month] = self.backorders
+        if self._backorders:  # the series starts at zero
+            self._series["backorders"][month] = self.backorders
         if month == self._context.calendar.months - 1:
             self._record_lost_sales()
 
