@@ -242,7 +242,7 @@ class StockpileState:
         self._next_landing = math.inf
         for batch in self._incoming:
             days = batch.days
-            split = int(days.searchsorted(until, side="right"))
+            split = 0 if days[0] > until else int(days.searchsorted(until, side="right"))
             if split == len(days):
                 due.append(batch)
                 continue
