@@ -289,7 +289,7 @@ class StockpileState:
 
     def _move(self, start: int, end: int) -> None:
         """Send what transfers among arrivals ``start`` to ``end`` drew to their holders,
-        claim by claim."""
+        claim by claim (the order in which each holder expects them)."""
         moving = self._moving
         first = bisect.bisect_left(moving, start, key=itemgetter(0))
         last = bisect.bisect_left(moving, end, lo=first, key=itemgetter(0))
@@ -395,19 +395,20 @@ class StockpileState:
         Sums of units are whole numbers, exact in any order in floating point: the same
         as recording each arrival when it is served.
         """
-        settled = ~self._in_turn[: self._cursor]
-        if not settled.any():
+        arrivals = np.flatnonzero(~self._in_turn[: self._cursor])
+        if not len(arrivals):
             return
         months = self._context.calendar.months
-        which, days = self._which[: self._cursor], self._days[: self._cursor]
-        keys = (which * months + self._context.timebase.recorded_months(days))[settled]
+        recorded = self._context.timebase.recorded_months(self._days[arrivals])
+        keys = self._which[arrivals] * months + recorded
         size = len(self._claims) * months
-        requested = np.bincount(
-            keys, weights=self._quantities[: self._cursor][settled], minlength=size
-        ).reshape(-1, months)
-        unmet = np.bincount(
-            keys, weights=self._short[: self._cursor][settled], minlength=size
-        ).reshape(-1, months)
+
+        def by_claim_and_month(units: np.ndarray) -> np.ndarray:
+            totals = np.bincount(keys, weights=units[arrivals], minlength=size)
+            return totals.reshape(len(self._claims), months)
+
+        requested = by_claim_and_month(self._quantities)
+        unmet = by_claim_and_month(self._short)
         served = requested - unmet
         for claim, asked, got, short in zip(self._claims, requested, served, unmet, strict=True):
             claim.requested += asked
