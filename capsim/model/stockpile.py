@@ -100,6 +100,8 @@ class StockpileState:
         """Claims whose units move to another stockpile, and that stockpile."""
         self._moving: list[tuple[int, int, StockpileState]] = []
         """(Arrival, claim, destination) of the arrivals of those claims, by arrival."""
+        self._next_move: float = math.inf
+        """The next of those arrivals: most stretches end before it."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
         self._month_end_claims: list[int] = []
@@ -161,11 +163,15 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
-        moving = np.flatnonzero(np.isin(self._which, list(self._transfers))).tolist()
-        self._moving = [
-            (arrival, claim, self._transfers[claim])
-            for arrival, claim in zip(moving, self._which[moving].tolist(), strict=True)
-        ]
+        self._moving = sorted(
+            (
+                (arrival, claim, destination)
+                for claim, destination in self._transfers.items()
+                for arrival in np.flatnonzero(self._which == claim).tolist()
+            ),
+            key=itemgetter(0),
+        )
+        self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
         self._short = np.zeros(len(self._days), dtype=np.int64)
         self._in_turn = np.zeros(len(self._days), dtype=bool)
@@ -266,26 +272,21 @@ class StockpileState:
         if incoming is not None:
             self._land(incoming)
         self.stock -= served
-        if self._moving:
+        if end > self._next_move:
             self._move(start, end)
 
     def _shortfalls(self, start: int, end: int, incoming: Landing | None) -> np.ndarray:
         """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
-        stretch (the stock is reflected at zero), units received counted as they land."""
+        stretch: the stock, less the demand so far, plus the units landed so far (at one
+        instant, before demands draw), reflected at zero."""
         days, quantities = self._days[start:end], self._quantities[start:end]
-        in_days, in_units = (
-            (np.empty(0), np.empty(0, dtype=np.int64)) if incoming is None else incoming.by_day()
-        )
-        all_days = np.concatenate((in_days, days))
-        kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
-        steps = np.concatenate((in_units, -quantities))
-        order = np.lexsort((kinds, all_days))
-        level = self.stock + np.cumsum(steps[order])
+        level = self.stock - np.cumsum(quantities)
+        if incoming is not None:
+            in_days, in_units = incoming.by_day()
+            landed = np.concatenate(([0], np.cumsum(in_units)))
+            level += landed[in_days.searchsorted(days, side="right")]
         floor = np.minimum.accumulate(np.minimum(level, 0))
-        lost = -np.diff(floor, prepend=0)
-        unmet = np.empty(len(steps), dtype=np.int64)
-        unmet[order] = lost
-        return unmet[len(in_days) :]
+        return -np.diff(floor, prepend=0)
 
     def _move(self, start: int, end: int) -> None:
         """Send what transfers among arrivals ``start`` to ``end`` drew to their holders,
@@ -293,6 +294,7 @@ class StockpileState:
         moving = self._moving
         first = bisect.bisect_left(moving, start, key=itemgetter(0))
         last = bisect.bisect_left(moving, end, lo=first, key=itemgetter(0))
+        self._next_move = moving[last][0] if last < len(moving) else math.inf
         for arrival, _, destination in sorted(moving[first:last], key=itemgetter(1)):
             moved = int(self._quantities[arrival] - self._short[arrival])
             destination.receive(float(self._days[arrival]), moved)
