@@ -231,11 +231,12 @@ class StockpileState:
 
         At the last month's close, record the demands served as lost sales.
         """
-        day = float(self._context.calendar.boundary_days[month + 1])
         for index in self._month_end_claims:
             drawn = self._claims[index].model.month_end(month, self.stock)
             if drawn:
-                self._draw(index, day, drawn, month)
+                self._draw(
+                    index, float(self._context.calendar.boundary_days[month + 1]), drawn, month
+                )
         self._series["stock"][month] = self.stock
         if self._backorders:  # the series starts at zero
             self._series["backorders"][month] = self.backorders
