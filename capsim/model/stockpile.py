@@ -92,10 +92,12 @@ class StockpileState:
         self._which = np.empty(0, dtype=np.int64)
         self._asked = np.zeros(1, dtype=np.int64)
         """Units asked by the arrivals before each one (and by all of them, last)."""
-        self._short = np.empty(0, dtype=np.int64)
-        """Units each arrival served as a lost sale was short (recorded at the end)."""
-        self._in_turn = np.empty(0, dtype=bool)
-        """Arrivals served one at a time, recorded as they were drawn."""
+        self._short: list[tuple[int, np.ndarray]] = []
+        """(First arrival, units each arrival was short) of each stretch of lost sales the
+        stock did not cover: recorded at the end."""
+        self._in_turn: list[tuple[int, int]] = []
+        """Stretches of arrivals (first, last excluded) served one at a time: recorded as
+        they were drawn."""
         self._transfers: dict[int, StockpileState] = {}
         """Claims whose units move to another stockpile, and that stockpile."""
         self._moving: list[tuple[int, int, StockpileState]] = []
@@ -173,8 +175,6 @@ class StockpileState:
         )
         self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
-        self._short = np.zeros(len(self._days), dtype=np.int64)
-        self._in_turn = np.zeros(len(self._days), dtype=bool)
         self._next_day = float(self._days[0]) if len(self._days) else math.inf
 
     def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
@@ -264,17 +264,18 @@ class StockpileState:
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
         served = int(self._asked[end] - self._asked[start])
+        short = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
             # are worked out only when it does not.
             short = self._shortfalls(start, end, incoming)
-            self._short[start:end] = short
+            self._short.append((start, short))
             served -= int(short.sum())
         if incoming is not None:
             self._land(incoming)
         self.stock -= served
         if end > self._next_move:
-            self._move(start, end)
+            self._move(start, end, short)
 
     def _shortfalls(self, start: int, end: int, incoming: Landing | None) -> np.ndarray:
         """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
@@ -289,22 +290,25 @@ class StockpileState:
         floor = np.minimum.accumulate(np.minimum(level, 0))
         return -np.diff(floor, prepend=0)
 
-    def _move(self, start: int, end: int) -> None:
-        """Send what transfers among arrivals ``start`` to ``end`` drew to their holders,
-        claim by claim (the order in which each holder expects them)."""
+    def _move(self, start: int, end: int, short: np.ndarray | None) -> None:
+        """Send what transfers among arrivals ``start`` to ``end`` (``short`` of what they
+        asked, if anything) drew to their holders, claim by claim (the order in which each
+        holder expects them)."""
         moving = self._moving
         first = bisect.bisect_left(moving, start, key=itemgetter(0))
         last = bisect.bisect_left(moving, end, lo=first, key=itemgetter(0))
         self._next_move = moving[last][0] if last < len(moving) else math.inf
         for arrival, _, destination in sorted(moving[first:last], key=itemgetter(1)):
-            moved = int(self._quantities[arrival] - self._short[arrival])
+            moved = int(self._quantities[arrival])
+            if short is not None:
+                moved -= int(short[arrival - start])
             destination.receive(float(self._days[arrival]), moved)
 
     def _serve_in_turn(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded) one at a time, with a queue of
         backorders."""
         timebase = self._context.timebase
-        self._in_turn[start:end] = True
+        self._in_turn.append((start, end))
         events: list[tuple[float, int, int, int]] = []
         if incoming is not None:
             self._land(incoming, count_stock=False)
@@ -398,9 +402,15 @@ class StockpileState:
         Sums of units are whole numbers, exact in any order in floating point: the same
         as recording each arrival when it is served.
         """
-        arrivals = np.flatnonzero(~self._in_turn[: self._cursor])
+        settled = np.ones(self._cursor, dtype=bool)
+        for start, end in self._in_turn:
+            settled[start:end] = False
+        arrivals = np.flatnonzero(settled)
         if not len(arrivals):
             return
+        short = np.zeros(self._cursor, dtype=np.int64)
+        for start, values in self._short:
+            short[start : start + len(values)] = values
         months = self._context.calendar.months
         recorded = self._context.timebase.recorded_months(self._days[arrivals])
         keys = self._which[arrivals] * months + recorded
@@ -411,12 +421,12 @@ class StockpileState:
             return totals.reshape(len(self._claims), months)
 
         requested = by_claim_and_month(self._quantities)
-        unmet = by_claim_and_month(self._short)
+        unmet = by_claim_and_month(short)
         served = requested - unmet
-        for claim, asked, got, short in zip(self._claims, requested, served, unmet, strict=True):
+        for claim, asked, got, lost in zip(self._claims, requested, served, unmet, strict=True):
             claim.requested += asked
             claim.served += got
-            claim.unmet += short
+            claim.unmet += lost
         series = self._series
         series["demand"] += requested.sum(axis=0)
         series["served"] += served.sum(axis=0)
