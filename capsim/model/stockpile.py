@@ -234,9 +234,8 @@ class StockpileState:
         for index in self._month_end_claims:
             drawn = self._claims[index].model.month_end(month, self.stock)
             if drawn:
-                self._draw(
-                    index, float(self._context.calendar.boundary_days[month + 1]), drawn, month
-                )
+                day = float(self._context.calendar.boundary_days[month + 1])
+                self._draw(index, day, drawn, month)
         self._series["stock"][month] = self.stock
         if self._backorders:  # the series starts at zero
             self._series["backorders"][month] = self.backorders
@@ -264,7 +263,7 @@ class StockpileState:
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
         served = int(self._asked[end] - self._asked[start])
-        short = None
+        short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
             # are worked out only when it does not.
