@@ -88,7 +88,9 @@ class RunTotals:
             buyer = buyers.get(row.reference)
             if buyer is None:
                 continue
-            money = found.setdefault(buyer, BuyerMoney())
+            money = found.get(buyer)
+            if money is None:
+                money = found[buyer] = BuyerMoney()
             money.accounts.add(row.account)
             if row.flow is MoneyFlow.OBLIGATED:
                 money.obligated += row.amount

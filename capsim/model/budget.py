@@ -68,6 +68,14 @@ class Treasury:
         self._calendar = context.calendar
         self._ledger = context.recorder.ledger
         self._balances: dict[str, dict[int, float]] = {account: {} for account in budgets}
+        start_month = self._calendar.fiscal_year_start_month
+        self._arrival_days = {
+            account: {
+                key: self._arrival_day(budget, key, start_month) for key in budget.appropriations
+            }
+            for account, budget in budgets.items()
+        }
+        """Day each appropriation's money becomes available, by account and key."""
         self._arrivals = {account: self._env.event() for account in budgets}
         self._available = {
             account: context.recorder.new_series("account", account, "available_usd")
@@ -88,15 +96,13 @@ class Treasury:
         """Days on which money arrives or expires: fiscal-year starts and enacted dates."""
         calendar = self._calendar
         days = {0}
-        start_month = calendar.fiscal_year_start_month
         days.update(
             calendar.boundary_days[month]
             for month in range(calendar.months)
             if calendar.starts_fiscal_year(month)
         )
-        for budget in self._budgets.values():
-            for key in budget.appropriations:
-                days.add(self._arrival_day(budget, key, start_month))
+        for arrival_days in self._arrival_days.values():
+            days.update(arrival_days.values())
         return {day for day in days if day < calendar.boundary_days[-1]}
 
     def _arrival_day(self, budget: Budget, key: str, start_month: int) -> int:
@@ -117,11 +123,11 @@ class Treasury:
 
     def _appropriate(self, account: str, budget: Budget, day: int, fiscal_year: int) -> None:
         arrived = False
-        start_month = self._calendar.fiscal_year_start_month
+        arrival_days = self._arrival_days[account]
         for key, appropriation in budget.appropriations.items():
-            year = fiscal_year_number(key)
-            if self._arrival_day(budget, key, start_month) != day:
+            if arrival_days[key] != day:
                 continue
+            year = fiscal_year_number(key)
             if _expired(budget, year, fiscal_year):
                 continue
             amount = (

@@ -109,18 +109,20 @@ class Contract:
     """Month-time before which no unit lands."""
     eligible_from: float = field(init=False)
     """Month-time from which the line may build for this contract."""
-    built: int = field(init=False, default=0)
+    remaining: int = field(init=False)
+    """Units still to be built (a field, not a property: lines read it very often)."""
     built_this_month: int = field(init=False, default=0)
     delivered: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.first_delivery = self.awarded + self.order.first_delivery_lag_months
         self.eligible_from = max(self.awarded, self.first_delivery - self._delivery.line_lag_months)
+        self.remaining = self.quantity
 
     @property
-    def remaining(self) -> int:
-        """Units still to be built."""
-        return self.quantity - self.built
+    def built(self) -> int:
+        """Units built."""
+        return self.quantity - self.remaining
 
     @property
     def undelivered(self) -> int:
@@ -139,7 +141,7 @@ class Contract:
         count = len(finish_times)
         if not count:
             return
-        self.built += count
+        self.remaining -= count
         self.built_this_month += count
         delivery = self._delivery
         landing = delivery.timebase.days(finish_times + delivery.line_lag_months)

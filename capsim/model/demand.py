@@ -67,6 +67,11 @@ class DemandModel:
         """Units drawn at the end of ``month`` from ``stock`` on hand."""
         return 0
 
+    @property
+    def draws_at_month_end(self) -> bool:
+        """Whether its kind draws at month ends (overrides :meth:`month_end`)."""
+        return type(self).month_end is not DemandModel.month_end
+
 
 DEMAND_MODELS: dict[str, type[DemandModel]] = {}
 """Demand kinds by the ``kind`` a scenario gives."""

@@ -106,13 +106,14 @@ class ReorderPolicyState:
         spec, wiring = self._spec, self._wiring
         stockpile = wiring.stockpile
         on_order = wiring.orders.on_order(stockpile.holder, stockpile.system)
+        backorders = stockpile.backorders
         affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         view = PolicyView(
             date=self._context.calendar.date(self._context.env.now),
-            position=stockpile.stock + on_order - stockpile.backorders,
+            position=stockpile.stock + on_order - backorders,
             stock=stockpile.stock,
             on_order=on_order,
-            backorders=stockpile.backorders,
+            backorders=backorders,
             affordable=affordable,
             reorder_point=spec.reorder_point,
             order_up_to=spec.order_up_to,

@@ -11,14 +11,19 @@ Demand that finds the stock short is lost or backordered, as the demand says. Lo
 follow Lindley's recursion (the stock is a random walk reflected at zero), computed for a
 whole stretch of events at once. Backorders wait in a queue served, as units arrive, by
 priority, then by the time they were asked for, then by demand id.
+
+Arrivals served as lost sales are recorded by demand and month once, when the last month
+closes, from what each arrival was short: nothing reads those series during a run.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -31,8 +36,7 @@ if TYPE_CHECKING:
     from capsim.model.contract import Contract
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     """Units on their way from one sender: days they land (ascending) and how many each."""
 
     days: np.ndarray
@@ -46,11 +50,6 @@ class Landing:
     """Units landing in one settling: the due part of each batch, in the order expected."""
 
     batches: list[Batch]
-
-    @property
-    def total(self) -> int:
-        """Units landing."""
-        return sum(int(batch.units.sum()) for batch in self.batches)
 
     def by_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Days and units of every landing, by day (batches in order on one day)."""
@@ -91,10 +90,28 @@ class StockpileState:
         """Day of the next demand not yet served: most settlings come before it."""
         self._quantities = np.empty(0, dtype=np.int64)
         self._which = np.empty(0, dtype=np.int64)
+        self._asked = np.zeros(1, dtype=np.int64)
+        """Units asked by the arrivals before each one (and by all of them, last)."""
+        self._short: list[tuple[int, np.ndarray]] = []
+        """(First arrival, units each arrival was short) of each stretch of lost sales the
+        stock did not cover: recorded at the end."""
+        self._in_turn: list[tuple[int, int]] = []
+        """Stretches of arrivals (first, last excluded) served one at a time: recorded as
+        they were drawn."""
+        self._transfers: dict[int, StockpileState] = {}
+        """Claims whose units move to another stockpile, and that stockpile."""
+        self._moving: list[tuple[int, int, StockpileState]] = []
+        """(Arrival, claim, destination) of the arrivals of those claims, by arrival."""
+        self._next_move: float = math.inf
+        """The next of those arrivals: most stretches end before it."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
+        self._month_end_claims: list[int] = []
+        """Claims that draw at month ends (attrition)."""
         self._cursor = 0
         self._incoming: list[Batch] = []
+        self._next_landing = math.inf
+        """Day of the first unit expected: most settlings come before it."""
         self._backorders: list[tuple[int, float, int, int]] = []
         """Queue of (priority, day asked, claim index, units owed)."""
         months = context.calendar.months
@@ -132,6 +149,14 @@ class StockpileState:
             which.append(np.full(len(arrivals.days), index, dtype=np.int64))
             priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
         self._may_backorder = any(claim.backorder for claim in claims)
+        self._month_end_claims = [
+            index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
+        ]
+        self._transfers = {
+            index: claim.destination
+            for index, claim in enumerate(claims)
+            if claim.destination is not None
+        }
         if not claims:
             return
         all_days = np.concatenate(days)
@@ -140,12 +165,23 @@ class StockpileState:
         self._days = all_days[order]
         self._quantities = np.concatenate(quantities)[order]
         self._which = which_all[order]
+        self._moving = sorted(
+            (
+                (arrival, claim, destination)
+                for claim, destination in self._transfers.items()
+                for arrival in np.flatnonzero(self._which == claim).tolist()
+            ),
+            key=itemgetter(0),
+        )
+        self._next_move = self._moving[0][0] if self._moving else math.inf
+        self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
         self._next_day = float(self._days[0]) if len(self._days) else math.inf
 
     def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
         """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
         if len(days):
             self._incoming.append(Batch(days, np.ones(len(days), dtype=np.int64), contract))
+            self._next_landing = min(self._next_landing, float(days[0]))
 
     def receive(self, day: float, quantity: int) -> None:
         """``quantity`` units transferred in at ``day``.
@@ -157,6 +193,7 @@ class StockpileState:
             return
         if day > self._time:
             self._incoming.append(Batch(np.array([day]), np.array([quantity]), None))
+            self._next_landing = min(self._next_landing, day)
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
@@ -170,7 +207,7 @@ class StockpileState:
         if until >= self._next_day:
             end = int(self._days.searchsorted(until, side="right"))
             self._next_day = float(self._days[end]) if end < len(self._days) else math.inf
-        incoming = self._due(until)
+        incoming = self._due(until) if until >= self._next_landing else None
         if self._backorders and self.stock > 0 and self._time > -np.inf:
             # Units received at the last settling (from a cycle of transfers) serve the
             # backorders at the next instant, which a month's close never shares.
@@ -180,82 +217,108 @@ class StockpileState:
         if end == self._cursor and incoming is None:
             return
         start, self._cursor = self._cursor, end
-        demand = (self._days[start:end], self._quantities[start:end], self._which[start:end])
         backorders = self._backorders or (
-            self._may_backorder and any(self._claims[i].backorder for i in np.unique(demand[2]))
+            self._may_backorder
+            and any(self._claims[i].backorder for i in np.unique(self._which[start:end]))
         )
         if backorders:
-            self._serve_in_turn(demand, incoming)
+            self._serve_in_turn(start, end, incoming)
         else:
-            self._serve_lost_sales(demand, incoming)
+            self._serve_lost_sales(start, end, incoming)
 
     def close_month(self, month: int) -> None:
-        """Draw month-end demands (attrition), then record the stock and backorders."""
-        day = float(self._context.calendar.boundary_days[month + 1])
-        for index, claim in enumerate(self._claims):
-            drawn = claim.model.month_end(month, self.stock)
+        """Draw month-end demands (attrition), then record the stock and backorders.
+
+        At the last month's close, record the demands served as lost sales.
+        """
+        for index in self._month_end_claims:
+            drawn = self._claims[index].model.month_end(month, self.stock)
             if drawn:
+                day = float(self._context.calendar.boundary_days[month + 1])
                 self._draw(index, day, drawn, month)
         self._series["stock"][month] = self.stock
-        self._series["backorders"][month] = self.backorders
+        if self._backorders:  # the series starts at zero
+            self._series["backorders"][month] = self.backorders
+        if month == self._context.calendar.months - 1:
+            self._record_lost_sales()
 
     def _due(self, until: float) -> Landing | None:
         """Units landing by ``until``, batch by batch."""
         due, kept = [], []
+        self._next_landing = math.inf
         for batch in self._incoming:
             days = batch.days
             split = 0 if days[0] > until else int(days.searchsorted(until, side="right"))
+            if split == len(days):
+                due.append(batch)
+                continue
             if split:
                 due.append(Batch(days[:split], batch.units[:split], batch.sender))
-            if split < len(days):
-                kept.append(Batch(days[split:], batch.units[split:], batch.sender))
+                batch = Batch(days[split:], batch.units[split:], batch.sender)
+            kept.append(batch)
+            self._next_landing = min(self._next_landing, float(days[split]))
         self._incoming = kept
         return Landing(due) if due else None
 
-    def _serve_lost_sales(
-        self,
-        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: Landing | None,
-    ) -> None:
-        """Lindley's recursion over a stretch of arrivals: stock reflected at zero."""
-        days, quantities, which = demand
-        if self.stock >= int(quantities.sum()):
-            served = quantities  # units received only add to a stock that covers it all
-        else:
-            in_days, in_units = (
-                (np.empty(0), np.empty(0, dtype=np.int64))
-                if incoming is None
-                else incoming.by_day()
-            )
-            all_days = np.concatenate((in_days, days))
-            kinds = np.concatenate((np.zeros(len(in_days)), np.ones(len(days))))
-            steps = np.concatenate((in_units, -quantities))
-            order = np.lexsort((kinds, all_days))
-            level = self.stock + np.cumsum(steps[order])
-            floor = np.minimum.accumulate(np.minimum(level, 0))
-            lost = -np.diff(floor, prepend=0)
-            unmet = np.empty(len(steps), dtype=np.int64)
-            unmet[order] = lost
-            served = quantities - unmet[len(in_days) :]
+    def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
+        """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
+        served = int(self._asked[end] - self._asked[start])
+        short: np.ndarray | None = None
+        if self.stock < served:
+            # Units received only add to a stock that covers every arrival: the shortfalls
+            # are worked out only when it does not.
+            short = self._shortfalls(start, end, incoming)
+            self._short.append((start, short))
+            served -= int(short.sum())
         if incoming is not None:
             self._land(incoming)
-        self.stock += -int(served.sum())
-        self._record_demand(days, quantities, served, which)
+        self.stock -= served
+        if end > self._next_move:
+            self._move(start, end, short)
 
-    def _serve_in_turn(
-        self,
-        demand: tuple[np.ndarray, np.ndarray, np.ndarray],
-        incoming: Landing | None,
-    ) -> None:
-        """Serve one arrival at a time, with a queue of backorders."""
+    def _shortfalls(self, start: int, end: int, incoming: Landing | None) -> np.ndarray:
+        """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
+        stretch: the stock, less the demand so far, plus the units landed so far (at one
+        instant, before demands draw), reflected at zero."""
+        days, quantities = self._days[start:end], self._quantities[start:end]
+        level = self.stock - np.cumsum(quantities)
+        if incoming is not None:
+            in_days, in_units = incoming.by_day()
+            landed = np.concatenate(([0], np.cumsum(in_units)))
+            level += landed[in_days.searchsorted(days, side="right")]
+        floor = np.minimum.accumulate(np.minimum(level, 0))
+        return -np.diff(floor, prepend=0)
+
+    def _move(self, start: int, end: int, short: np.ndarray | None) -> None:
+        """Send what transfers among arrivals ``start`` to ``end`` (``short`` of what they
+        asked, if anything) drew to their holders, claim by claim (the order in which each
+        holder expects them)."""
+        moving = self._moving
+        first = bisect.bisect_left(moving, start, key=itemgetter(0))
+        last = bisect.bisect_left(moving, end, lo=first, key=itemgetter(0))
+        self._next_move = moving[last][0] if last < len(moving) else math.inf
+        for arrival, _, destination in sorted(moving[first:last], key=itemgetter(1)):
+            moved = int(self._quantities[arrival])
+            if short is not None:
+                moved -= int(short[arrival - start])
+            destination.receive(float(self._days[arrival]), moved)
+
+    def _serve_in_turn(self, start: int, end: int, incoming: Landing | None) -> None:
+        """Serve arrivals ``start`` to ``end`` (excluded) one at a time, with a queue of
+        backorders."""
         timebase = self._context.timebase
+        self._in_turn.append((start, end))
         events: list[tuple[float, int, int, int]] = []
         if incoming is not None:
             self._land(incoming, count_stock=False)
             events.extend(
                 (float(d), 0, int(q), -1) for d, q in zip(*incoming.by_day(), strict=True)
             )
-        days, quantities, which = demand
+        days, quantities, which = (
+            self._days[start:end],
+            self._quantities[start:end],
+            self._which[start:end],
+        )
         events.extend(
             (float(d), 1, int(q), int(w)) for d, q, w in zip(days, quantities, which, strict=True)
         )
@@ -308,12 +371,13 @@ class StockpileState:
 
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
-        if count_stock:
-            self.stock += incoming.total
         for batch in incoming.batches:
+            units = int(batch.units.sum())
+            if count_stock:
+                self.stock += units
             months = self._months_of(batch.days)
             if isinstance(months, int):
-                self._credit(batch.sender, months, int(batch.units.sum()), float(batch.days[0]))
+                self._credit(batch.sender, months, units, float(batch.days[0]))
                 continue
             unique, first = np.unique(months, return_index=True)
             counts = np.bincount(months, weights=batch.units)[unique]
@@ -330,36 +394,44 @@ class StockpileState:
             self._series["deliveries"][month] += count
             sender.landed(int(count), month, day)
 
-    def _record_demand(
-        self, days: np.ndarray, quantities: np.ndarray, served: np.ndarray, which: np.ndarray
-    ) -> None:
-        """Record demands by claim and month: requested, served, unmet, transferred out.
+    def _record_lost_sales(self) -> None:
+        """Record the arrivals served as lost sales by demand and month: requested, served,
+        unmet and transferred out.
 
-        Sums of units are whole numbers, exact in any order in floating point.
+        Sums of units are whole numbers, exact in any order in floating point: the same
+        as recording each arrival when it is served.
         """
-        if not len(days):
+        settled = np.ones(self._cursor, dtype=bool)
+        for start, end in self._in_turn:
+            settled[start:end] = False
+        arrivals = np.flatnonzero(settled)
+        if not len(arrivals):
             return
-        last = self._context.calendar.months
-        keys = which * last + self._months_of(days)
-        arrivals = np.bincount(keys)
-        requested = np.bincount(keys, weights=quantities)
-        got = np.bincount(keys, weights=served)
+        short = np.zeros(self._cursor, dtype=np.int64)
+        for start, values in self._short:
+            short[start : start + len(values)] = values
+        months = self._context.calendar.months
+        recorded = self._context.timebase.recorded_months(self._days[arrivals])
+        keys = self._which[arrivals] * months + recorded
+        size = len(self._claims) * months
+
+        def by_claim_and_month(units: np.ndarray) -> np.ndarray:
+            totals = np.bincount(keys, weights=units[arrivals], minlength=size)
+            return totals.reshape(len(self._claims), months)
+
+        requested = by_claim_and_month(self._quantities)
+        unmet = by_claim_and_month(short)
+        served = requested - unmet
+        for claim, asked, got, lost in zip(self._claims, requested, served, unmet, strict=True):
+            claim.requested += asked
+            claim.served += got
+            claim.unmet += lost
         series = self._series
-        for key in np.flatnonzero(arrivals).tolist():
-            index, month = divmod(key, last)
-            claim = self._claims[index]
-            asked, units = requested[key], got[key]
-            claim.requested[month] += asked
-            claim.served[month] += units
-            claim.unmet[month] += asked - units
-            series["demand"][month] += asked
-            series["served"][month] += units
-            series["unmet"][month] += asked - units
-            if claim.destination is not None:
-                series["transfers_out"][month] += units
-                mine = keys == key
-                for day, moved in zip(days[mine].tolist(), served[mine].tolist(), strict=True):
-                    claim.destination.receive(day, moved)
+        series["demand"] += requested.sum(axis=0)
+        series["served"] += served.sum(axis=0)
+        series["unmet"] += unmet.sum(axis=0)
+        if self._transfers:
+            series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
 
     def _months_of(self, days: np.ndarray) -> int | np.ndarray:
         """Month of each day, or one month for all when they share it (the usual case)."""
