@@ -17,6 +17,7 @@ from capsim.model.contract import Contract
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
+from capsim.model.records import MonthlyIdle
 from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
@@ -76,7 +77,7 @@ class LineState:
         self.orders: OrderBook | None = None
         """The order book, to tell a line waiting for money from one without orders."""
         months = context.calendar.months
-        self._lost: list[dict[str, float]] = [{} for _ in range(months)]
+        self._lost = MonthlyIdle(months)
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
@@ -126,7 +127,7 @@ class LineState:
             self._cost[month] = batch_cost(learning, self._started_total, starts)
         self._started_total += starts
         self._below_msr[month] = float(self._production[month] < self.spec.minimum_sustaining_rate)
-        constraint = self._binding(self._lost[month])
+        constraint = self._binding(self._lost.close(month))
         self._constraints.append(constraint)
         stocks = {component: part.inbound for component, part in self.kit.parts.items()}
         self.traces.append(trace(self.id, constraint, month, stocks))

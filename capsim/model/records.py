@@ -56,6 +56,33 @@ class EventRow:
     """Exact time, in days since the start (fractions of a day included), where known."""
 
 
+class MonthlyIdle:
+    """Capacity units left idle in each month of a line or a supplier, by reason.
+
+    Indexed by month like a list of ``{reason: units}`` dicts (``len`` is the number of
+    months), but a month's dict is made when it is first written and let go by
+    :meth:`close`: a node only ever writes to the month it is in, and a dict held for
+    every month of the horizon from the start was only work for the garbage collector.
+    """
+
+    def __init__(self, months: int) -> None:
+        self._months = months
+        self._open: dict[int, dict[str, float]] = {}
+
+    def __len__(self) -> int:
+        return self._months
+
+    def __getitem__(self, month: int) -> dict[str, float]:
+        idle = self._open.get(month)
+        if idle is None:
+            idle = self._open[month] = {}
+        return idle
+
+    def close(self, month: int) -> dict[str, float]:
+        """The month's idle units by reason (empty if none were written), let go."""
+        return self._open.pop(month, {})
+
+
 @dataclass
 class Recorder:
     """Collects a run's records; the model writes, :mod:`capsim.results` reads."""

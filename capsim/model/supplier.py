@@ -14,7 +14,7 @@ from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
-from capsim.model.records import EventRow
+from capsim.model.records import EventRow, MonthlyIdle
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import count_by_month, month_index
 from capsim.model.trace import NO_ORDERS
@@ -93,7 +93,7 @@ class SupplierState:
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
-        self._idle: list[dict[str, float]] = [{} for _ in range(months)]
+        self._idle = MonthlyIdle(months)
         recorder = context.recorder
         series = recorder.new_series
         component = spec.component
@@ -206,7 +206,7 @@ class SupplierState:
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
-        self.constraints.append(self._binding(month))
+        self.constraints.append(self._binding(month, self._idle.close(month)))
         self.kit.close_month(month)
 
     def _replan(self) -> None:
@@ -256,8 +256,7 @@ class SupplierState:
             return 0
         return self._on_the_way_count - int(waiting[0].searchsorted(end, side="right"))
 
-    def _binding(self, month: int) -> str:
-        idle = self._idle[month]
+    def _binding(self, month: int, idle: dict[str, float]) -> str:
         total = sum(idle.values())
         if total >= 1.0 - 1e-9:
             reason = max(sorted(idle), key=lambda name: idle[name])
