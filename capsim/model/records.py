@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +19,18 @@ class SeriesKey:
     metric: str
     system: str = ""
     holder: str = ""
+
+
+@lru_cache(maxsize=1 << 16)
+def series_key(
+    entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
+) -> SeriesKey:
+    """The :class:`SeriesKey` of these labels, one shared object for equal labels.
+
+    Every replication of a scenario labels the same series, and a frozen dataclass takes
+    several times longer to build than to look up.
+    """
+    return SeriesKey(entity_kind, entity, metric, system, holder)
 
 
 class MoneyFlow(StrEnum):
@@ -97,7 +110,10 @@ class Recorder:
     """Line → the chain of what bound it, one per month: ``(node, reason, node, ...)``."""
     ledger: list[LedgerRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
-    _filling: dict[SeriesKey, list[float] | np.ndarray] = field(default_factory=dict, repr=False)
+    _filling_keys: list[SeriesKey] = field(default_factory=list, repr=False)
+    """Keys of the series registered and being filled, in order (twice: the last wins)."""
+    _filling: list[list[float] | np.ndarray] = field(default_factory=list, repr=False)
+    """The values of each of :attr:`_filling_keys`."""
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -108,7 +124,8 @@ class Recorder:
         into arrays when the run ends.
         """
         values = [0.0] * self.months
-        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+        self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
+        self._filling.append(values)
         return values
 
     def add_array(
@@ -121,12 +138,19 @@ class Recorder:
         holder: str = "",
     ) -> None:
         """Register a monthly array the caller fills in place (for whole-array updates)."""
-        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+        self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
+        self._filling.append(values)
 
     def freeze(self) -> None:
-        """Turn the filled series into float arrays, once, at the end of the run."""
-        for key, values in self._filling.items():
-            self.series[key] = np.array(values, dtype=float)
+        """Turn the filled series into float arrays, once, at the end of the run.
+
+        A float array registered with :meth:`add_array` is kept as it is, not copied: the
+        run is over, so nothing writes to it any more.
+        """
+        series = self.series
+        for key, values in zip(self._filling_keys, self._filling, strict=True):
+            series[key] = np.asarray(values, dtype=float)
+        self._filling_keys.clear()
         self._filling.clear()
 
     def new_constraint_log(self, node: str, kind: str = "line") -> list[str]:
