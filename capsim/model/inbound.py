@@ -95,8 +95,7 @@ class Inbound:
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
-        end = float(month + 1)
-        arrived = self.arrived(end)
+        arrived = bisect.bisect_right(self.arrivals, float(month + 1))  # self.arrived
         self._inventory[month] = arrived - self.used
         self._transit[month] = len(self.arrivals) - arrived
         self._on_order[month] = self.on_order

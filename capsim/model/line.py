@@ -93,6 +93,8 @@ class LineState:
         self._below_msr = series("line", line_id, "below_minimum_sustaining_rate", system)
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
+        self._stocks = {component: part.inbound for component, part in kit.parts.items()}
+        """The line's stock of each component, where a trace of what bound it starts."""
 
     def add_contract(self, contract: Contract) -> None:
         """Take on an awarded contract and order the components it needs."""
@@ -118,9 +120,10 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        capacity = self._server.curve.between(float(month), month + 1.0)
-        self._capacity[month] = capacity
-        self._backlog[month] = sum(contract.remaining for contract in self.contracts)
+        self._capacity[month] = self._server.curve.between(float(month), month + 1.0)
+        contracts = self.contracts
+        remaining = [contract.remaining for contract in contracts]
+        self._backlog[month] = sum(remaining)
         starts = int(self._starts[month])
         learning = self.spec.learning_curve
         if learning is not None:
@@ -129,12 +132,12 @@ class LineState:
         self._below_msr[month] = float(self._production[month] < self.spec.minimum_sustaining_rate)
         constraint = self._binding(self._lost.close(month))
         self._constraints.append(constraint)
-        stocks = {component: part.inbound for component, part in self.kit.parts.items()}
-        self.traces.append(trace(self.id, constraint, month, stocks))
+        self.traces.append(trace(self.id, constraint, month, self._stocks))
         self.kit.close_month(month)
-        for contract in self.contracts:
+        for contract in contracts:
             contract.built_this_month = 0
-        self.contracts = [contract for contract in self.contracts if contract.remaining]
+        if not all(remaining):
+            self.contracts = [contract for contract in contracts if contract.remaining]
 
     def _eligible(self, time: float) -> list[Contract]:
         return [

@@ -257,12 +257,18 @@ class SupplierState:
         return self._on_the_way_count - int(waiting[0].searchsorted(end, side="right"))
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:
-        total = sum(idle.values())
+        if len(idle) == 1:
+            # One reason, the usual case: the sum and the choice below, without the sort.
+            ((reason, total),) = idle.items()
+        else:
+            total = sum(idle.values())
+            reason = max(sorted(idle), key=lambda name: idle[name], default=NO_WORK)
         if total >= 1.0 - 1e-9:
-            reason = max(sorted(idle), key=lambda name: idle[name])
             return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
+        if not self.stops or not self.backlog:
+            return SupplierConstraint.CAPACITY
         stopped = _overlap(self.stops, float(month), month + 1.0)
-        if stopped >= 0.5 and self.backlog:
+        if stopped >= 0.5:
             qualified = self.spec.qualified
             before = (
                 qualified is not None

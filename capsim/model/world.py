@@ -180,10 +180,10 @@ class World:
         run: orders waiting at several sources are split again, and lines with a
         planning horizon and suppliers order the material of the coming months."""
         env, boundaries = self.env, self.calendar.boundary_days
+        closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
             self.sync()
-            closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
             for node in closing:
                 node.close_month(month)
             for inbound in self._several_sources:
