@@ -17,7 +17,7 @@ from capsim.model.contract import Contract
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
-from capsim.model.records import MonthlyIdle
+from capsim.model.records import MonthlyIdle, most_idle
 from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
@@ -172,7 +172,7 @@ class LineState:
         idle = sum(lost.values())
         if idle < 1.0 - 1e-9:
             return Constraint.CAPACITY
-        reason = max(sorted(lost), key=lambda name: lost[name])
+        reason = most_idle(lost)
         if reason != NO_WORK:
             return reason
         if any(contract.remaining for contract in self.contracts):

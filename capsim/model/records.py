@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -94,6 +95,17 @@ class MonthlyIdle:
     def close(self, month: int) -> dict[str, float]:
         """The month's idle units by reason (empty if none were written), let go."""
         return self._open.pop(month, {})
+
+
+def most_idle(idle: Mapping[str, float]) -> str:
+    """The reason for the most idle units (the first by name, on ties); ``idle`` is not empty.
+
+    >>> most_idle({"seeker": 2.0, "motor": 2.0, "": 0.5})
+    'motor'
+    """
+    if len(idle) == 1:  # the usual case, without the sort
+        return next(iter(idle))
+    return max(sorted(idle), key=lambda name: idle[name])
 
 
 @dataclass

@@ -14,7 +14,7 @@ from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
-from capsim.model.records import EventRow, MonthlyIdle
+from capsim.model.records import EventRow, MonthlyIdle, most_idle
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import count_by_month, month_index
 from capsim.model.trace import NO_ORDERS
@@ -250,20 +250,19 @@ class SupplierState:
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
-        while waiting and waiting[0][-1] <= end:
+        while waiting:
+            oldest = waiting[0]
+            if oldest[-1] > end:
+                if oldest[0] > end:  # the usual case: nothing left has arrived yet
+                    return self._on_the_way_count
+                return self._on_the_way_count - int(oldest.searchsorted(end, side="right"))
             self._on_the_way_count -= len(waiting.popleft())
-        if not waiting:
-            return 0
-        return self._on_the_way_count - int(waiting[0].searchsorted(end, side="right"))
+        return 0
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:
-        if len(idle) == 1:
-            # One reason, the usual case: the sum and the choice below, without the sort.
-            ((reason, total),) = idle.items()
-        else:
-            total = sum(idle.values())
-            reason = max(sorted(idle), key=lambda name: idle[name], default=NO_WORK)
+        total = sum(idle.values())
         if total >= 1.0 - 1e-9:
+            reason = most_idle(idle)
             return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
         if not self.stops or not self.backlog:
             return SupplierConstraint.CAPACITY
