@@ -69,6 +69,7 @@ class LineState:
             Expanded(line_id, "", spec.system),
             spec.expansions,
             lambda steps: CapacityCurve.from_schedule(spec.capacity, timebase, spec.ramp, steps),
+            context.calendar.months,
         )
         self._server = self.capacity.server
         self._time = 0.0
@@ -120,7 +121,7 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        self._capacity[month] = self._server.curve.between(float(month), month + 1.0)
+        self._capacity[month] = self.capacity.in_month(month)
         contracts = self.contracts
         remaining = [contract.remaining for contract in contracts]
         self._backlog[month] = sum(remaining)

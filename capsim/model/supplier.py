@@ -75,6 +75,7 @@ class SupplierState:
             lambda steps: CapacityCurve.from_schedule(
                 schedule, timebase, steps=steps, outages=stops
             ),
+            context.calendar.months,
         )
         self._server = self.capacity.server
         self._time = 0.0
@@ -201,7 +202,7 @@ class SupplierState:
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
-        self._capacity[month] = self._server.curve.between(float(month), end)
+        self._capacity[month] = self.capacity.in_month(month)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
