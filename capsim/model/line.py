@@ -137,7 +137,7 @@ class LineState:
         self.kit.close_month(month)
         for contract in contracts:
             contract.built_this_month = 0
-        if not all(remaining):
+        if not all(remaining):  # a contract is done: it leaves the line
             self.contracts = [contract for contract in contracts if contract.remaining]
 
     def _eligible(self, time: float) -> list[Contract]:
