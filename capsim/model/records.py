@@ -79,6 +79,8 @@ class MonthlyIdle:
     every month of the horizon from the start was only work for the garbage collector.
     """
 
+    __slots__ = ("_months", "_open")  # a node looks its month up at every advance
+
     def __init__(self, months: int) -> None:
         self._months = months
         self._open: dict[int, dict[str, float]] = {}
@@ -87,10 +89,12 @@ class MonthlyIdle:
         return self._months
 
     def __getitem__(self, month: int) -> dict[str, float]:
-        idle = self._open.get(month)
-        if idle is None:
-            idle = self._open[month] = {}
-        return idle
+        try:
+            return self._open[month]
+        except KeyError:  # the month's first stretch
+            idle: dict[str, float] = {}
+            self._open[month] = idle
+            return idle
 
     def close(self, month: int) -> dict[str, float]:
         """The month's idle units by reason (empty if none were written), let go."""
