@@ -73,7 +73,7 @@ Steps = list[tuple[float, float]]
 """Capacity added so far: (effective month-time, units a month)."""
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def monthly_capacity(curve: CapacityCurve, months: int) -> tuple[float, ...]:
     """Units of capacity of ``curve`` in each of the first ``months`` months.
 
