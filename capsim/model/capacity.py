@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -68,35 +69,12 @@ class CapacityCurve:
 
         The schedule is flat before its first point and after its last; between points it
         steps, or ramps linearly in month-time.
+
+        Curves are immutable, so equal inputs share one curve: the replications of a
+        scenario build each line's and each supplier's curve once (a supplier's random
+        outages differ from one replication to the next, and make curves of their own).
         """
-        if isinstance(schedule, tuple):
-            point_times = timebase.month_times(
-                np.array([timebase.date_day(point.date) for point in schedule], dtype=float)
-            )
-            point_rates = np.array([point.rate for point in schedule], dtype=float)
-        else:
-            point_times, point_rates = np.array([0.0]), np.array([float(schedule)])
-        knots = {0.0}
-        knots.update(float(t) for t in point_times if t > 0.0)
-        knots.update(t for t, _ in steps if t > 0.0)
-        for begin, end in outages:
-            knots.update(t for t in (begin, end) if t > 0.0)
-        times = np.array(sorted(knots))
-        if interpolation is Interpolation.LINEAR:
-            base = np.interp(times, point_times, point_rates)
-            following = np.append(times[1:], times[-1] + 1.0)
-            slopes = (np.interp(following, point_times, point_rates) - base) / (following - times)
-            slopes[-1] = 0.0
-        else:
-            index = np.searchsorted(point_times, times, side="right") - 1
-            base = point_rates[np.clip(index, 0, len(point_rates) - 1)]
-            slopes = np.zeros_like(times)
-        for effective, added in steps:
-            base = base + np.where(times >= effective, added, 0.0)
-        running = np.ones_like(times)
-        for begin, end in outages:
-            running[(times >= begin) & (times < end)] = 0.0
-        return cls(times, base * running, slopes * running)
+        return _schedule_curve(schedule, timebase, interpolation, tuple(steps), tuple(outages))
 
     def level(self, time: float) -> float:
         """Units of capacity from month-time 0 to ``time``."""
@@ -215,6 +193,46 @@ class CapacityCurve:
         """The rate at ``time``, in units per month."""
         k = max(bisect.bisect_right(self._knot_list, time) - 1, 0)
         return float(self._rate_list[k] + self._slope_list[k] * (time - self._knot_list[k]))
+
+
+@lru_cache(maxsize=256)
+def _schedule_curve(
+    schedule: float | tuple[RatePoint, ...],
+    timebase: TimeBase,
+    interpolation: Interpolation,
+    steps: tuple[tuple[float, float], ...],
+    outages: tuple[tuple[float, float], ...],
+) -> CapacityCurve:
+    """:meth:`CapacityCurve.from_schedule`, built once for equal inputs (a time base is
+    shared between runs by :func:`~capsim.model.timebase.timebase_for`)."""
+    if isinstance(schedule, tuple):
+        point_times = timebase.month_times(
+            np.array([timebase.date_day(point.date) for point in schedule], dtype=float)
+        )
+        point_rates = np.array([point.rate for point in schedule], dtype=float)
+    else:
+        point_times, point_rates = np.array([0.0]), np.array([float(schedule)])
+    knots = {0.0}
+    knots.update(float(t) for t in point_times if t > 0.0)
+    knots.update(t for t, _ in steps if t > 0.0)
+    for begin, end in outages:
+        knots.update(t for t in (begin, end) if t > 0.0)
+    times = np.array(sorted(knots))
+    if interpolation is Interpolation.LINEAR:
+        base = np.interp(times, point_times, point_rates)
+        following = np.append(times[1:], times[-1] + 1.0)
+        slopes = (np.interp(following, point_times, point_rates) - base) / (following - times)
+        slopes[-1] = 0.0
+    else:
+        index = np.searchsorted(point_times, times, side="right") - 1
+        base = point_rates[np.clip(index, 0, len(point_rates) - 1)]
+        slopes = np.zeros_like(times)
+    for effective, added in steps:
+        base = base + np.where(times >= effective, added, 0.0)
+    running = np.ones_like(times)
+    for begin, end in outages:
+        running[(times >= begin) & (times < end)] = 0.0
+    return CapacityCurve(times, base * running, slopes * running)
 
 
 def completion_levels(

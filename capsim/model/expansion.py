@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping
+from functools import lru_cache
 from typing import NamedTuple
 
 import simpy
@@ -72,11 +73,22 @@ Steps = list[tuple[float, float]]
 """Capacity added so far: (effective month-time, units a month)."""
 
 
+@lru_cache(maxsize=128)
+def monthly_capacity(curve: CapacityCurve, months: int) -> tuple[float, ...]:
+    """Units of capacity of ``curve`` in each of the first ``months`` months.
+
+    Replications of a scenario share their curves (:meth:`CapacityCurve.from_schedule`),
+    so each curve's months are worked out once, not at every month's close of every run.
+    """
+    return tuple(curve.between(float(month), month + 1.0) for month in range(months))
+
+
 class GrowingCapacity:
     """A node's capacity: its schedule, plus the steps its funded expansions add.
 
     ``server`` works at the current curve; each expansion, once in effect, rebuilds the
-    curve with its step (``curve`` makes a curve from the steps so far).
+    curve with its step (``curve`` makes a curve from the steps so far). ``months`` is
+    the horizon, for :meth:`in_month`.
     """
 
     def __init__(
@@ -84,12 +96,25 @@ class GrowingCapacity:
         node: Expanded,
         expansions: Mapping[str, Expansion],
         curve: Callable[[Steps], CapacityCurve],
+        months: int,
     ) -> None:
         self._node = node
         self._expansions = expansions
         self._curve = curve
+        self._months = months
         self.steps: Steps = []
         self.server = RateServer(curve(self.steps))
+        self._monthly_curve: CapacityCurve | None = None
+        """The curve whose months :attr:`_monthly` holds."""
+        self._monthly: tuple[float, ...] = ()
+
+    def in_month(self, month: int) -> float:
+        """Units of capacity in month ``month`` (month-time ``month`` to ``month + 1``), on
+        the curve in effect now."""
+        curve = self.server.curve
+        if curve is not self._monthly_curve:
+            self._monthly_curve, self._monthly = curve, monthly_capacity(curve, self._months)
+        return self._monthly[month]
 
     def funding(
         self, context: Context, treasury: Treasury
@@ -107,4 +132,4 @@ class GrowingCapacity:
         self.server.curve = self._curve(self.steps)
 
 
-__all__ = ["AddCapacity", "Expanded", "GrowingCapacity", "fund_expansion"]
+__all__ = ["AddCapacity", "Expanded", "GrowingCapacity", "fund_expansion", "monthly_capacity"]

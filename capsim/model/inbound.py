@@ -95,11 +95,12 @@ class Inbound:
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
-        end = float(month + 1)
-        arrived = self.arrived(end)
+        arrivals = self.arrivals
+        arrived = bisect.bisect_right(arrivals, float(month + 1))  # self.arrived
+        shipped = len(arrivals)
         self._inventory[month] = arrived - self.used
-        self._transit[month] = len(self.arrivals) - arrived
-        self._on_order[month] = self.on_order
+        self._transit[month] = shipped - arrived
+        self._on_order[month] = self.ordered - shipped  # self.on_order
 
     def receive(self, shipped: np.ndarray, arrive: np.ndarray) -> None:
         """Components shipped at month-times ``shipped`` (in time order), to arrive at

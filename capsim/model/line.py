@@ -17,6 +17,7 @@ from capsim.model.contract import Contract
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
+from capsim.model.records import MonthlyIdle, most_idle
 from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
@@ -68,6 +69,7 @@ class LineState:
             Expanded(line_id, "", spec.system),
             spec.expansions,
             lambda steps: CapacityCurve.from_schedule(spec.capacity, timebase, spec.ramp, steps),
+            context.calendar.months,
         )
         self._server = self.capacity.server
         self._time = 0.0
@@ -76,7 +78,7 @@ class LineState:
         self.orders: OrderBook | None = None
         """The order book, to tell a line waiting for money from one without orders."""
         months = context.calendar.months
-        self._lost: list[dict[str, float]] = [{} for _ in range(months)]
+        self._lost = MonthlyIdle(months)
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
@@ -92,6 +94,8 @@ class LineState:
         self._below_msr = series("line", line_id, "below_minimum_sustaining_rate", system)
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
+        self._stocks = {component: part.inbound for component, part in kit.parts.items()}
+        """The line's stock of each component, where a trace of what bound it starts."""
 
     def add_contract(self, contract: Contract) -> None:
         """Take on an awarded contract and order the components it needs."""
@@ -117,23 +121,24 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        capacity = self._server.curve.between(float(month), month + 1.0)
-        self._capacity[month] = capacity
-        self._backlog[month] = sum(contract.remaining for contract in self.contracts)
+        self._capacity[month] = self.capacity.in_month(month)
+        contracts = self.contracts
+        remaining = [contract.remaining for contract in contracts]
+        self._backlog[month] = sum(remaining)
         starts = int(self._starts[month])
         learning = self.spec.learning_curve
         if learning is not None:
             self._cost[month] = batch_cost(learning, self._started_total, starts)
         self._started_total += starts
         self._below_msr[month] = float(self._production[month] < self.spec.minimum_sustaining_rate)
-        constraint = self._binding(self._lost[month])
+        constraint = self._binding(self._lost.close(month))
         self._constraints.append(constraint)
-        stocks = {component: part.inbound for component, part in self.kit.parts.items()}
-        self.traces.append(trace(self.id, constraint, month, stocks))
+        self.traces.append(trace(self.id, constraint, month, self._stocks))
         self.kit.close_month(month)
-        for contract in self.contracts:
+        for contract in contracts:
             contract.built_this_month = 0
-        self.contracts = [contract for contract in self.contracts if contract.remaining]
+        if not all(remaining):  # a contract is done: it leaves the line
+            self.contracts = [contract for contract in contracts if contract.remaining]
 
     def _eligible(self, time: float) -> list[Contract]:
         return [
@@ -168,7 +173,7 @@ class LineState:
         idle = sum(lost.values())
         if idle < 1.0 - 1e-9:
             return Constraint.CAPACITY
-        reason = max(sorted(lost), key=lambda name: lost[name])
+        reason = most_idle(lost)
         if reason != NO_WORK:
             return reason
         if any(contract.remaining for contract in self.contracts):

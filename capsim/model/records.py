@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,6 +20,18 @@ class SeriesKey:
     metric: str
     system: str = ""
     holder: str = ""
+
+
+@lru_cache(maxsize=1 << 16)
+def series_key(
+    entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
+) -> SeriesKey:
+    """The :class:`SeriesKey` of these labels, one shared object for equal labels.
+
+    Every replication of a scenario labels the same series, and a frozen dataclass takes
+    several times longer to build than to look up.
+    """
+    return SeriesKey(entity_kind, entity, metric, system, holder)
 
 
 class MoneyFlow(StrEnum):
@@ -56,6 +70,48 @@ class EventRow:
     """Exact time, in days since the start (fractions of a day included), where known."""
 
 
+class MonthlyIdle:
+    """Capacity units left idle in each month of a line or a supplier, by reason.
+
+    Indexed by month like a list of ``{reason: units}`` dicts (``len`` is the number of
+    months), but a month's dict is made when it is first written and let go by
+    :meth:`close`: a node only ever writes to the month it is in, and a dict held for
+    every month of the horizon from the start was only work for the garbage collector.
+    """
+
+    __slots__ = ("_months", "_open")  # a node looks its month up at every advance
+
+    def __init__(self, months: int) -> None:
+        self._months = months
+        self._open: dict[int, dict[str, float]] = {}
+
+    def __len__(self) -> int:
+        return self._months
+
+    def __getitem__(self, month: int) -> dict[str, float]:
+        try:
+            return self._open[month]
+        except KeyError:  # the month's first stretch
+            idle: dict[str, float] = {}
+            self._open[month] = idle
+            return idle
+
+    def close(self, month: int) -> dict[str, float]:
+        """The month's idle units by reason (empty if none were written), let go."""
+        return self._open.pop(month, {})
+
+
+def most_idle(idle: Mapping[str, float]) -> str:
+    """The reason for the most idle units (the first by name, on ties); ``idle`` is not empty.
+
+    >>> most_idle({"seeker": 2.0, "motor": 2.0, "": 0.5})
+    'motor'
+    """
+    if len(idle) == 1:  # the usual case, without the sort
+        return next(iter(idle))
+    return max(sorted(idle), key=lambda name: idle[name])
+
+
 @dataclass
 class Recorder:
     """Collects a run's records; the model writes, :mod:`capsim.results` reads."""
@@ -70,7 +126,10 @@ class Recorder:
     """Line → the chain of what bound it, one per month: ``(node, reason, node, ...)``."""
     ledger: list[LedgerRow] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
-    _filling: dict[SeriesKey, list[float] | np.ndarray] = field(default_factory=dict, repr=False)
+    _filling_keys: list[SeriesKey] = field(default_factory=list, repr=False)
+    """Keys of the series registered and being filled, in order (twice: the last wins)."""
+    _filling: list[list[float] | np.ndarray] = field(default_factory=list, repr=False)
+    """The values of each of :attr:`_filling_keys`."""
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -81,7 +140,8 @@ class Recorder:
         into arrays when the run ends.
         """
         values = [0.0] * self.months
-        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+        self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
+        self._filling.append(values)
         return values
 
     def add_array(
@@ -94,12 +154,19 @@ class Recorder:
         holder: str = "",
     ) -> None:
         """Register a monthly array the caller fills in place (for whole-array updates)."""
-        self._filling[SeriesKey(entity_kind, entity, metric, system, holder)] = values
+        self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
+        self._filling.append(values)
 
     def freeze(self) -> None:
-        """Turn the filled series into float arrays, once, at the end of the run."""
-        for key, values in self._filling.items():
-            self.series[key] = np.array(values, dtype=float)
+        """Turn the filled series into float arrays, once, at the end of the run.
+
+        A float array registered with :meth:`add_array` is kept as it is, not copied: the
+        run is over, so nothing writes to it any more.
+        """
+        series = self.series
+        for key, values in zip(self._filling_keys, self._filling, strict=True):
+            series[key] = np.asarray(values, dtype=float)
+        self._filling_keys.clear()
         self._filling.clear()
 
     def new_constraint_log(self, node: str, kind: str = "line") -> list[str]:

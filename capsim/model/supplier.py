@@ -14,7 +14,7 @@ from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
-from capsim.model.records import EventRow
+from capsim.model.records import EventRow, MonthlyIdle, most_idle
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import count_by_month, month_index
 from capsim.model.trace import NO_ORDERS
@@ -75,6 +75,7 @@ class SupplierState:
             lambda steps: CapacityCurve.from_schedule(
                 schedule, timebase, steps=steps, outages=stops
             ),
+            context.calendar.months,
         )
         self._server = self.capacity.server
         self._time = 0.0
@@ -93,7 +94,7 @@ class SupplierState:
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
-        self._idle: list[dict[str, float]] = [{} for _ in range(months)]
+        self._idle = MonthlyIdle(months)
         recorder = context.recorder
         series = recorder.new_series
         component = spec.component
@@ -201,12 +202,12 @@ class SupplierState:
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
-        self._capacity[month] = self._server.curve.between(float(month), end)
+        self._capacity[month] = self.capacity.in_month(month)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
-        self.constraints.append(self._binding(month))
+        self.constraints.append(self._binding(month, self._idle.close(month)))
         self.kit.close_month(month)
 
     def _replan(self) -> None:
@@ -250,20 +251,24 @@ class SupplierState:
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
-        while waiting and waiting[0][-1] <= end:
+        while waiting:
+            oldest = waiting[0]
+            if oldest[-1] > end:
+                if oldest[0] > end:  # the usual case: nothing left has arrived yet
+                    return self._on_the_way_count
+                return self._on_the_way_count - int(oldest.searchsorted(end, side="right"))
             self._on_the_way_count -= len(waiting.popleft())
-        if not waiting:
-            return 0
-        return self._on_the_way_count - int(waiting[0].searchsorted(end, side="right"))
+        return 0
 
-    def _binding(self, month: int) -> str:
-        idle = self._idle[month]
+    def _binding(self, month: int, idle: dict[str, float]) -> str:
         total = sum(idle.values())
         if total >= 1.0 - 1e-9:
-            reason = max(sorted(idle), key=lambda name: idle[name])
+            reason = most_idle(idle)
             return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
+        if not self.stops or not self.backlog:
+            return SupplierConstraint.CAPACITY
         stopped = _overlap(self.stops, float(month), month + 1.0)
-        if stopped >= 0.5 and self.backlog:
+        if stopped >= 0.5:
             qualified = self.spec.qualified
             before = (
                 qualified is not None

@@ -20,10 +20,11 @@ import bisect
 import datetime as dt
 import math
 from enum import IntEnum
+from functools import lru_cache
 
 import numpy as np
 
-from capsim.calendar import AVERAGE_DAYS_PER_MONTH, Calendar
+from capsim.calendar import AVERAGE_DAYS_PER_MONTH, Calendar, calendar_for
 
 PHASE_STEP = 2.0**-20
 """Days between two phases of one instant (about 0.08 s): exact in binary floating point."""
@@ -166,6 +167,19 @@ class TimeBase:
         return self.calendar.day(date)
 
 
+@lru_cache(maxsize=64)
+def timebase_for(start: dt.date, months: int, fiscal_year_start_month: int) -> TimeBase:
+    """A shared time base on :func:`~capsim.calendar.calendar_for`'s calendar.
+
+    Replications of one scenario build it once, and what is built from it, such as a
+    capacity curve, can be shared between them too.
+
+    >>> timebase_for(dt.date(2024, 1, 1), 12, 10) is timebase_for(dt.date(2024, 1, 1), 12, 10)
+    True
+    """
+    return TimeBase(calendar_for(start, months, fiscal_year_start_month))
+
+
 def month_index(month_time: float, months: int) -> int:
     """The month a month-time falls in, a month's last instant included (clamped).
 
@@ -205,5 +219,5 @@ def count_by_month(counts: np.ndarray, month_times: np.ndarray) -> None:
 
 __all__ = [
     "PHASE_STEP", "Phase", "TimeBase", "at", "count_by_month", "month_index", "month_indices",
-    "snap",
+    "snap", "timebase_for",
 ]  # fmt: skip

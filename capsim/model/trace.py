@@ -35,6 +35,8 @@ def trace(node: str, reason: str, month: int, kit_parts: dict[str, Inbound]) -> 
 
 def _awaited(inbound: Inbound) -> Source:
     """The source waited on most (sources are in id order, so ties go to the first)."""
+    if len(inbound.sources) == 1:
+        return inbound.sources[0]
     return max(
         inbound.sources,
         key=lambda source: (source.outstanding_for(inbound.buyer), inbound.ordered_from[source.id]),

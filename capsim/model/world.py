@@ -17,7 +17,6 @@ from typing import Protocol
 import numpy as np
 import simpy
 
-from capsim.calendar import calendar_for
 from capsim.model.advance_buy import AdvanceBuy, buy_ahead
 from capsim.model.budget import Treasury
 from capsim.model.context import Context
@@ -33,7 +32,7 @@ from capsim.model.records import Recorder
 from capsim.model.stockpile import Claim, StockpileState
 from capsim.model.streams import stream
 from capsim.model.supplier import SupplierState
-from capsim.model.timebase import PHASE_STEP, Phase, TimeBase, at, snap
+from capsim.model.timebase import PHASE_STEP, Phase, at, snap, timebase_for
 from capsim.scenario.demand import Transfer, UnmetDemand
 from capsim.scenario.schema import Scenario
 from capsim.scenario.supply_graph import sources_of, tiers_first
@@ -62,9 +61,10 @@ class World:
         header = scenario.scenario
         self.scenario = scenario
         self.env = simpy.Environment()
-        self.calendar = calendar_for(header.start, header.months, header.fiscal_year_start_month)
+        timebase = timebase_for(header.start, header.months, header.fiscal_year_start_month)
+        self.calendar = timebase.calendar
         self.recorder = Recorder(header.months)
-        context = Context(self.env, self.calendar, TimeBase(self.calendar), self.recorder)
+        context = Context(self.env, self.calendar, timebase, self.recorder)
         self.context = context
 
         def rng(name: str) -> np.random.Generator:
@@ -180,10 +180,10 @@ class World:
         run: orders waiting at several sources are split again, and lines with a
         planning horizon and suppliers order the material of the coming months."""
         env, boundaries = self.env, self.calendar.boundary_days
+        closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
         for month in range(self.calendar.months):
             yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
             self.sync()
-            closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
             for node in closing:
                 node.close_month(month)
             for inbound in self._several_sources:
