@@ -96,7 +96,7 @@ class Inbound:
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
         arrivals = self.arrivals
-        arrived = bisect.bisect_right(arrivals, float(month + 1))  # self.arrived
+        arrived = arrivals.by(float(month + 1))
         shipped = len(arrivals)
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
