@@ -7,6 +7,7 @@ schema.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -36,16 +37,25 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         active = [i for i, need in enumerate(needs) if need > given[i] and weights[i] > 0]
         if not active:
             break
-        weight = np.array([weights[i] for i in active], dtype=float)
-        exact = left * weight / weight.sum()
-        share = np.floor(exact).astype(int)
-        order = np.argsort(-(exact - share), kind="stable")
-        share[order[: left - int(share.sum())]] += 1
+        weight = [float(weights[i]) for i in active]
+        whole = _total(weight)
+        exact = [left * w / whole for w in weight]
+        share = [math.floor(x) for x in exact]
+        # Largest remainder first; ties to the earlier claimant (the sort is stable).
+        order = sorted(range(len(active)), key=lambda k: -(exact[k] - share[k]))
+        for k in order[: left - sum(share)]:
+            share[k] += 1
         for position, i in enumerate(active):
-            take = min(int(share[position]), needs[i] - given[i])
+            take = min(share[position], needs[i] - given[i])
             given[i] += take
             left -= take
     return given
+
+
+def _total(weights: list[float]) -> float:
+    """The sum of ``weights`` as numpy sums an array of them (in order below eight
+    terms, pairwise from eight), so that shares do not depend on how they are summed."""
+    return sum(weights) if len(weights) < 8 else float(np.sum(weights))
 
 
 def priority_fill(total: int, needs: Sequence[int]) -> list[int]:
@@ -123,10 +133,11 @@ def _by_shares(
     order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
     buyers = [contracts[i].order.buyer for i in order]
     ranked_needs = [needs[i] for i in order]
-    names = sorted(set(buyers))
-    wanted = [
-        sum(n for b, n in zip(buyers, ranked_needs, strict=True) if b == name) for name in names
-    ]
+    by_buyer: dict[str, int] = {}
+    for buyer, need in zip(buyers, ranked_needs, strict=True):
+        by_buyer[buyer] = by_buyer.get(buyer, 0) + need
+    names = sorted(by_buyer)
+    wanted = [by_buyer[name] for name in names]
     weights = [line.shares.get(name, 0.0) for name in names]
     totals = weighted_fill(units, wanted, weights)
     left = [need - got for need, got in zip(wanted, totals, strict=True)]

@@ -118,7 +118,8 @@ class TimeBase:
         # branches for before and after it: fewer operations on a small array.
         within = False
         if times.size:
-            first, last = float(times.min()), float(times.max())
+            first = float(np.minimum.reduce(times, axis=None))
+            last = float(np.maximum.reduce(times, axis=None))
             within = first >= 0.0 and last < self.months
             if within and math.floor(first) == math.floor(last):
                 # All in one month (a batch from a line, say): its start and length are
