@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
 
+@lru_cache(maxsize=4096)
 def stream_key(name: str) -> int:
-    """The spawn-key word of an element: its full name's SHA-256 digest, as one integer.
+    """The spawn-key word of an element: its full name's SHA-256 digest, as one integer
+    (kept for the names of recent runs: replications ask for the same names).
 
     The whole 256-bit digest is used (not a 32-bit checksum), so two names share a stream
     only if SHA-256 collides.
