@@ -23,41 +23,18 @@ import heapq
 import math
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from capsim.model.context import Context
 from capsim.model.demand import DemandModel
+from capsim.model.landings import Batch, Landing
 from capsim.model.timebase import PHASE_STEP
 from capsim.scenario.demand import Stockpile
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
-
-
-class Batch(NamedTuple):
-    """Units on their way from one sender: days they land (ascending) and how many each."""
-
-    days: np.ndarray
-    units: np.ndarray
-    sender: Contract | None
-    """The contract that delivers them, or ``None`` for a transfer."""
-
-
-@dataclass(frozen=True)
-class Landing:
-    """Units landing in one settling: the due part of each batch, in the order expected."""
-
-    batches: list[Batch]
-
-    def by_day(self) -> tuple[np.ndarray, np.ndarray]:
-        """Days and units of every landing, by day (batches in order on one day)."""
-        if len(self.batches) == 1:
-            return self.batches[0].days, self.batches[0].units
-        days = np.concatenate([batch.days for batch in self.batches])
-        order = np.argsort(days, kind="stable")
-        return days[order], np.concatenate([batch.units for batch in self.batches])[order]
 
 
 @dataclass
