@@ -235,29 +235,19 @@ def _schedule_curve(
     return CapacityCurve(times, base * running, slopes * running)
 
 
-def completion_levels(
-    free_level: float, release_levels: np.ndarray, work: np.ndarray | None = None
-) -> np.ndarray:
-    """Capacity levels at which jobs finish, worked one at a time in order.
+def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarray:
+    """Capacity levels at which jobs of one start each finish, worked one at a time.
 
-    Job ``j`` starts when it is released and the job before it is done, and takes
-    ``work[j]`` units of capacity (one each by default):
-    ``u_j = max(C(r_j), u_{j-1}) + w_j`` with ``u_{-1} = free_level``. The recursion is
-    a running maximum (Lindley's recursion for a single-server queue, in capacity
-    units), so it runs without a Python loop.
+    Job ``j`` starts when it is released and the job before it is done, and takes one
+    unit of capacity: ``u_j = max(C(r_j), u_{j-1}) + 1`` with ``u_{-1} = free_level``.
+    The recursion is a running maximum (Lindley's recursion for a single-server queue,
+    in capacity units), so it runs without a Python loop.
 
     >>> completion_levels(0.0, np.array([0.0, 0.0, 5.0])).tolist()
     [1.0, 2.0, 6.0]
-    >>> completion_levels(0.0, np.array([0.0, 0.0]), np.array([3, 1])).tolist()
-    [3.0, 4.0]
     """
-    if work is None:
-        total = np.arange(1.0, len(release_levels) + 1)
-        before = total - 1.0
-    else:
-        total = np.cumsum(work, dtype=float)
-        before = total - work
-    start = np.maximum.accumulate(np.maximum(release_levels - before, free_level))
+    total = np.arange(1.0, len(release_levels) + 1)
+    start = np.maximum.accumulate(np.maximum(release_levels - (total - 1.0), free_level))
     return np.asarray(start + total, dtype=float)
 
 

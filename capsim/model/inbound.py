@@ -80,10 +80,6 @@ class Inbound:
         self._shipped = np.zeros(recorder.months)
         recorder.add_array("component_stock", entity, "shipped", self._shipped, holder=component)
 
-    def arrived(self, until: float) -> int:
-        """Components here by month-time ``until`` (used or not)."""
-        return self.arrivals.by(until)
-
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
         return self.arrivals.by(until) - self.used
