@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -251,6 +251,18 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     return np.asarray(start + total, dtype=float)
 
 
+def _count_while(holds: Callable[[int], bool], count: int, guess: int) -> int:
+    """How many of ``0 … count - 1`` satisfy ``holds``, which is true up to some index
+    and false from there on: what ``searchsorted`` finds in an array of them, found by
+    stepping from ``guess`` (within a step or two of the answer) instead of building it."""
+    found = min(max(guess, 0), count)
+    while found < count and holds(found):
+        found += 1
+    while found > 0 and not holds(found - 1):
+        found -= 1
+    return found
+
+
 EMPTY = np.zeros(0)
 """An empty, read-only array: no finish times, no gaps."""
 EMPTY.flags.writeable = False
@@ -328,20 +340,45 @@ class RateServer:
 
     def work_ready(self, start: float, until: float, count: int) -> Work:
         """:meth:`work` for ``count`` one-start jobs all ready by ``start`` (the one in
-        progress, if any, first): the same arithmetic, without the recursion.
+        progress, if any, first): the same arithmetic, in closed form.
 
         Jobs ready by ``start`` never wait for release, so each begins as the one before
-        it ends: ``u_j = floor + j``. The result is bit for bit what :meth:`work` gives.
+        it ends: job ``j`` ends at level ``floor + j + offset`` (offset 0 for the job in
+        progress, which ends at ``floor``; 1 otherwise) and begins one unit before. The
+        two searches of :meth:`_worked` over those levels become searches over ``j``,
+        each level computed with the same rounding as the array would hold, so the
+        result is bit for bit what :meth:`work` gives; only the finished jobs' levels
+        are made into an array. Nothing waits, so there are no gaps.
         """
-        if not self.busy and not count:
+        carried = int(self.busy)
+        if not carried and not count:
             return self._idle(start, until)
+        curve = self.curve
+        floor = self.free_level if carried else max(self.free_level, curve.level(start))
+        offset = 1 - carried
+        limit = curve.level(until)
+        reach = limit + LEVEL_TOLERANCE
+        # Jobs begun: those whose first level lies below the limit (by the tolerance).
+        below = limit - LEVEL_TOLERANCE
+        started = _count_while(
+            lambda j: (floor + (j + offset)) - 1.0 < below,
+            count,
+            math.ceil(below - floor) - offset + 1,
+        )
+        finished = _count_while(
+            lambda j: floor + (j + offset) <= reach, count, math.floor(reach - floor) - offset + 1
+        )
+        started = max(started, carried)
+        self.busy = started > finished
         if self.busy:
-            floor = self.free_level
-            ends = np.concatenate(([floor], floor + np.arange(1.0, count)))
+            self.free_level = floor + (finished + offset)
+            idle_after = 0.0
         else:
-            floor = max(self.free_level, self.curve.level(start))
-            ends = floor + np.arange(1.0, count + 1)
-        return self._worked(until, ends, ends - 1.0, floor, None)
+            self.free_level = floor + (finished - 1 + offset) if finished else floor
+            idle_after = max(limit - self.free_level, 0.0)
+        ends = floor + np.arange(float(offset), finished + offset)
+        times = np.minimum(curve._time_at_ascending(ends), until)  # within tolerance
+        return Work(started, finished, times, EMPTY, idle_after)
 
     def _worked(
         self,

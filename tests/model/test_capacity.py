@@ -6,7 +6,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capsim.model.capacity import CapacityCurve, RateServer, completion_levels
+from capsim.model.capacity import (
+    LEVEL_TOLERANCE,
+    CapacityCurve,
+    RateServer,
+    Work,
+    completion_levels,
+)
 
 
 def test_levels_and_times_are_inverse_over_a_ramp_and_an_outage() -> None:
@@ -44,4 +50,52 @@ def test_the_closed_form_for_a_backlog_matches_the_recursion(
         assert (closed.busy, closed.free_level) == (general.busy, general.free_level)
         left_closed -= a.finished
         left_general -= b.finished
+        time = until
+
+
+def _ready_by_arrays(server: RateServer, start: float, until: float, count: int) -> Work:
+    """The array form of :meth:`RateServer.work_ready`: every job's levels, searched."""
+    curve, carried = server.curve, int(server.busy)
+    if carried:
+        floor = server.free_level
+        ends = np.concatenate(([floor], floor + np.arange(1.0, count)))
+    else:
+        floor = max(server.free_level, curve.level(start))
+        ends = floor + np.arange(1.0, count + 1)
+    limit = curve.level(until)
+    started = max(int((ends - 1.0).searchsorted(limit - LEVEL_TOLERANCE, side="left")), carried)
+    finished = int(ends.searchsorted(limit + LEVEL_TOLERANCE, side="right"))
+    server.busy = started > finished
+    if server.busy:
+        server.free_level, idle_after = float(ends[finished]), 0.0
+    else:
+        server.free_level = float(ends[finished - 1]) if finished else floor
+        idle_after = max(limit - server.free_level, 0.0)
+    times = np.minimum(curve.time_at(ends[:finished]), until)
+    return Work(started, finished, times, np.zeros(0), idle_after)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rates=st.lists(st.sampled_from([0.0, 0.7, 3.0, 10.0, 1234.5]), min_size=1, max_size=4),
+    slopes=st.lists(st.sampled_from([0.0, 0.0, 1.5, 33.0]), min_size=4, max_size=4),
+    # Steps of a quarter or a half month put levels on whole units, where ties are decided.
+    steps=st.lists(st.sampled_from([0.25, 0.5]) | st.floats(0.01, 1.5), min_size=1, max_size=10),
+    counts=st.lists(st.integers(0, 3000), min_size=10, max_size=10),
+)
+def test_the_closed_form_for_ready_jobs_is_bit_for_bit_the_array_form(
+    rates: list[float], slopes: list[float], steps: list[float], counts: list[int]
+) -> None:
+    knots = [0.0, 1.0, 2.5, 3.0][: len(rates)]
+    curve = CapacityCurve(knots, rates, [*slopes[: len(rates) - 1], 0.0])
+    closed, arrays = RateServer(curve), RateServer(curve)
+    time = 0.0
+    for step, count in zip(steps, counts, strict=False):
+        until = time + step
+        offered = max(count, int(closed.busy))
+        a = closed.work_ready(time, until, offered)
+        b = _ready_by_arrays(arrays, time, until, offered)
+        assert (a.started, a.finished, a.idle_after) == (b.started, b.finished, b.idle_after)
+        assert a.finish_times.tobytes() == b.finish_times.tobytes()
+        assert (closed.busy, closed.free_level) == (arrays.busy, arrays.free_level)
         time = until
