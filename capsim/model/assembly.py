@@ -61,8 +61,12 @@ def work_stretch(
     if not most:
         # Nothing in progress and a component out: the stretch waited for it throughout.
         return _idle(shortest, server.idle(start, until))
-    passes = inspection.peek(most)
-    passes = passes[: max(starts_for(passes, jobs), carried)]
+    perfect = inspection.perfect
+    if perfect:  # every start passes: a start a unit, and no draws to count
+        passes = inspection.peek(min(jobs, most))
+    else:
+        passes = inspection.peek(most)
+        passes = passes[: max(starts_for(passes, jobs), carried)]
     fresh = len(passes) - carried
     gating: np.ndarray | None = None
     if kit.on_hand(start) >= fresh:
@@ -77,7 +81,8 @@ def work_stretch(
     # What stops the next start: no work left, or the component with the fewest kits.
     stopped_by = None
     if done.idle_after:
-        stopped_by = NO_WORK if np.count_nonzero(passes) >= jobs else shortest
+        passing = len(passes) if perfect else np.count_nonzero(passes)
+        stopped_by = NO_WORK if passing >= jobs else shortest
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
@@ -90,6 +95,8 @@ def work_stretch(
                     idle[name] = amount
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
+    if perfect:
+        return Stretch(newly, done.finish_times, 0, idle)
     ended = passes[: done.finished]
     good = int(np.count_nonzero(ended))
     return Stretch(newly, done.finish_times[ended], done.finished - good, idle)

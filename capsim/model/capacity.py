@@ -336,7 +336,7 @@ class RateServer:
             floor = max(self.free_level, curve.level(start))
             release_levels = curve._levels_ascending(releases)
             ends = completion_levels(floor, release_levels)
-        return self._worked(until, ends, ends - 1.0, floor, release_levels)
+        return self._worked(until, ends, floor, release_levels)
 
     def work_ready(self, start: float, until: float, count: int) -> Work:
         """:meth:`work` for ``count`` one-start jobs all ready by ``start`` (the one in
@@ -381,29 +381,24 @@ class RateServer:
         return Work(started, finished, times, EMPTY, idle_after)
 
     def _worked(
-        self,
-        until: float,
-        ends: np.ndarray,
-        begins: np.ndarray,
-        floor: float,
-        release_levels: np.ndarray | None,
+        self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
     ) -> Work:
-        """Settle a call of :meth:`work`: jobs begin and end at capacity levels ``begins``
-        and ``ends``; the server was free from level ``floor``. ``release_levels`` of the
-        jobs not in progress give the gaps before each (``None``: all ready, no gaps)."""
+        """Settle a call of :meth:`work`: jobs end at capacity levels ``ends`` and begin
+        one unit before; the server was free from level ``floor``. ``release_levels`` of
+        the jobs not in progress give the gaps before each."""
         curve = self.curve
         limit = curve.level(until)
         carried = int(self.busy)
-        reach = limit + LEVEL_TOLERANCE
-        # A job has started once some capacity has gone into it.
-        started = max(int(begins.searchsorted(limit - LEVEL_TOLERANCE, side="left")), carried)
-        finished = int(ends.searchsorted(reach, side="right"))
+        finished = int(ends.searchsorted(limit + LEVEL_TOLERANCE, side="right"))
+        # A job has started once some capacity has gone into it: at most one more than
+        # have finished, so its begin level (``ends - 1.0``) is looked up, not made.
+        below = limit - LEVEL_TOLERANCE
+        started = max(
+            _count_while(lambda j: float(ends[j]) - 1.0 < below, len(ends), finished), carried
+        )
         fresh = max(started - carried, 0)
-        if release_levels is None:
-            gaps = np.zeros(fresh)
-        else:
-            previous = np.concatenate(([floor], ends[carried : carried + max(fresh - 1, 0)]))
-            gaps = np.maximum(release_levels[:fresh] - previous[:fresh], 0.0)
+        previous = np.concatenate(([floor], ends[carried : carried + max(fresh - 1, 0)]))
+        gaps = np.maximum(release_levels[:fresh] - previous[:fresh], 0.0)
         self.busy = started > finished
         if self.busy:
             self.free_level = float(ends[finished])
