@@ -69,11 +69,12 @@ def work_stretch(
         passes = passes[: max(starts_for(passes, jobs), carried)]
     fresh = len(passes) - carried
     gating: np.ndarray | None = None
-    if kit.on_hand(start) >= fresh:
+    short = kit.short_at(start, fresh)
+    if not short:
         # Every kit is here by the start (always so without a bill): no start waits.
         done = server.work_ready(start, until, len(passes))
     else:
-        ready, gating = kit.ready_times(fresh)
+        ready, gating = kit.ready_times(fresh, short)
         releases = np.maximum(ready, start)
         if carried:
             releases = np.concatenate(([start], releases))

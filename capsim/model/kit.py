@@ -36,9 +36,15 @@ class Kit:
         """Components by position, as :meth:`ready_times` reports them."""
         self._stocks = [(part.inbound, part.per_unit) for part in self.parts.values()]
 
-    def on_hand(self, until: float) -> int:
-        """Whole kits at the buyer by month-time ``until``."""
-        return self.whole_kits(until)[0]
+    def short_at(self, time: float, kits: int) -> list[int]:
+        """Positions (in :attr:`names`) of the components with fewer than ``kits`` whole
+        kits at the buyer by month-time ``time``: those the next ``kits`` starts may
+        still wait for. Empty without a bill of materials."""
+        return [
+            position
+            for position, (inbound, per_unit) in enumerate(self._stocks)
+            if inbound.on_hand(time) // per_unit < kits
+        ]
 
     def whole_kits(self, until: float) -> tuple[int, str]:
         """Whole kits at the buyer by month-time ``until``, and the component with the
@@ -48,10 +54,6 @@ class Kit:
         kits = [inbound.on_hand(until) // per_unit for inbound, per_unit in self._stocks]
         fewest = min(kits)
         return fewest, self.names[kits.index(fewest)]
-
-    def _positions(self) -> list[tuple[KitPart, int, int]]:
-        """Each part, with the position of its first unused unit and its units a kit."""
-        return [(part, part.inbound.used, part.per_unit) for part in self.parts.values()]
 
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
@@ -68,24 +70,29 @@ class Kit:
         for part in self.parts.values():
             part.inbound.replan(part.per_unit * max(starts, 0))
 
-    def ready_times(self, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """When each of the next ``count`` starts has its whole kit; their kits must all
-        have arrived by the end of the stretch (``count`` at most :meth:`on_hand` then).
+    def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """When each of the next ``count`` starts has its whole kit, counting only the
+        components at positions ``short`` (those :meth:`short_at` the stretch's start);
+        their kits must all have arrived by the end of the stretch (``count`` at most
+        :meth:`whole_kits` then).
 
         Returns the ready times and, for each start, the component that came last (its
-        position in :attr:`names`; the first on ties).
+        position in :attr:`names`; the first on ties). A component with every kit at
+        hand by the start cannot hold a start back past it, so leaving it out changes
+        neither a ready time later than the start nor which component came last then.
         """
-        if not self.parts:
-            return np.zeros(count), np.zeros(count, dtype=np.int64)
         # The k-th start's kit is complete when the (used + k * per_unit)-th unit arrives.
-        rows = [
-            part.inbound.arrivals.take(first + per - 1, first + count * per, per)
-            for part, first, per in self._positions()
-        ]
+        rows = []
+        for position in short:
+            inbound, per_unit = self._stocks[position]
+            first = inbound.used
+            rows.append(
+                inbound.arrivals.take(first + per_unit - 1, first + count * per_unit, per_unit)
+            )
         if len(rows) == 1:
-            return rows[0], np.zeros(count, dtype=np.int64)
+            return rows[0], np.full(count, short[0])
         times = np.array(rows)
-        return np.maximum.reduce(times, axis=0), times.argmax(axis=0)
+        return np.maximum.reduce(times, axis=0), np.take(short, times.argmax(axis=0))
 
 
 __all__ = ["NO_WORK", "Kit", "KitPart"]
