@@ -23,6 +23,9 @@ import numpy as np
 from capsim.model.timebase import TimeBase
 from capsim.scenario.base import Interpolation, RatePoint
 
+RECENT_LEVELS = 64
+"""Levels a curve keeps (:meth:`CapacityCurve.level`), forgotten all at once when full."""
+
 
 class CapacityCurve:
     """The capacity level ``C(t)`` of one line or supplier, in units, at month-time ``t``.
@@ -49,6 +52,8 @@ class CapacityCurve:
         self._level_list = self._levels.tolist()
         self._rate_list = self._rates.tolist()
         self._slope_list = self._slopes.tolist()
+        self._recent: dict[float, float] = {}
+        """Levels of recent times (:meth:`level`)."""
 
     @classmethod
     def constant(cls, rate: float) -> CapacityCurve:
@@ -77,7 +82,14 @@ class CapacityCurve:
         return _schedule_curve(schedule, timebase, interpolation, tuple(steps), tuple(outages))
 
     def level(self, time: float) -> float:
-        """Units of capacity from month-time 0 to ``time``."""
+        """Units of capacity from month-time 0 to ``time``.
+
+        The levels of recent times are kept: a node asks for the level at each end of a
+        stretch several times (room, work, idle), and again as the next one starts.
+        """
+        known = self._recent.get(time)
+        if known is not None:
+            return known
         k = max(bisect.bisect_right(self._knot_list, time) - 1, 0)
         width = time - self._knot_list[k]
         level: float = (
@@ -85,6 +97,9 @@ class CapacityCurve:
             + self._rate_list[k] * width
             + 0.5 * self._slope_list[k] * width * width
         )
+        if len(self._recent) >= RECENT_LEVELS:
+            self._recent.clear()
+        self._recent[time] = level
         return level
 
     def between(self, begin: float, end: float) -> float:
@@ -180,7 +195,12 @@ class CapacityCurve:
         """
         rest = levels - self._level_list[k]
         rate, slope = self._rate_list[k], self._slope_list[k]
-        if slope == 0.0 and rate > 0.0:
+        if slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate:
+            # The root's 2·rest / (rate + rate) is rest / rate bit for bit: doubling is
+            # exact, and equal quotients round alike. (The square root of a square is
+            # the number itself in binary floating point, barring overflow: checked.)
+            width = rest / rate
+        elif slope == 0.0 and rate > 0.0:
             width = 2.0 * rest / (rate + math.sqrt(rate * rate))
         else:
             denominator = rate + np.sqrt(np.maximum(rate * rate + 2.0 * slope * rest, 0.0))
