@@ -271,6 +271,15 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     return np.asarray(start + total, dtype=float)
 
 
+def _by(times: np.ndarray, until: float) -> np.ndarray:
+    """Finish times (ascending, a new array) no later than ``until``: a level reached
+    within :data:`LEVEL_TOLERANCE` of the limit counts as done by ``until``. Only the
+    last time can be past it, so the others are left alone."""
+    if len(times) and times[-1] > until:
+        np.minimum(times, until, out=times)
+    return times
+
+
 def _count_while(holds: Callable[[int], bool], count: int, guess: int) -> int:
     """How many of ``0 … count - 1`` satisfy ``holds``, which is true up to some index
     and false from there on: what ``searchsorted`` finds in an array of them, found by
@@ -334,7 +343,7 @@ class RateServer:
         ends = base + np.arange(1, finished + 1, dtype=float)
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
-        times = np.minimum(curve._time_at_ascending(ends), until)  # by ``until``, within tolerance
+        times = _by(curve._time_at_ascending(ends), until)
         idle_after = max(limit - self.free_level, 0.0) if finished == count else 0.0
         return Work(started, finished, times, EMPTY, idle_after)
 
@@ -397,7 +406,7 @@ class RateServer:
             self.free_level = floor + (finished - 1 + offset) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
         ends = floor + np.arange(float(offset), finished + offset)
-        times = np.minimum(curve._time_at_ascending(ends), until)  # within tolerance
+        times = _by(curve._time_at_ascending(ends), until)
         return Work(started, finished, times, EMPTY, idle_after)
 
     def _worked(
@@ -426,7 +435,7 @@ class RateServer:
         else:
             self.free_level = float(ends[finished - 1]) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        times = np.minimum(curve._time_at_ascending(ends[:finished]), until)  # within tolerance
+        times = _by(curve._time_at_ascending(ends[:finished]), until)
         return Work(started, finished, times, gaps, idle_after)
 
     def _idle(self, start: float, until: float) -> Work:

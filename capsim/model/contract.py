@@ -144,7 +144,7 @@ class Contract:
         self.remaining -= count
         self.built_this_month += count
         delivery = self._delivery
-        landing = delivery.timebase.days(finish_times + delivery.line_lag_months)
+        landing = delivery.timebase.days(finish_times + delivery.line_lag_months, ascending=True)
         delivery.stockpile.expect(landing, self)
 
     def landed(self, quantity: int, month: int, day: float) -> None:

@@ -111,15 +111,19 @@ class TimeBase:
         month = int(month_time)
         return float(self._boundary_list[month] + (month_time - month) * self._length_list[month])
 
-    def days(self, month_times: np.ndarray) -> np.ndarray:
-        """:meth:`day` of many month-times at once."""
+    def days(self, month_times: np.ndarray, ascending: bool = False) -> np.ndarray:
+        """:meth:`day` of many month-times at once (``ascending``: they are in order,
+        so the first is the least and the last the greatest)."""
         times = np.asarray(month_times, dtype=float)
         # Month-times within the horizon (the usual case) skip the clipping and the
         # branches for before and after it: fewer operations on a small array.
         within = False
         if times.size:
-            first = float(np.minimum.reduce(times, axis=None))
-            last = float(np.maximum.reduce(times, axis=None))
+            if ascending:
+                first, last = float(times[0]), float(times[-1])
+            else:
+                first = float(np.minimum.reduce(times, axis=None))
+                last = float(np.maximum.reduce(times, axis=None))
             within = first >= 0.0 and last < self.months
             if within and math.floor(first) == math.floor(last):
                 # All in one month (a batch from a line, say): its start and length are
@@ -211,9 +215,9 @@ def count_by_month(counts: np.ndarray, month_times: np.ndarray) -> None:
     if not len(month_times):
         return
     months = len(counts)
-    first = month_index(float(month_times[0]), months)
-    if first == month_index(float(month_times[-1]), months):
-        counts[first] += len(month_times)
+    first = math.ceil(month_times[0])
+    if first == math.ceil(month_times[-1]):  # one month: that of the first
+        counts[min(max(first - 1, 0), months - 1)] += len(month_times)
     else:
         np.add.at(counts, month_indices(month_times, months), 1.0)
 
