@@ -6,7 +6,8 @@ Wall times on a shared VM vary by ±30 % from one minute to the next, too much t
 5 % gain from noise. Instruction counts do not vary with load: this runs each scenario
 ``--runs`` times under ``valgrind --tool=callgrind`` (after one warm-up run), and again
 with no runs, and reports the difference per run, in millions. Python's hash seed is
-fixed so that both processes take the same paths. Needs valgrind; about a minute for
+fixed so that both processes take the same paths, and BLAS runs on one thread (its
+idle threads spin, which callgrind would count). Needs valgrind; about a minute for
 ``stinger_ref`` with 5 runs. Prints a Markdown table.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -41,10 +43,16 @@ for seed in range({runs}):
 def instructions(path: Path, runs: int) -> int:
     """Instructions of a process that loads ``path`` and makes ``runs`` runs of it."""
     code = RUNNER.format(root=str(ROOT), path=str(path), runs=runs)
+    # The same count every time: a fixed hash seed, one BLAS thread (OpenBLAS's idle
+    # threads spin, and callgrind counts their instructions too) and, where setarch is
+    # found, the same addresses from one process to the next.
+    pinned = ["setarch", platform.machine(), "-R"] if shutil.which("setarch") else []
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        [*pinned, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, "-c", code],
-        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True,
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1",
+             "OMP_NUM_THREADS": "1"},
     )  # fmt: skip
     found = re.search(r"Collected : (\d+)", done.stderr)
     if found is None:

@@ -171,10 +171,14 @@ class CapacityCurve:
             k = max(bisect.bisect_right(knots, float(times[0])) - 1, 0)
             if k == max(bisect.bisect_right(knots, float(times[-1])) - 1, 0):
                 width = times - knots[k]
+                slope = self._slope_list[k]
+                if not slope:
+                    # A flat piece: its slope's term is +0.0, and adding it changes no
+                    # level (none is -0.0: levels start at +0.0 and never fall).
+                    flat: np.ndarray = self._level_list[k] + self._rate_list[k] * width
+                    return flat
                 on_piece: np.ndarray = (
-                    self._level_list[k]
-                    + self._rate_list[k] * width
-                    + 0.5 * self._slope_list[k] * width**2
+                    self._level_list[k] + self._rate_list[k] * width + 0.5 * slope * width**2
                 )
                 return on_piece
         return self.levels(times)
