@@ -12,11 +12,11 @@ from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
-from capsim.model.inbound import Inbound
+from capsim.model.inbound import Inbound, count_in_months
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow, MonthlyIdle, most_idle
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
-from capsim.model.timebase import count_by_month, month_index
+from capsim.model.timebase import month_index
 from capsim.model.trace import NO_ORDERS
 from capsim.scenario.production import Supplier
 
@@ -95,15 +95,18 @@ class SupplierState:
         self._after_scrap = False
         months = context.calendar.months
         self._idle = MonthlyIdle(months)
+        self._month = 0
+        """The month being written: month-times in ``(_month_begin, _month_end]``."""
+        self._month_begin = self._month_end = -math.inf  # none yet
+        self._month_idle: dict[str, float] = {}
+        """``_idle[_month]``, looked up once a month rather than at every advance."""
         recorder = context.recorder
         series = recorder.new_series
         component = spec.component
-        self._made = np.zeros(months)
-        self._scrapped = np.zeros(months)
-        recorder.add_array("supplier", supplier_id, "production", self._made, holder=component)
-        recorder.add_array("supplier", supplier_id, "scrapped", self._scrapped, holder=component)
-        self._starts = np.zeros(months)
-        recorder.add_array("supplier", supplier_id, "starts", self._starts, holder=component)
+        # Lists, not arrays: they take one addition at a time (see ``count_in_months``).
+        self._made = series("supplier", supplier_id, "production", holder=component)
+        self._scrapped = series("supplier", supplier_id, "scrapped", holder=component)
+        self._starts = series("supplier", supplier_id, "starts", holder=component)
         self._backlog = series("supplier", supplier_id, "backlog", holder=component)
         self._capacity = series("supplier", supplier_id, "capacity", holder=component)
         self._cost = series("supplier", supplier_id, "production_cost_usd", holder=component)
@@ -180,13 +183,16 @@ class SupplierState:
         if until <= start:
             return
         self._time = until
-        month = month_index(until, len(self._idle))
-        idle = self._idle[month]
-        if not self.backlog and not self._server.busy:
+        if not self._month_begin < until <= self._month_end:
+            self._enter_month(until)
+        idle = self._month_idle
+        server = self._server
+        if not self.backlog and not server.busy:
             # Nothing ordered: the stretch is idle, with no need to work it out.
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + self._server.idle(start, until)
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
             return
-        stretch = work_stretch(self._server, self._inspection, self.kit, start, until, self.backlog)
+        month = self._month
+        stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
         for reason, amount in stretch.idle.items():
             idle[reason] = idle.get(reason, 0.0) + amount
         if stretch.started:
@@ -199,6 +205,20 @@ class SupplierState:
             self._replan()
             self._after_scrap = False
 
+    def _enter_month(self, until: float) -> None:
+        """Make the month of month-time ``until`` (:func:`month_index`) the one written.
+
+        :meth:`advance` keeps the month's bounds and its idle record, so that only the
+        first stretch of a month works them out: month ``m`` holds the month-times in
+        ``(m, m + 1]``, the first month all those before and the last all those after.
+        """
+        months = len(self._idle)
+        month = month_index(until, months)
+        self._month = month
+        self._month_begin = float(month) if month > 0 else -math.inf
+        self._month_end = month + 1.0 if month < months - 1 else math.inf
+        self._month_idle = self._idle[month]
+
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
@@ -207,6 +227,8 @@ class SupplierState:
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
+        if month == self._month:
+            self._month_end = -math.inf  # its idle record is let go: look it up again
         self.constraints.append(self._binding(month, self._idle.close(month)))
         self.kit.close_month(month)
 
@@ -233,18 +255,32 @@ class SupplierState:
         self.kit.replan(min(starts, within))
 
     def _ship(self, times: np.ndarray) -> None:
-        """Good components made at ``times``: count them, give each to a buyer, ship."""
+        """Good components made at ``times``: count them, give each to a buyer, ship.
+
+        When they all fall in the month being written (always so in a run: a stretch
+        never crosses a month's end), they are counted there without looking it up.
+        """
         count = len(times)
         if not count:
             return
-        count_by_month(self._made, times)
+        month: int | None = None
+        if self._month_begin < float(times[0]) and float(times[-1]) <= self._month_end:
+            month = self._month
+        count_in_months(self._made, times, month)
         self.backlog -= count
         arrive = times + self.lead_time
-        offset = 0
-        for buyer, units in divide(self.spec.allocation, self._buyers_by_id, count, self._fair):
-            buyer.take(units)
-            buyer.inbound.receive(times[offset : offset + units], arrive[offset : offset + units])
-            offset += units
+        blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
+        if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
+            buyer = blocks[0][0]
+            buyer.take(count)
+            buyer.inbound.receive(times, arrive, month)
+        else:
+            offset = 0
+            for buyer, units in blocks:
+                buyer.take(units)
+                end = offset + units
+                buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
+                offset = end
         self._on_the_way.append(arrive)
         self._on_the_way_count += count
 
