@@ -44,15 +44,17 @@ class Arrivals:
         """
         if not len(times):
             return
-        lasts = self._lasts
-        if lasts and float(times[0]) < lasts[-1]:
-            cut = bisect.bisect_right(lasts, float(times[0]))
+        first = times.item(0)
+        lasts, ends = self._lasts, self._ends
+        if lasts and first < lasts[-1]:
+            cut = bisect.bisect_right(lasts, first)
             times = np.sort(np.concatenate([*self._batches[cut:], times]))
-            del self._batches[cut:], self._firsts[cut:], lasts[cut:], self._ends[cut:]
-        self._ends.append(len(self) + len(times))
+            del self._batches[cut:], self._firsts[cut:], lasts[cut:], ends[cut:]
+            first = times.item(0)
+        ends.append((ends[-1] if ends else 0) + len(times))
         self._batches.append(times)
-        self._firsts.append(float(times[0]))
-        lasts.append(float(times[-1]))
+        self._firsts.append(first)
+        lasts.append(times.item(-1))
 
     def by(self, until: float) -> int:
         """Units here by month-time ``until`` (at it included)."""

@@ -61,6 +61,9 @@ class SupplierState:
         self.spec = spec
         self.lead_time = spec.lead_time_months
         """Months from a component being made to its arrival at the buyer."""
+        self._lead_time = np.array(self.lead_time)
+        """:attr:`lead_time` as an array: numpy adds it to an array of times in fewer
+        steps than a Python float (the same sums)."""
         self.component = spec.component
         self._context = context
         self._inspection = Inspection(spec.yield_, rng)
@@ -79,6 +82,9 @@ class SupplierState:
         )
         self._server = self.capacity.server
         self._time = 0.0
+        self._level_curve: CapacityCurve | None = None
+        """The curve of :attr:`_level`, if it is the capacity level at :attr:`_time`."""
+        self._level = 0.0
         self.kit = Kit({})
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
@@ -182,15 +188,17 @@ class SupplierState:
         start = self._time
         if until <= start:
             return
-        self._time = until
         if not self._month_begin < until <= self._month_end:
             self._enter_month(until)
         idle = self._month_idle
         server = self._server
         if not self.backlog and not server.busy:
             # Nothing ordered: the stretch is idle, with no need to work it out.
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + self._idle_until(until)
+            self._time = until
             return
+        self._time = until
+        self._level_curve = None
         month = self._month
         stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
         for reason, amount in stretch.idle.items():
@@ -204,6 +212,19 @@ class SupplierState:
             self._after_scrap = True
             self._replan()
             self._after_scrap = False
+
+    def _idle_until(self, until: float) -> float:
+        """:meth:`RateServer.idle <capsim.model.capacity.RateServer.idle>` from
+        :attr:`_time` to ``until`` for a server with nothing in progress, by the same
+        arithmetic, with the capacity level at the start kept from the idle stretch
+        before, if that one ended there on the same curve.
+        """
+        server = self._server
+        curve = server.curve
+        begin = self._level if curve is self._level_curve else curve.level(self._time)
+        end = curve.level(until)
+        self._level_curve, self._level = curve, end
+        return max(end - max(server.free_level, begin), 0.0)
 
     def _enter_month(self, until: float) -> None:
         """Make the month of month-time ``until`` (:func:`month_index`) the one written.
@@ -264,11 +285,11 @@ class SupplierState:
         if not count:
             return
         month: int | None = None
-        if self._month_begin < float(times[0]) and float(times[-1]) <= self._month_end:
+        if self._month_begin < times.item(0) and times.item(-1) <= self._month_end:
             month = self._month
         count_in_months(self._made, times, month)
         self.backlog -= count
-        arrive = times + self.lead_time
+        arrive = times + self._lead_time
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
