@@ -106,7 +106,10 @@ class Inbound:
         """
         if not len(shipped):
             return
-        count_in_months(self._shipped, shipped, month)
+        if month is None:
+            count_in_months(self._shipped, shipped, None)
+        else:
+            self._shipped[month] += len(shipped)  # count_in_months, without the call
         self.arrivals.add(arrive)
 
     def replan(self, required: int) -> None:

@@ -61,7 +61,7 @@ class SupplierState:
         self.spec = spec
         self.lead_time = spec.lead_time_months
         """Months from a component being made to its arrival at the buyer."""
-        self._lead_time = np.array(self.lead_time)
+        self._lead_time = np.array(self.lead_time, dtype=float)
         """:attr:`lead_time` as an array: numpy adds it to an array of times in fewer
         steps than a Python float (the same sums)."""
         self.component = spec.component
@@ -94,9 +94,10 @@ class SupplierState:
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._on_the_way: deque[np.ndarray] = deque()
-        """Arrival month-times of the shipments not yet all arrived, oldest first (the
-        lead time is the same for all, so they arrive in the order they left)."""
+        self._on_the_way: deque[tuple[float, float, np.ndarray]] = deque()
+        """The first and last arrival month-times and all of them, of each shipment not
+        yet all arrived, oldest first (the lead time is the same for all, so they arrive
+        in the order they left)."""
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
@@ -227,17 +228,20 @@ class SupplierState:
         return max(end - max(server.free_level, begin), 0.0)
 
     def _enter_month(self, until: float) -> None:
-        """Make the month of month-time ``until`` (:func:`month_index`) the one written.
+        """Make the month of month-time ``until`` (:func:`month_index`) the one written."""
+        self._open_month(month_index(until, len(self._idle)))
 
-        :meth:`advance` keeps the month's bounds and its idle record, so that only the
-        first stretch of a month works them out: month ``m`` holds the month-times in
-        ``(m, m + 1]``, the first month all those before and the last all those after.
+    def _open_month(self, month: int) -> None:
+        """Make ``month`` the one written.
+
+        :meth:`advance` keeps the month's bounds and its idle record, so that a stretch
+        in it looks up neither: month ``m`` holds the month-times in ``(m, m + 1]``, the
+        first month all those before and the last all those after (as
+        :func:`month_index` has it). Closing the month opens the next.
         """
-        months = len(self._idle)
-        month = month_index(until, months)
         self._month = month
         self._month_begin = float(month) if month > 0 else -math.inf
-        self._month_end = month + 1.0 if month < months - 1 else math.inf
+        self._month_end = month + 1.0 if month < len(self._idle) - 1 else math.inf
         self._month_idle = self._idle[month]
 
     def close_month(self, month: int) -> None:
@@ -248,8 +252,11 @@ class SupplierState:
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
-        if month == self._month:
-            self._month_end = -math.inf  # its idle record is let go: look it up again
+        if month == self._month:  # the next stretch is in the next month, normally
+            if month + 1 < len(self._idle):
+                self._open_month(month + 1)
+            else:
+                self._month_end = -math.inf  # none: look it up at the next stretch
         self.constraints.append(self._binding(month, self._idle.close(month)))
         self.kit.close_month(month)
 
@@ -284,8 +291,9 @@ class SupplierState:
         count = len(times)
         if not count:
             return
+        first, last = times.item(0), times.item(-1)
         month: int | None = None
-        if self._month_begin < times.item(0) and times.item(-1) <= self._month_end:
+        if self._month_begin < first and last <= self._month_end:
             month = self._month
         count_in_months(self._made, times, month)
         self.backlog -= count
@@ -302,19 +310,21 @@ class SupplierState:
                 end = offset + units
                 buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
                 offset = end
-        self._on_the_way.append(arrive)
+        # The ends of ``arrive`` as Python floats: the same sums, done once.
+        self._on_the_way.append((first + self.lead_time, last + self.lead_time, arrive))
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting:
-            oldest = waiting[0]
-            if oldest[-1] > end:
-                if oldest[0] > end:  # the usual case: nothing left has arrived yet
+            first, last, arrive = waiting[0]
+            if last > end:
+                if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
-                return self._on_the_way_count - int(oldest.searchsorted(end, side="right"))
-            self._on_the_way_count -= len(waiting.popleft())
+                return self._on_the_way_count - int(arrive.searchsorted(end, side="right"))
+            self._on_the_way_count -= len(arrive)
+            waiting.popleft()
         return 0
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:
