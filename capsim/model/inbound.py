@@ -97,9 +97,16 @@ class Inbound:
         self._transit[month] = shipped - arrived
         self._on_order[month] = self.ordered - shipped  # self.on_order
 
-    def receive(self, shipped: np.ndarray, arrive: np.ndarray, month: int | None = None) -> None:
+    def receive(
+        self,
+        shipped: np.ndarray,
+        arrive: np.ndarray,
+        month: int | None = None,
+        span: tuple[float, float] | None = None,
+    ) -> None:
         """Components shipped at month-times ``shipped`` (in time order), to arrive at
-        month-times ``arrive`` (``month``: the month all were shipped in, if known).
+        month-times ``arrive``. The caller may say what it knows already: ``month``, the
+        month all were shipped in, and ``span``, the first and last of ``arrive``.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
@@ -110,7 +117,7 @@ class Inbound:
             count_in_months(self._shipped, shipped, None)
         else:
             self._shipped[month] += len(shipped)  # count_in_months, without the call
-        self.arrivals.add(arrive)
+        self.arrivals.add(arrive, span)
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand

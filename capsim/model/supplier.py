@@ -298,11 +298,13 @@ class SupplierState:
         count_in_months(self._made, times, month)
         self.backlog -= count
         arrive = times + self._lead_time
+        # The ends of ``arrive`` as Python floats: the same sums, without reading it.
+        span = (first + self.lead_time, last + self.lead_time)
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
             buyer.take(count)
-            buyer.inbound.receive(times, arrive, month)
+            buyer.inbound.receive(times, arrive, month, span)
         else:
             offset = 0
             for buyer, units in blocks:
@@ -310,8 +312,7 @@ class SupplierState:
                 end = offset + units
                 buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
                 offset = end
-        # The ends of ``arrive`` as Python floats: the same sums, done once.
-        self._on_the_way.append((first + self.lead_time, last + self.lead_time, arrive))
+        self._on_the_way.append((*span, arrive))
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
