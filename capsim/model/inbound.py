@@ -69,6 +69,8 @@ class Inbound:
         self._sourcing = sourcing
         self._buffer = buffer
         self.arrivals = Arrivals()
+        self._arrivals_count = 0
+        """``len(arrivals)``, kept as a plain number: it is read at every replan and close."""
         self.used = 0
         self.ordered = 0
         """Good components ordered from every source, since the start."""
@@ -86,13 +88,13 @@ class Inbound:
     @property
     def on_order(self) -> int:
         """Components ordered and not yet shipped by their source."""
-        return self.ordered - len(self.arrivals)
+        return self.ordered - self._arrivals_count
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
         arrivals = self.arrivals
         arrived = arrivals.by(float(month + 1))
-        shipped = len(arrivals)
+        shipped = self._arrivals_count
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
         self._on_order[month] = self.ordered - shipped  # self.on_order
@@ -118,6 +120,7 @@ class Inbound:
         else:
             self._shipped[month] += len(shipped)  # count_in_months, without the call
         self.arrivals.add(arrive, span)
+        self._arrivals_count += len(arrive)
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand
@@ -127,7 +130,8 @@ class Inbound:
         Planning*, 1975), with the buffer as safety stock: a source is never asked for
         components that no order and no buffer needs.
         """
-        shortfall = required + self._buffer - (len(self.arrivals) - self.used) - self.on_order
+        shipped = self._arrivals_count
+        shortfall = required + self._buffer - (shipped - self.used) - (self.ordered - shipped)
         if shortfall > 0:
             self._place([(math.nan, shortfall)])
 

@@ -101,6 +101,7 @@ class SupplierState:
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
+        self._months = months
         self._idle = MonthlyIdle(months)
         self._month = 0
         """The month being written: month-times in ``(_month_begin, _month_end]``."""
@@ -229,7 +230,7 @@ class SupplierState:
 
     def _enter_month(self, until: float) -> None:
         """Make the month of month-time ``until`` (:func:`month_index`) the one written."""
-        self._open_month(month_index(until, len(self._idle)))
+        self._open_month(month_index(until, self._months))
 
     def _open_month(self, month: int) -> None:
         """Make ``month`` the one written.
@@ -241,7 +242,7 @@ class SupplierState:
         """
         self._month = month
         self._month_begin = float(month) if month > 0 else -math.inf
-        self._month_end = month + 1.0 if month < len(self._idle) - 1 else math.inf
+        self._month_end = month + 1.0 if month < self._months - 1 else math.inf
         self._month_idle = self._idle[month]
 
     def close_month(self, month: int) -> None:
@@ -253,7 +254,7 @@ class SupplierState:
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
         if month == self._month:  # the next stretch is in the next month, normally
-            if month + 1 < len(self._idle):
+            if month + 1 < self._months:
                 self._open_month(month + 1)
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
