@@ -135,7 +135,8 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        self._replan()
+        if self.kit.parts:  # else there is no sub-tier (a shortcut of _replan's own test)
+            self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
@@ -195,8 +196,14 @@ class SupplierState:
         idle = self._month_idle
         server = self._server
         if not self.backlog and not server.busy:
-            # Nothing ordered: the stretch is idle, with no need to work it out.
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + self._idle_until(until)
+            # Nothing ordered: the stretch is idle, with no need to work it out. This is
+            # RateServer.idle by the same arithmetic, with the capacity level at the start
+            # kept from the idle stretch before, if that one ended here on the same curve.
+            curve = server.curve
+            begin = self._level if curve is self._level_curve else curve.level(start)
+            end = curve.level(until)
+            self._level_curve, self._level = curve, end
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + max(end - max(server.free_level, begin), 0.0)
             self._time = until
             return
         self._time = until
@@ -214,19 +221,6 @@ class SupplierState:
             self._after_scrap = True
             self._replan()
             self._after_scrap = False
-
-    def _idle_until(self, until: float) -> float:
-        """:meth:`RateServer.idle <capsim.model.capacity.RateServer.idle>` from
-        :attr:`_time` to ``until`` for a server with nothing in progress, by the same
-        arithmetic, with the capacity level at the start kept from the idle stretch
-        before, if that one ended there on the same curve.
-        """
-        server = self._server
-        curve = server.curve
-        begin = self._level if curve is self._level_curve else curve.level(self._time)
-        end = curve.level(until)
-        self._level_curve, self._level = curve, end
-        return max(end - max(server.free_level, begin), 0.0)
 
     def _enter_month(self, until: float) -> None:
         """Make the month of month-time ``until`` (:func:`month_index`) the one written."""
