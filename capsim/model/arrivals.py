@@ -31,12 +31,17 @@ class Arrivals:
         """The last month-time of each batch."""
         self._ends: list[int] = []
         """Units in each batch and all those before it."""
+        self._last_found = 0
+        """The batch :meth:`by` found last."""
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
 
-    def add(self, times: np.ndarray) -> None:
+    def add(self, times: np.ndarray, span: tuple[float, float] | None = None) -> None:
         """Units arriving at ``times`` (ascending; kept, not copied, so not to be changed).
+
+        ``span`` is the first and the last of ``times``, if the caller has them already
+        (reading an array's element is slow next to passing a float on).
 
         A batch that arrives among those already here (from a source with a shorter lead
         time) is merged with the batches it overlaps, so batches never overlap: the units
@@ -44,21 +49,34 @@ class Arrivals:
         """
         if not len(times):
             return
-        lasts = self._lasts
-        if lasts and float(times[0]) < lasts[-1]:
-            cut = bisect.bisect_right(lasts, float(times[0]))
+        first, last = (times.item(0), times.item(-1)) if span is None else span
+        lasts, ends = self._lasts, self._ends
+        if lasts and first < lasts[-1]:
+            cut = bisect.bisect_right(lasts, first)
             times = np.sort(np.concatenate([*self._batches[cut:], times]))
-            del self._batches[cut:], self._firsts[cut:], lasts[cut:], self._ends[cut:]
-        self._ends.append(len(self) + len(times))
+            del self._batches[cut:], self._firsts[cut:], lasts[cut:], ends[cut:]
+            first, last = times.item(0), times.item(-1)
+        ends.append((ends[-1] if ends else 0) + len(times))
         self._batches.append(times)
-        self._firsts.append(float(times[0]))
-        lasts.append(float(times[-1]))
+        self._firsts.append(first)
+        lasts.append(last)
 
     def by(self, until: float) -> int:
-        """Units here by month-time ``until`` (at it included)."""
-        k = bisect.bisect_right(self._firsts, until) - 1
-        if k < 0:
-            return 0
+        """Units here by month-time ``until`` (at it included).
+
+        The batch that holds ``until`` is the last one that begins by it. Times asked
+        about mostly grow, and slowly: the batch found last time, or one after it, is
+        the answer, so the search starts from it.
+        """
+        firsts, k = self._firsts, self._last_found
+        count = len(firsts)
+        if k >= count or until < firsts[k]:  # before it (or it was merged away)
+            k = bisect.bisect_right(firsts, until) - 1
+            if k < 0:
+                return 0
+        elif k + 1 < count and firsts[k + 1] <= until:  # after it
+            k = bisect.bisect_right(firsts, until, k + 1) - 1
+        self._last_found = k
         if self._lasts[k] <= until:
             return self._ends[k]
         batch = self._batches[k]

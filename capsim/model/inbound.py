@@ -16,7 +16,7 @@ import numpy as np
 
 from capsim.model.arrivals import Arrivals
 from capsim.model.records import Recorder
-from capsim.model.timebase import count_by_month
+from capsim.model.timebase import month_index, month_indices
 from capsim.scenario.network import Sourcing, SourcingRule
 
 
@@ -69,6 +69,8 @@ class Inbound:
         self._sourcing = sourcing
         self._buffer = buffer
         self.arrivals = Arrivals()
+        self._arrivals_count = 0
+        """``len(arrivals)``, kept as a plain number: it is read at every replan and close."""
         self.used = 0
         self.ordered = 0
         """Good components ordered from every source, since the start."""
@@ -77,8 +79,7 @@ class Inbound:
         self._inventory = series("component_stock", entity, "inventory", holder=component)
         self._transit = series("component_stock", entity, "in_transit", holder=component)
         self._on_order = series("component_stock", entity, "on_order", holder=component)
-        self._shipped = np.zeros(recorder.months)
-        recorder.add_array("component_stock", entity, "shipped", self._shipped, holder=component)
+        self._shipped = series("component_stock", entity, "shipped", holder=component)
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
@@ -87,28 +88,39 @@ class Inbound:
     @property
     def on_order(self) -> int:
         """Components ordered and not yet shipped by their source."""
-        return self.ordered - len(self.arrivals)
+        return self.ordered - self._arrivals_count
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
         arrivals = self.arrivals
         arrived = arrivals.by(float(month + 1))
-        shipped = len(arrivals)
+        shipped = self._arrivals_count
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
         self._on_order[month] = self.ordered - shipped  # self.on_order
 
-    def receive(self, shipped: np.ndarray, arrive: np.ndarray) -> None:
+    def receive(
+        self,
+        shipped: np.ndarray,
+        arrive: np.ndarray,
+        month: int | None = None,
+        span: tuple[float, float] | None = None,
+    ) -> None:
         """Components shipped at month-times ``shipped`` (in time order), to arrive at
-        month-times ``arrive``.
+        month-times ``arrive``. The caller may say what it knows already: ``month``, the
+        month all were shipped in, and ``span``, the first and last of ``arrive``.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
         """
         if not len(shipped):
             return
-        count_by_month(self._shipped, shipped)
-        self.arrivals.add(arrive)
+        if month is None:
+            count_in_months(self._shipped, shipped, None)
+        else:
+            self._shipped[month] += len(shipped)  # count_in_months, without the call
+        self.arrivals.add(arrive, span)
+        self._arrivals_count += len(arrive)
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand
@@ -118,7 +130,8 @@ class Inbound:
         Planning*, 1975), with the buffer as safety stock: a source is never asked for
         components that no order and no buffer needs.
         """
-        shortfall = required + self._buffer - (len(self.arrivals) - self.used) - self.on_order
+        shipped = self._arrivals_count
+        shortfall = required + self._buffer - (shipped - self.used) - (self.ordered - shipped)
         if shortfall > 0:
             self._place([(math.nan, shortfall)])
 
@@ -189,6 +202,31 @@ class Inbound:
         return given
 
 
+def count_in_months(counts: list[float], month_times: np.ndarray, month: int | None) -> None:
+    """Add one to the monthly ``counts`` for each of ``month_times`` (in time order, not
+    empty), in its month (:func:`~capsim.model.timebase.month_index`); all in ``month``
+    if it is given.
+
+    :func:`~capsim.model.timebase.count_by_month` for a list, which takes one addition
+    at a time faster than an array does; the counts are whole numbers, so adding them
+    at once or one by one gives the same floats.
+
+    >>> counts = [0.0, 0.0, 0.0]
+    >>> count_in_months(counts, np.array([0.2, 0.9, 1.5]), None)
+    >>> count_in_months(counts, np.array([2.5]), 2)
+    >>> counts
+    [2.0, 1.0, 1.0]
+    """
+    if month is None:
+        months = len(counts)
+        month = month_index(float(month_times[0]), months)
+        if month != month_index(float(month_times[-1]), months):
+            for index in month_indices(month_times, months).tolist():
+                counts[index] += 1.0
+            return
+    counts[month] += len(month_times)
+
+
 def split_by_shares(
     quantity: int, ordered_from: Mapping[str, int], shares: Mapping[str, float]
 ) -> list[int]:
@@ -217,4 +255,4 @@ def split_by_shares(
     return given
 
 
-__all__ = ["Inbound", "Source", "split_by_shares"]
+__all__ = ["Inbound", "Source", "count_in_months", "split_by_shares"]

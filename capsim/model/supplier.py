@@ -12,11 +12,11 @@ from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
-from capsim.model.inbound import Inbound
+from capsim.model.inbound import Inbound, count_in_months
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow, MonthlyIdle, most_idle
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
-from capsim.model.timebase import count_by_month, month_index
+from capsim.model.timebase import month_index
 from capsim.model.trace import NO_ORDERS
 from capsim.scenario.production import Supplier
 
@@ -61,6 +61,9 @@ class SupplierState:
         self.spec = spec
         self.lead_time = spec.lead_time_months
         """Months from a component being made to its arrival at the buyer."""
+        self._lead_time = np.array(self.lead_time, dtype=float)
+        """:attr:`lead_time` as an array: numpy adds it to an array of times in fewer
+        steps than a Python float (the same sums)."""
         self.component = spec.component
         self._context = context
         self._inspection = Inspection(spec.yield_, rng)
@@ -79,6 +82,9 @@ class SupplierState:
         )
         self._server = self.capacity.server
         self._time = 0.0
+        self._level_curve: CapacityCurve | None = None
+        """The curve of :attr:`_level`, if it is the capacity level at :attr:`_time`."""
+        self._level = 0.0
         self.kit = Kit({})
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
@@ -88,22 +94,27 @@ class SupplierState:
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._on_the_way: deque[np.ndarray] = deque()
-        """Arrival month-times of the shipments not yet all arrived, oldest first (the
-        lead time is the same for all, so they arrive in the order they left)."""
+        self._on_the_way: deque[tuple[float, float, np.ndarray]] = deque()
+        """The first and last arrival month-times and all of them, of each shipment not
+        yet all arrived, oldest first (the lead time is the same for all, so they arrive
+        in the order they left)."""
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
+        self._months = months
         self._idle = MonthlyIdle(months)
+        self._month = 0
+        """The month being written: month-times in ``(_month_begin, _month_end]``."""
+        self._month_begin = self._month_end = -math.inf  # none yet
+        self._month_idle: dict[str, float] = {}
+        """``_idle[_month]``, looked up once a month rather than at every advance."""
         recorder = context.recorder
         series = recorder.new_series
         component = spec.component
-        self._made = np.zeros(months)
-        self._scrapped = np.zeros(months)
-        recorder.add_array("supplier", supplier_id, "production", self._made, holder=component)
-        recorder.add_array("supplier", supplier_id, "scrapped", self._scrapped, holder=component)
-        self._starts = np.zeros(months)
-        recorder.add_array("supplier", supplier_id, "starts", self._starts, holder=component)
+        # Lists, not arrays: they take one addition at a time (see ``count_in_months``).
+        self._made = series("supplier", supplier_id, "production", holder=component)
+        self._scrapped = series("supplier", supplier_id, "scrapped", holder=component)
+        self._starts = series("supplier", supplier_id, "starts", holder=component)
         self._backlog = series("supplier", supplier_id, "backlog", holder=component)
         self._capacity = series("supplier", supplier_id, "capacity", holder=component)
         self._cost = series("supplier", supplier_id, "production_cost_usd", holder=component)
@@ -124,7 +135,8 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        self._replan()
+        if self.kit.parts:  # else there is no sub-tier (a shortcut of _replan's own test)
+            self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
@@ -179,14 +191,25 @@ class SupplierState:
         start = self._time
         if until <= start:
             return
-        self._time = until
-        month = month_index(until, len(self._idle))
-        idle = self._idle[month]
-        if not self.backlog and not self._server.busy:
-            # Nothing ordered: the stretch is idle, with no need to work it out.
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + self._server.idle(start, until)
+        if not self._month_begin < until <= self._month_end:
+            self._enter_month(until)
+        idle = self._month_idle
+        server = self._server
+        if not self.backlog and not server.busy:
+            # Nothing ordered: the stretch is idle, with no need to work it out. This is
+            # RateServer.idle by the same arithmetic, with the capacity level at the start
+            # kept from the idle stretch before, if that one ended here on the same curve.
+            curve = server.curve
+            begin = self._level if curve is self._level_curve else curve.level(start)
+            end = curve.level(until)
+            self._level_curve, self._level = curve, end
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + max(end - max(server.free_level, begin), 0.0)
+            self._time = until
             return
-        stretch = work_stretch(self._server, self._inspection, self.kit, start, until, self.backlog)
+        self._time = until
+        self._level_curve = None
+        month = self._month
+        stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
         for reason, amount in stretch.idle.items():
             idle[reason] = idle.get(reason, 0.0) + amount
         if stretch.started:
@@ -199,6 +222,23 @@ class SupplierState:
             self._replan()
             self._after_scrap = False
 
+    def _enter_month(self, until: float) -> None:
+        """Make the month of month-time ``until`` (:func:`month_index`) the one written."""
+        self._open_month(month_index(until, self._months))
+
+    def _open_month(self, month: int) -> None:
+        """Make ``month`` the one written.
+
+        :meth:`advance` keeps the month's bounds and its idle record, so that a stretch
+        in it looks up neither: month ``m`` holds the month-times in ``(m, m + 1]``, the
+        first month all those before and the last all those after (as
+        :func:`month_index` has it). Closing the month opens the next.
+        """
+        self._month = month
+        self._month_begin = float(month) if month > 0 else -math.inf
+        self._month_end = month + 1.0 if month < self._months - 1 else math.inf
+        self._month_idle = self._idle[month]
+
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
         end = float(month + 1)
@@ -207,6 +247,11 @@ class SupplierState:
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
         self._transit[month] = self._in_transit(end)
+        if month == self._month:  # the next stretch is in the next month, normally
+            if month + 1 < self._months:
+                self._open_month(month + 1)
+            else:
+                self._month_end = -math.inf  # none: look it up at the next stretch
         self.constraints.append(self._binding(month, self._idle.close(month)))
         self.kit.close_month(month)
 
@@ -233,31 +278,49 @@ class SupplierState:
         self.kit.replan(min(starts, within))
 
     def _ship(self, times: np.ndarray) -> None:
-        """Good components made at ``times``: count them, give each to a buyer, ship."""
+        """Good components made at ``times``: count them, give each to a buyer, ship.
+
+        When they all fall in the month being written (always so in a run: a stretch
+        never crosses a month's end), they are counted there without looking it up.
+        """
         count = len(times)
         if not count:
             return
-        count_by_month(self._made, times)
+        first, last = times.item(0), times.item(-1)
+        month: int | None = None
+        if self._month_begin < first and last <= self._month_end:
+            month = self._month
+        count_in_months(self._made, times, month)
         self.backlog -= count
-        arrive = times + self.lead_time
-        offset = 0
-        for buyer, units in divide(self.spec.allocation, self._buyers_by_id, count, self._fair):
-            buyer.take(units)
-            buyer.inbound.receive(times[offset : offset + units], arrive[offset : offset + units])
-            offset += units
-        self._on_the_way.append(arrive)
+        arrive = times + self._lead_time
+        # The ends of ``arrive`` as Python floats: the same sums, without reading it.
+        span = (first + self.lead_time, last + self.lead_time)
+        blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
+        if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
+            buyer = blocks[0][0]
+            buyer.take(count)
+            buyer.inbound.receive(times, arrive, month, span)
+        else:
+            offset = 0
+            for buyer, units in blocks:
+                buyer.take(units)
+                end = offset + units
+                buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
+                offset = end
+        self._on_the_way.append((*span, arrive))
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting:
-            oldest = waiting[0]
-            if oldest[-1] > end:
-                if oldest[0] > end:  # the usual case: nothing left has arrived yet
+            first, last, arrive = waiting[0]
+            if last > end:
+                if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
-                return self._on_the_way_count - int(oldest.searchsorted(end, side="right"))
-            self._on_the_way_count -= len(waiting.popleft())
+                return self._on_the_way_count - int(arrive.searchsorted(end, side="right"))
+            self._on_the_way_count -= len(arrive)
+            waiting.popleft()
         return 0
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:

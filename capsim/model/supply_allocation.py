@@ -10,9 +10,8 @@ and the ``SupplyRule`` enum of the schema.
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from capsim.model.inbound import Inbound
@@ -120,39 +119,57 @@ RankKey = Callable[[Buyer], tuple[int, ...]]
 """A buyer's place before the age of its orders (empty: by age alone)."""
 
 
+Head = tuple[tuple[int, ...], float, str, int, Buyer]
+"""A buyer's next open order as :func:`_first_come` ranks it: (rank, month-time placed,
+buyer id, position among the buyer's orders, buyer)."""
+
+
 def _first_come(
     buyers: Sequence[Buyer], units: int, key: RankKey, left: dict[str, int] | None = None
 ) -> Blocks:
     """Open orders by ``key`` then age: the oldest order of the best-placed buyer first.
 
     ``left`` caps what each buyer may still get (its outstanding orders by default).
+    Orders placed at the same time go by buyer id.
     """
     if left is None:
         left = {buyer.id: buyer.outstanding for buyer in buyers}
     # Each buyer's orders are in time order already: merging them, and only as far as the
     # units go, gives the order a sort of them all would, without sorting the long tail.
-    queue = heapq.merge(*(_open_orders(buyer, key(buyer)) for buyer in buyers))
+    # Ids differ, so comparing heads never goes past the id. A buyer that may get no
+    # more takes nothing from any order: it needs no head.
+    heads: list[Head] = [
+        (key(buyer), buyer.orders[0][0], buyer.id, 0, buyer)
+        for buyer in buyers
+        if buyer.orders and left[buyer.id]
+    ]
     blocks: Blocks = []
-    for *_, quantity, buyer in queue:
-        if not units:
-            break
-        take = min(int(quantity), units, left[buyer.id])
-        if take:
-            left[buyer.id] -= take
+    while units and heads:
+        heads.sort()
+        rank, _, name, position, buyer = heads[0]
+        after = heads[1][:3] if len(heads) > 1 else None  # any other buyer's next order
+        orders, cap, given = buyer.orders, left[name], 0
+        # The best-placed buyer's orders, as long as they come before any other's.
+        while units and cap and position < len(orders):
+            placed, quantity = orders[position]
+            if position > heads[0][3] and after is not None and (rank, placed, name) > after:
+                break
+            take = min(int(quantity), units, cap)
+            given += take
             units -= take
+            cap -= take
+            position += 1
+        left[name] = cap
+        if given:
             if blocks and blocks[-1][0] is buyer:
-                blocks[-1] = (buyer, blocks[-1][1] + take)
+                blocks[-1] = (buyer, blocks[-1][1] + given)
             else:
-                blocks.append((buyer, take))
+                blocks.append((buyer, given))
+        if cap and position < len(orders):
+            heads[0] = (rank, orders[position][0], name, position, buyer)
+        else:
+            del heads[0]
     return blocks
-
-
-def _open_orders(
-    buyer: Buyer, rank: tuple[int, ...]
-) -> Iterator[tuple[tuple[int, ...], float, str, int, float, Buyer]]:
-    """A buyer's open orders, oldest first, as ``_first_come`` ranks them."""
-    for position, (placed, quantity) in enumerate(buyer.orders):
-        yield rank, placed, buyer.id, position, quantity, buyer
 
 
 def _by_age(buyer: Buyer) -> tuple[int, ...]:
