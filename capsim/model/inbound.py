@@ -16,7 +16,7 @@ import numpy as np
 
 from capsim.model.arrivals import Arrivals
 from capsim.model.records import Recorder
-from capsim.model.timebase import month_index, month_indices
+from capsim.model.timebase import count_by_month
 from capsim.scenario.network import Sourcing, SourcingRule
 
 
@@ -116,9 +116,9 @@ class Inbound:
         if not len(shipped):
             return
         if month is None:
-            count_in_months(self._shipped, shipped, None)
+            count_by_month(self._shipped, shipped)
         else:
-            self._shipped[month] += len(shipped)  # count_in_months, without the call
+            self._shipped[month] += len(shipped)  # count_by_month, without the search
         self.arrivals.add(arrive, span)
         self._arrivals_count += len(arrive)
 
@@ -202,31 +202,6 @@ class Inbound:
         return given
 
 
-def count_in_months(counts: list[float], month_times: np.ndarray, month: int | None) -> None:
-    """Add one to the monthly ``counts`` for each of ``month_times`` (in time order, not
-    empty), in its month (:func:`~capsim.model.timebase.month_index`); all in ``month``
-    if it is given.
-
-    :func:`~capsim.model.timebase.count_by_month` for a list, which takes one addition
-    at a time faster than an array does; the counts are whole numbers, so adding them
-    at once or one by one gives the same floats.
-
-    >>> counts = [0.0, 0.0, 0.0]
-    >>> count_in_months(counts, np.array([0.2, 0.9, 1.5]), None)
-    >>> count_in_months(counts, np.array([2.5]), 2)
-    >>> counts
-    [2.0, 1.0, 1.0]
-    """
-    if month is None:
-        months = len(counts)
-        month = month_index(float(month_times[0]), months)
-        if month != month_index(float(month_times[-1]), months):
-            for index in month_indices(month_times, months).tolist():
-                counts[index] += 1.0
-            return
-    counts[month] += len(month_times)
-
-
 def split_by_shares(
     quantity: int, ordered_from: Mapping[str, int], shares: Mapping[str, float]
 ) -> list[int]:
@@ -255,4 +230,4 @@ def split_by_shares(
     return given
 
 
-__all__ = ["Inbound", "Source", "count_in_months", "split_by_shares"]
+__all__ = ["Inbound", "Source", "split_by_shares"]

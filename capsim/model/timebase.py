@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import MutableSequence
 from enum import IntEnum
 from functools import lru_cache
 
@@ -202,14 +203,16 @@ def month_indices(month_times: np.ndarray, months: int) -> np.ndarray:
     return index
 
 
-def count_by_month(counts: np.ndarray, month_times: np.ndarray) -> None:
-    """Add one to ``counts`` for each of ``month_times`` (in order), in its month.
+def count_by_month(counts: MutableSequence[float] | np.ndarray, month_times: np.ndarray) -> None:
+    """Add one to the monthly ``counts`` (a list or an array) for each of ``month_times``
+    (in order), in its month (:func:`month_index`).
 
-    A batch within one month, the usual case, takes a single addition.
+    A batch within one month, the usual case, takes a single addition. The counts are
+    whole numbers, so adding them at once or one by one gives the same floats.
 
-    >>> counts = np.zeros(3)
+    >>> counts = [0.0, 0.0, 0.0]
     >>> count_by_month(counts, np.array([0.2, 0.9, 1.5]))
-    >>> counts.tolist()
+    >>> counts
     [2.0, 1.0, 0.0]
     """
     if not len(month_times):
@@ -219,7 +222,8 @@ def count_by_month(counts: np.ndarray, month_times: np.ndarray) -> None:
     if first == math.ceil(month_times[-1]):  # one month: that of the first
         counts[min(max(first - 1, 0), months - 1)] += len(month_times)
     else:
-        np.add.at(counts, month_indices(month_times, months), 1.0)
+        for month in month_indices(month_times, months).tolist():
+            counts[month] += 1.0
 
 
 __all__ = [
