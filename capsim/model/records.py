@@ -71,35 +71,35 @@ class EventRow:
     """Exact time, in days since the start (fractions of a day included), where known."""
 
 
-class MonthlyIdle:
+class MonthlyIdle(dict[int, dict[str, float]]):
     """Capacity units left idle in each month of a line or a supplier, by reason.
 
     Indexed by month like a list of ``{reason: units}`` dicts (``len`` is the number of
     months), but a month's dict is made when it is first written and let go by
     :meth:`close`: a node only ever writes to the month it is in, and a dict held for
     every month of the horizon from the start was only work for the garbage collector.
+
+    It is a dict of the months open so far (``__missing__`` opens one), so that a node
+    looking its month up at every advance finds it without a call into Python.
     """
 
-    __slots__ = ("_months", "_open")  # a node looks its month up at every advance
+    __slots__ = ("_months",)
 
     def __init__(self, months: int) -> None:
+        super().__init__()
         self._months = months
-        self._open: dict[int, dict[str, float]] = {}
 
     def __len__(self) -> int:
         return self._months
 
-    def __getitem__(self, month: int) -> dict[str, float]:
-        try:
-            return self._open[month]
-        except KeyError:  # the month's first stretch
-            idle: dict[str, float] = {}
-            self._open[month] = idle
-            return idle
+    def __missing__(self, month: int) -> dict[str, float]:
+        idle: dict[str, float] = {}  # the month's first stretch
+        self[month] = idle
+        return idle
 
     def close(self, month: int) -> dict[str, float]:
         """The month's idle units by reason (empty if none were written), let go."""
-        return self._open.pop(month, {})
+        return self.pop(month, {})
 
 
 def most_idle(idle: Mapping[str, float]) -> str:
@@ -110,7 +110,7 @@ def most_idle(idle: Mapping[str, float]) -> str:
     """
     if len(idle) == 1:  # the usual case, without the sort
         return next(iter(idle))
-    return max(sorted(idle), key=lambda name: idle[name])
+    return max(sorted(idle), key=idle.__getitem__)
 
 
 def _float_rows(lists: list[list[float]], months: int) -> list[np.ndarray]:
