@@ -63,11 +63,8 @@ class Inspection:
         self._rng = rng
         self._buffer = np.empty(0, dtype=bool)
         self._cursor = 0
-
-    @property
-    def perfect(self) -> bool:
-        """Whether every start passes (a yield of 1)."""
-        return self._yield >= 1.0
+        self.perfect = yield_ >= 1.0
+        """Whether every start passes (a yield of 1): read at every stretch of work."""
 
     def peek(self, count: int) -> np.ndarray:
         """Whether each of the next ``count`` starts passes, without taking them."""
