@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from capsim.calendar import Calendar
-from capsim.model.records import MoneyFlow, Recorder, SeriesKey
+from capsim.model.records import MoneyFlow, Recorder, series_key
 from capsim.outcomes import Censoring, Kind, Outcome, Scope
 from capsim.scenario.schema import Scenario
 
@@ -68,7 +68,7 @@ class RunTotals:
         """Units delivered to every holder, by system."""
         found: dict[str, float] = {}
         for stockpile_id, stockpile in self.scenario.stockpiles.items():
-            key = SeriesKey(
+            key = series_key(
                 "stockpile", stockpile_id, "deliveries", stockpile.system, stockpile.holder
             )
             delivered = float(self.records.series[key].sum())
@@ -78,23 +78,25 @@ class RunTotals:
     @cached_property
     def money(self) -> dict[tuple[str, str], BuyerMoney]:
         """Obligations and outlays by (holder, system) of the contract they paid for."""
-        buyers = {
-            event.entity: (event.holder, event.system)
-            for event in self.records.events
-            if event.kind == "award"
-        }
         found: dict[tuple[str, str], BuyerMoney] = {}
+        paid_for: dict[str, BuyerMoney] = {}  # award (order id) → its buyer's money
+        for event in self.records.events:
+            if event.kind == "award":
+                buyer = (event.holder, event.system)
+                money = found.get(buyer)
+                if money is None:
+                    money = found[buyer] = BuyerMoney()
+                paid_for[event.entity] = money
+        obligated, outlaid = MoneyFlow.OBLIGATED, MoneyFlow.OUTLAID
         for row in self.records.ledger:
-            buyer = buyers.get(row.reference)
-            if buyer is None:
-                continue
-            money = found.get(buyer)
+            money = paid_for.get(row.reference)
             if money is None:
-                money = found[buyer] = BuyerMoney()
+                continue
             money.accounts.add(row.account)
-            if row.flow is MoneyFlow.OBLIGATED:
+            flow = row.flow
+            if flow is obligated:
                 money.obligated += row.amount
-            elif row.flow is MoneyFlow.OUTLAID:
+            elif flow is outlaid:
                 money.outlaid += row.amount
         return found
 
@@ -105,7 +107,7 @@ class RunTotals:
             series = self.records.series
             found = sum(
                 (
-                    series[SeriesKey("line", line, metric, system)]
+                    series[series_key("line", line, metric, system)]
                     for line in self.lines_of.get(system, [])
                 ),
                 np.zeros(self.calendar.months),
@@ -117,8 +119,9 @@ class RunTotals:
     def appropriated(self) -> dict[str, float]:
         """USD appropriated per account."""
         totals: dict[str, float] = {}
+        appropriated = MoneyFlow.APPROPRIATED
         for row in self.records.ledger:
-            if row.flow is MoneyFlow.APPROPRIATED:
+            if row.flow is appropriated:
                 totals[row.account] = totals.get(row.account, 0.0) + row.amount
         return totals
 
@@ -157,7 +160,7 @@ class StockpileRun:
 
     def series(self, metric: str) -> np.ndarray:
         """A monthly series of this stockpile (``stock``, ``deliveries``, ``unmet``, ...)."""
-        key = SeriesKey("stockpile", self.stockpile, metric, self.spec.system, self.spec.holder)
+        key = series_key("stockpile", self.stockpile, metric, self.spec.system, self.spec.holder)
         return self.totals.records.series[key]
 
     @cached_property
@@ -187,13 +190,16 @@ class StockpileRun:
         """
         if level is None:
             return _NOT_REACHED
-        below = np.flatnonzero(self.stock < level)
-        if below.size == 0:
+        stock = self.stock
+        below = stock < level
+        first = int(below.argmax())  # the first month below (0 if none is)
+        if not below[first]:
             return np.datetime64(self.calendar.start, "D")
-        back = np.flatnonzero(self.stock[below[0] :] >= level)
-        if back.size == 0:
+        back = stock[first:] >= level
+        again = int(back.argmax())
+        if not back[again]:
             return _NOT_REACHED
-        return self.calendar.month_ends[below[0] + back[0]]  # type: ignore[no-any-return]
+        return self.calendar.month_ends[first + again]  # type: ignore[no-any-return]
 
 
 def _objective(run: StockpileRun) -> float:
@@ -201,7 +207,7 @@ def _objective(run: StockpileRun) -> float:
 
 
 def _lowest_stock_date(run: StockpileRun) -> np.datetime64:
-    return run.calendar.month_ends[int(np.argmin(run.stock))]  # type: ignore[no-any-return]
+    return run.calendar.month_ends[int(run.stock.argmin())]  # type: ignore[no-any-return]
 
 
 def _months_below_objective(run: StockpileRun) -> int:

@@ -53,17 +53,18 @@ class Inspection:
     """
 
     BLOCK = 256
+    """Draws are taken from the stream in whole blocks of this many."""
+    AT_LEAST = 16
+    """Blocks drawn at least at once: one call for thousands of draws costs far less than
+    one every few hundred starts, and a run of a node with a yield makes thousands."""
 
     def __init__(self, yield_: float, rng: np.random.Generator) -> None:
         self._yield = yield_
         self._rng = rng
         self._buffer = np.empty(0, dtype=bool)
         self._cursor = 0
-
-    @property
-    def perfect(self) -> bool:
-        """Whether every start passes (a yield of 1)."""
-        return self._yield >= 1.0
+        self.perfect = yield_ >= 1.0
+        """Whether every start passes (a yield of 1): read at every stretch of work."""
 
     def peek(self, count: int) -> np.ndarray:
         """Whether each of the next ``count`` starts passes, without taking them."""
@@ -75,8 +76,8 @@ class Inspection:
             return self._buffer[:count]
         short = count - (len(self._buffer) - self._cursor)
         if short > 0:
-            # Whole blocks at once: the same draws as one block at a time.
-            blocks = -(-short // self.BLOCK)
+            # Whole blocks, several at once: the same draws as one block at a time.
+            blocks = max(-(-short // self.BLOCK), self.AT_LEAST)
             more = self._rng.random(blocks * self.BLOCK) < self._yield
             self._buffer = np.concatenate((self._buffer[self._cursor :], more))
             self._cursor = 0
@@ -98,5 +99,7 @@ def starts_for(passes: np.ndarray, good: int) -> int:
         return 0
     if good >= len(passes):
         return len(passes)  # there are no more starts
-    total = passes.cumsum()
-    return min(int(total.searchsorted(good, side="left")) + 1, len(passes))
+    # Where each start passed: the good-th of them is the last start needed (a running
+    # count of the passes finds it too, with a cast of every draw to an integer first).
+    passed = passes.nonzero()[0]
+    return int(passed[good - 1]) + 1 if good <= len(passed) else len(passes)

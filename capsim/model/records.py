@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -70,35 +71,35 @@ class EventRow:
     """Exact time, in days since the start (fractions of a day included), where known."""
 
 
-class MonthlyIdle:
+class MonthlyIdle(dict[int, dict[str, float]]):
     """Capacity units left idle in each month of a line or a supplier, by reason.
 
     Indexed by month like a list of ``{reason: units}`` dicts (``len`` is the number of
     months), but a month's dict is made when it is first written and let go by
     :meth:`close`: a node only ever writes to the month it is in, and a dict held for
     every month of the horizon from the start was only work for the garbage collector.
+
+    It is a dict of the months open so far (``__missing__`` opens one), so that a node
+    looking its month up at every advance finds it without a call into Python.
     """
 
-    __slots__ = ("_months", "_open")  # a node looks its month up at every advance
+    __slots__ = ("_months",)
 
     def __init__(self, months: int) -> None:
+        super().__init__()
         self._months = months
-        self._open: dict[int, dict[str, float]] = {}
 
     def __len__(self) -> int:
         return self._months
 
-    def __getitem__(self, month: int) -> dict[str, float]:
-        try:
-            return self._open[month]
-        except KeyError:  # the month's first stretch
-            idle: dict[str, float] = {}
-            self._open[month] = idle
-            return idle
+    def __missing__(self, month: int) -> dict[str, float]:
+        idle: dict[str, float] = {}  # the month's first stretch
+        self[month] = idle
+        return idle
 
     def close(self, month: int) -> dict[str, float]:
         """The month's idle units by reason (empty if none were written), let go."""
-        return self._open.pop(month, {})
+        return self.pop(month, {})
 
 
 def most_idle(idle: Mapping[str, float]) -> str:
@@ -109,7 +110,20 @@ def most_idle(idle: Mapping[str, float]) -> str:
     """
     if len(idle) == 1:  # the usual case, without the sort
         return next(iter(idle))
-    return max(sorted(idle), key=lambda name: idle[name])
+    return max(sorted(idle), key=idle.__getitem__)
+
+
+def _float_rows(lists: list[list[float]], months: int) -> list[np.ndarray]:
+    """Each list as a float array, as ``np.asarray(values, dtype=float)`` makes it.
+
+    Lists of ``months`` values (all that :meth:`Recorder.new_series` hands out) are
+    converted in one pass into the rows of one array: the same conversion of each value,
+    with a quarter fewer instructions than an array per list.
+    """
+    if any(len(values) != months for values in lists):
+        return [np.asarray(values, dtype=float) for values in lists]
+    flat = np.fromiter(chain.from_iterable(lists), dtype=float, count=len(lists) * months)
+    return list(flat.reshape(len(lists), months))
 
 
 @dataclass
@@ -163,9 +177,14 @@ class Recorder:
         A float array registered with :meth:`add_array` is kept as it is, not copied: the
         run is over, so nothing writes to it any more.
         """
+        lists = [values for values in self._filling if isinstance(values, list)]
+        rows = iter(_float_rows(lists, self.months))
         series = self.series
         for key, values in zip(self._filling_keys, self._filling, strict=True):
-            series[key] = np.asarray(values, dtype=float)
+            if isinstance(values, list):
+                series[key] = next(rows)
+            else:
+                series[key] = np.asarray(values, dtype=float)
         self._filling_keys.clear()
         self._filling.clear()
 

@@ -51,7 +51,8 @@ class Producer(Closing, Protocol):
     kit: Kit
     capacity: GrowingCapacity
 
-    def advance(self, until: float) -> None: ...
+    def advance(self, until: float) -> None:
+        """Make units up to month-time ``until`` (nothing if it is made up to it already)."""
 
 
 class World:
@@ -121,6 +122,9 @@ class World:
         self._producers: list[Producer] = [*self._tiers, *self.lines.values()]
         """Suppliers, sub-tiers first, then lines: the order in which they settle."""
         self._synced = -np.inf
+        self._produced = -np.inf
+        """Month-time every producer has been advanced to, at the last sync."""
+        self._month_time = timebase.month_time
         context.sync = self.sync
 
     def run(self) -> Recorder:
@@ -169,9 +173,13 @@ class World:
         if now == self._synced:
             return
         self._synced = now
-        month_time = self.context.timebase.month_time(snap(now))
-        for producer in self._producers:
-            producer.advance(month_time)
+        month_time = self._month_time(snap(now))
+        if month_time != self._produced:
+            # Phases of one day share a month-time: producers made everything up to it at
+            # the day's first sync, and advancing them to it again would do nothing.
+            self._produced = month_time
+            for producer in self._producers:
+                producer.advance(month_time)
         for stockpile in self._stockpile_order:
             stockpile.advance(now)
 
