@@ -93,10 +93,11 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
     if len(contracts) == 1:
         return [min(units, contracts[0].remaining)]
     needs = [contract.need() for contract in contracts]
-    given = ALLOCATION_RULES[str(line.allocation)](line, contracts, needs, min(units, sum(needs)))
+    # A rule's name is a string enum: it finds its rule without being made a plain string.
+    given = ALLOCATION_RULES[line.allocation](line, contracts, needs, min(units, sum(needs)))
     rest = units - sum(given)
     if rest > 0:
-        ranked = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+        ranked = _priority_order(contracts)
         room = [contracts[i].remaining - given[i] for i in ranked]
         for position, extra in enumerate(priority_fill(rest, room)):
             given[ranked[position]] += extra
@@ -130,7 +131,7 @@ def _by_shares(
     A buyer's share is for the buyer, however many contracts it has open. What a buyer
     cannot use goes to the others by weight, then to buyers without a share.
     """
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    order = _priority_order(contracts)
     buyers = [contracts[i].order.buyer for i in order]
     ranked_needs = [needs[i] for i in order]
     by_buyer: dict[str, int] = {}
@@ -157,7 +158,7 @@ def _in_priority_order(
     fill: Callable[[list[int]], list[int]],
 ) -> list[int]:
     """Apply ``fill`` to the needs ranked by priority; the units in the contracts' order."""
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    order = _priority_order(contracts)
     ranked = fill([needs[i] for i in order])
     given = [0] * len(contracts)
     for position, i in enumerate(order):
@@ -165,5 +166,7 @@ def _in_priority_order(
     return given
 
 
-def _priority_key(contract: Contract) -> tuple[int, float, str]:
-    return (contract.order.priority, contract.awarded, contract.order.id)
+def _priority_order(contracts: Sequence[Contract]) -> list[int]:
+    """Indices of ``contracts`` by priority, then award time, then id."""
+    keys = [contract.priority_key for contract in contracts]
+    return sorted(range(len(keys)), key=keys.__getitem__)

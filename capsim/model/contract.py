@@ -113,11 +113,15 @@ class Contract:
     """Units still to be built (a field, not a property: lines read it very often)."""
     built_this_month: int = field(init=False, default=0)
     delivered: int = field(init=False, default=0)
+    priority_key: tuple[int, float, str] = field(init=False)
+    """Its rank among a line's contracts, first first: priority (lower number first),
+    then award time, then order id."""
 
     def __post_init__(self) -> None:
         self.first_delivery = self.awarded + self.order.first_delivery_lag_months
         self.eligible_from = max(self.awarded, self.first_delivery - self._delivery.line_lag_months)
         self.remaining = self.quantity
+        self.priority_key = (self.order.priority, self.awarded, self.order.id)
 
     @property
     def built(self) -> int:

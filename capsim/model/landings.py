@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -12,16 +11,54 @@ if TYPE_CHECKING:
 
 
 class Batch(NamedTuple):
-    """Units on their way from one sender: days they land (ascending) and how many each."""
+    """Units on their way from one sender: days they land (ascending) and how many each.
+
+    A stockpile looks at a batch at each settling until it has landed, mostly only to
+    compare its first and last day with the clock: those, and the units in all, are kept
+    as Python numbers, so that look costs no numpy call.
+    """
 
     days: np.ndarray
-    units: np.ndarray
+    units: np.ndarray | None
+    """Units landing on each of ``days``, or ``None`` for one each (a contract's)."""
     sender: Contract | None
     """The contract that delivers them, or ``None`` for a transfer."""
+    first: float
+    """The first of ``days``."""
+    last: float
+    """The last of ``days``."""
+    total: int
+    """Units in all."""
+
+    @classmethod
+    def one_each(cls, days: np.ndarray, sender: Contract | None) -> Batch:
+        """One unit landing at each of ``days`` (not empty)."""
+        return cls(days, None, sender, days.item(0), days.item(-1), len(days))
+
+    @classmethod
+    def of(cls, days: np.ndarray, units: np.ndarray, sender: Contract | None) -> Batch:
+        """``units[i]`` units landing at ``days[i]`` (not empty)."""
+        return cls(days, units, sender, days.item(0), days.item(-1), int(units.sum()))
+
+    def unit_counts(self) -> np.ndarray:
+        """Units landing on each of its days."""
+        if self.units is None:
+            return np.ones(len(self.days), dtype=np.int64)
+        return self.units
+
+    def split(self, count: int) -> tuple[Batch, Batch]:
+        """Its first ``count`` days (at least one, not all), and the rest."""
+        days, units = self.days, self.units
+        if units is None:
+            return Batch.one_each(days[:count], self.sender), Batch.one_each(
+                days[count:], self.sender
+            )
+        return Batch.of(days[:count], units[:count], self.sender), Batch.of(
+            days[count:], units[count:], self.sender
+        )
 
 
-@dataclass(frozen=True)
-class Landing:
+class Landing(NamedTuple):
     """Units landing in one settling: the due part of each batch, in the order expected."""
 
     batches: list[Batch]
@@ -29,10 +66,11 @@ class Landing:
     def by_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Days and units of every landing, by day (batches in order on one day)."""
         if len(self.batches) == 1:
-            return self.batches[0].days, self.batches[0].units
+            return self.batches[0].days, self.batches[0].unit_counts()
         days = np.concatenate([batch.days for batch in self.batches])
         order = np.argsort(days, kind="stable")
-        return days[order], np.concatenate([batch.units for batch in self.batches])[order]
+        units = np.concatenate([batch.unit_counts() for batch in self.batches])
+        return days[order], units[order]
 
 
 __all__ = ["Batch", "Landing"]
