@@ -96,10 +96,12 @@ class ReorderPolicyState:
         """Process: review at each time of the policy's schedule."""
         env = self._context.env
         schedule = REVIEW_SCHEDULES[self._spec.review_kind]
+        review = self.review
         for time in schedule(self._spec, self._context, self._wiring.stockpile):
-            if time >= env.now:
-                yield env.timeout(time - env.now)
-            self.review()
+            now = env.now
+            if time >= now:
+                yield env.timeout(time - now)
+            review()
 
     def review(self) -> None:
         """Look at the stockpile now and order what the rule asks, within the budget."""

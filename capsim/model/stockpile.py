@@ -274,14 +274,22 @@ class StockpileState:
         """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
         stretch: the stock, less the demand so far, plus the units landed so far (at one
         instant, before demands draw), reflected at zero."""
-        days, quantities = self._days[start:end], self._quantities[start:end]
-        level = self.stock - np.cumsum(quantities)
+        # Whole units throughout: sums taken in another order are the same numbers.
+        asked = self._asked
+        level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
         if incoming is not None:
-            in_days, in_units = incoming.by_day()
-            landed = np.concatenate(([0], np.cumsum(in_units)))
-            level += landed[in_days.searchsorted(days, side="right")]
-        floor = np.minimum.accumulate(np.minimum(level, 0))
-        return -np.diff(floor, prepend=0)
+            days = self._days[start:end]
+            for batch in incoming.batches:  # units landed by each arrival, batch by batch
+                landed = batch.days.searchsorted(days, side="right")
+                if batch.units is None:  # one each: as many units as days
+                    level += landed
+                else:
+                    level += np.concatenate(([0], np.cumsum(batch.units)))[landed]
+        floor = np.minimum.accumulate(np.minimum(level, 0, out=level), out=level)
+        short = np.empty_like(floor)
+        short[0] = -floor[0]
+        np.subtract(floor[:-1], floor[1:], out=short[1:])
+        return short
 
     def _move(self, start: int, end: int, short: np.ndarray | None) -> None:
         """Send what transfers among arrivals ``start`` to ``end`` (``short`` of what they
@@ -397,13 +405,18 @@ class StockpileState:
         Sums of units are whole numbers, exact in any order in floating point: the same
         as recording each arrival when it is served.
         """
-        settled = np.ones(self._cursor, dtype=bool)
-        for start, end in self._in_turn:
-            settled[start:end] = False
-        arrivals = np.flatnonzero(settled)
-        if not len(arrivals):
+        cursor = self._cursor
+        if not cursor:
             return
-        short = np.zeros(self._cursor, dtype=np.int64)
+        arrivals: slice | np.ndarray = slice(0, cursor)  # all of them, the usual case
+        if self._in_turn:
+            settled = np.ones(cursor, dtype=bool)
+            for start, end in self._in_turn:
+                settled[start:end] = False
+            arrivals = np.flatnonzero(settled)
+            if not len(arrivals):
+                return
+        short = np.zeros(cursor, dtype=np.int64)
         for start, values in self._short:
             short[start : start + len(values)] = values
         months = self._context.calendar.months
