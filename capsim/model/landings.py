@@ -8,27 +8,51 @@ import numpy as np
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
+    from capsim.model.timebase import TimeBase
 
 
-class Batch(NamedTuple):
+class Batch:
     """Units on their way from one sender: days they land (ascending) and how many each.
 
     A stockpile looks at a batch at each settling until it has landed, mostly only to
-    compare its first and last day with the clock: those, and the units in all, are kept
-    as Python numbers, so that look costs no numpy call.
+    compare its first and last day with the clock, and to credit it to one month: those,
+    and the units in all, are kept as Python numbers. The day of every unit is worked out
+    only if something needs it (a batch split by a settling, or that spans a month's end,
+    or landing among demands the stock cannot cover).
     """
 
-    days: np.ndarray
-    units: np.ndarray | None
-    """Units landing on each of ``days``, or ``None`` for one each (a contract's)."""
-    sender: Contract | None
-    """The contract that delivers them, or ``None`` for a transfer."""
+    __slots__ = ("_days", "_month_times", "_timebase", "first", "last", "sender", "total", "units")
+
     first: float
-    """The first of ``days``."""
+    """The first of its days."""
     last: float
-    """The last of ``days``."""
+    """The last of its days."""
     total: int
     """Units in all."""
+    units: np.ndarray | None
+    """Units landing on each of its days, or ``None`` for one each (a contract's)."""
+    sender: Contract | None
+    """The contract that delivers them, or ``None`` for a transfer."""
+    _days: np.ndarray | None
+    _month_times: np.ndarray
+    """Month-times its units land, while their days are not worked out."""
+    _timebase: TimeBase
+
+    def __init__(
+        self,
+        days: np.ndarray | None,
+        units: np.ndarray | None,
+        sender: Contract | None,
+        first: float,
+        last: float,
+        total: int,
+    ) -> None:
+        self._days = days
+        self.units = units
+        self.sender = sender
+        self.first = first
+        self.last = last
+        self.total = total
 
     @classmethod
     def one_each(cls, days: np.ndarray, sender: Contract | None) -> Batch:
@@ -39,6 +63,35 @@ class Batch(NamedTuple):
     def of(cls, days: np.ndarray, units: np.ndarray, sender: Contract | None) -> Batch:
         """``units[i]`` units landing at ``days[i]`` (not empty)."""
         return cls(days, units, sender, days.item(0), days.item(-1), int(units.sum()))
+
+    @classmethod
+    def at_month_times(
+        cls, month_times: np.ndarray, timebase: TimeBase, sender: Contract | None
+    ) -> Batch:
+        """One unit landing at each of ``month_times`` (not empty).
+
+        The days are ``timebase.days(month_times)``, the first and last of them
+        ``timebase.day`` of the first and last month-time: the same numbers, each from
+        the same arithmetic on one float.
+        """
+        batch = cls(
+            None,
+            None,
+            sender,
+            timebase.day(month_times.item(0)),
+            timebase.day(month_times.item(-1)),
+            len(month_times),
+        )
+        batch._month_times = month_times
+        batch._timebase = timebase
+        return batch
+
+    @property
+    def days(self) -> np.ndarray:
+        """Days its units land, ascending."""
+        if self._days is None:
+            self._days = self._timebase.days(self._month_times)
+        return self._days
 
     def unit_counts(self) -> np.ndarray:
         """Units landing on each of its days."""

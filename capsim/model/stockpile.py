@@ -163,10 +163,10 @@ class StockpileState:
         self._day_list = self._days.tolist()
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
-    def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
-        """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
-        if len(days):
-            batch = Batch.one_each(days, contract)
+    def expect(self, month_times: np.ndarray, contract: Contract) -> None:
+        """Units from ``contract`` landing at ``month_times`` (one each)."""
+        if len(month_times):
+            batch = Batch.at_month_times(month_times, self._context.timebase, contract)
             self._incoming.append(batch)
             if batch.first < self._next_landing:
                 self._next_landing = batch.first
