@@ -41,10 +41,13 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         whole = _total(weight)
         exact = [left * w / whole for w in weight]
         share = [math.floor(x) for x in exact]
-        # Largest remainder first; ties to the earlier claimant (the sort is stable).
-        order = sorted(range(len(active)), key=lambda k: -(exact[k] - share[k]))
-        for k in order[: left - sum(share)]:
-            share[k] += 1
+        extra = left - sum(share)
+        if extra:
+            # Largest remainder first; ties to the earlier claimant (the sort is stable).
+            # ``whole - exact`` is ``-(exact - whole)`` to the bit: rounding is symmetric.
+            remainders = [whole - x for x, whole in zip(exact, share, strict=True)]
+            for k in sorted(range(len(active)), key=remainders.__getitem__)[:extra]:
+                share[k] += 1
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take

@@ -126,13 +126,7 @@ class StockpileState:
     def attach(self, claims: list[Claim]) -> None:
         """Take this stockpile's demands (in id order) and merge their arrivals."""
         self._claims = claims
-        days, quantities, which, priorities = [], [], [], []
-        for index, claim in enumerate(claims):
-            arrivals = claim.model.arrivals()
-            days.append(arrivals.days)
-            quantities.append(arrivals.quantities)
-            which.append(np.full(len(arrivals.days), index, dtype=np.int64))
-            priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
+        arrivals = [claim.model.arrivals() for claim in claims]
         self._may_backorder = any(claim.backorder for claim in claims)
         self._month_end_claims = [
             index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
@@ -144,20 +138,29 @@ class StockpileState:
         }
         if not claims:
             return
-        all_days = np.concatenate(days)
-        which_all = np.concatenate(which)
-        order = np.lexsort((which_all, np.concatenate(priorities), all_days))
-        self._days = all_days[order]
-        self._quantities = np.concatenate(quantities)[order]
-        self._which = which_all[order]
-        self._moving = sorted(
-            (
-                (arrival, claim, destination)
-                for claim, destination in self._transfers.items()
-                for arrival in np.flatnonzero(self._which == claim).tolist()
-            ),
-            key=itemgetter(0),
+        # Arrivals by time, then priority, then demand: each demand's arrivals are in time
+        # order, so a stable sort by time of all of them, laid end to end by priority then
+        # demand, puts arrivals at one instant in that order too (and takes runs already
+        # in order as they are).
+        ranked = sorted(range(len(claims)), key=lambda index: claims[index].priority)
+        all_days = np.concatenate([arrivals[index].days for index in ranked])
+        which = np.concatenate(
+            [np.full(len(arrivals[index].days), index, dtype=np.int64) for index in ranked]
         )
+        order = np.argsort(all_days, kind="stable")
+        self._days = all_days[order]
+        self._quantities = np.concatenate([arrivals[index].quantities for index in ranked])[order]
+        self._which = which[order]
+        if self._transfers:
+            transfers = np.zeros(len(claims), dtype=bool)
+            transfers[list(self._transfers)] = True
+            moving = np.flatnonzero(transfers[self._which])
+            self._moving = [
+                (arrival, claim, self._transfers[claim])
+                for arrival, claim in zip(
+                    moving.tolist(), self._which[moving].tolist(), strict=True
+                )
+            ]
         self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
         self._day_list = self._days.tolist()
