@@ -111,8 +111,19 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
 def _by_priority(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
-    """Contracts in priority order (lower number first), then award time, then id."""
-    return _in_priority_order(contracts, needs, lambda ranked: priority_fill(units, ranked))
+    """Contracts in priority order (lower number first), then award time, then id.
+
+    :func:`priority_fill` in place, over the contracts in their ranks: it stops when the
+    units run out, as the contracts after would each take none.
+    """
+    given = [0] * len(contracts)
+    for index in _priority_order(contracts):
+        take = min(needs[index], units)
+        given[index] = take
+        units -= take
+        if not units:
+            break
+    return given
 
 
 @allocation_rule("proportional")
