@@ -194,6 +194,9 @@ class StockpileState:
 
     def advance(self, until: float) -> None:
         """Serve every demand and receive every unit up to day ``until``, in time order."""
+        if until < self._next_day and until < self._next_landing and not self._backorders:
+            self._time = until  # nothing to serve or receive yet: most settlings
+            return
         start = end = self._cursor
         if until >= self._next_day:
             # Days before the cursor were settled by an earlier ``until``: none is later.
