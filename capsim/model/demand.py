@@ -226,8 +226,10 @@ class ExpenditureModel(DemandModel):
         boundaries, lengths = schedule.boundaries, schedule.lengths
         total = int(counts.sum())
         if total <= LUMP_ABOVE:
-            months = np.repeat(np.arange(len(counts)), counts)
-            days = np.sort(boundaries[months] + rng.random(total) * lengths[months])
+            # Each arrival's month start and length (the same numbers as gathering them
+            # by month index).
+            starts, spans = np.repeat(boundaries[:-1], counts), np.repeat(lengths, counts)
+            days = np.sort(starts + rng.random(total) * spans)
             return Arrivals(days, np.ones(total, dtype=np.int64))
         days_list, lumps_list = [], []
         for month, count in enumerate(counts):
