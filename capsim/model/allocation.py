@@ -41,10 +41,13 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         whole = _total(weight)
         exact = [left * w / whole for w in weight]
         share = [math.floor(x) for x in exact]
-        # Largest remainder first; ties to the earlier claimant (the sort is stable).
-        order = sorted(range(len(active)), key=lambda k: -(exact[k] - share[k]))
-        for k in order[: left - sum(share)]:
-            share[k] += 1
+        extra = left - sum(share)
+        if extra:
+            # Largest remainder first; ties to the earlier claimant (the sort is stable).
+            # ``whole - exact`` is ``-(exact - whole)`` to the bit: rounding is symmetric.
+            remainders = [whole - x for x, whole in zip(exact, share, strict=True)]
+            for k in sorted(range(len(active)), key=remainders.__getitem__)[:extra]:
+                share[k] += 1
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take
@@ -93,10 +96,11 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
     if len(contracts) == 1:
         return [min(units, contracts[0].remaining)]
     needs = [contract.need() for contract in contracts]
-    given = ALLOCATION_RULES[str(line.allocation)](line, contracts, needs, min(units, sum(needs)))
+    # A rule's name is a string enum: it finds its rule without being made a plain string.
+    given = ALLOCATION_RULES[line.allocation](line, contracts, needs, min(units, sum(needs)))
     rest = units - sum(given)
     if rest > 0:
-        ranked = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+        ranked = _priority_order(contracts)
         room = [contracts[i].remaining - given[i] for i in ranked]
         for position, extra in enumerate(priority_fill(rest, room)):
             given[ranked[position]] += extra
@@ -107,8 +111,19 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
 def _by_priority(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
-    """Contracts in priority order (lower number first), then award time, then id."""
-    return _in_priority_order(contracts, needs, lambda ranked: priority_fill(units, ranked))
+    """Contracts in priority order (lower number first), then award time, then id.
+
+    :func:`priority_fill` in place, over the contracts in their ranks: it stops when the
+    units run out, as the contracts after would each take none.
+    """
+    given = [0] * len(contracts)
+    for index in _priority_order(contracts):
+        take = min(needs[index], units)
+        given[index] = take
+        units -= take
+        if not units:
+            break
+    return given
 
 
 @allocation_rule("proportional")
@@ -130,7 +145,7 @@ def _by_shares(
     A buyer's share is for the buyer, however many contracts it has open. What a buyer
     cannot use goes to the others by weight, then to buyers without a share.
     """
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    order = _priority_order(contracts)
     buyers = [contracts[i].order.buyer for i in order]
     ranked_needs = [needs[i] for i in order]
     by_buyer: dict[str, int] = {}
@@ -157,7 +172,7 @@ def _in_priority_order(
     fill: Callable[[list[int]], list[int]],
 ) -> list[int]:
     """Apply ``fill`` to the needs ranked by priority; the units in the contracts' order."""
-    order = sorted(range(len(contracts)), key=lambda i: _priority_key(contracts[i]))
+    order = _priority_order(contracts)
     ranked = fill([needs[i] for i in order])
     given = [0] * len(contracts)
     for position, i in enumerate(order):
@@ -165,5 +180,7 @@ def _in_priority_order(
     return given
 
 
-def _priority_key(contract: Contract) -> tuple[int, float, str]:
-    return (contract.order.priority, contract.awarded, contract.order.id)
+def _priority_order(contracts: Sequence[Contract]) -> list[int]:
+    """Indices of ``contracts`` by priority, then award time, then id."""
+    keys = [contract.priority_key for contract in contracts]
+    return sorted(range(len(keys)), key=keys.__getitem__)

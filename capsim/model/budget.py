@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import simpy
@@ -81,6 +81,10 @@ class Treasury:
             account: context.recorder.new_series("account", account, "available_usd")
             for account in budgets
         }
+        self._closing = [
+            (series, self._balances[account]) for account, series in self._available.items()
+        ]
+        """Each account's series of balances and its balances (updated in place)."""
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """Process: lapse and appropriate money at each date it happens, in date order."""
@@ -146,8 +150,8 @@ class Treasury:
 
     def close_month(self, month: int) -> None:
         """Record each account's unobligated balance at the end of ``month``."""
-        for account, series in self._available.items():
-            series[month] = self.available(account)
+        for series, balances in self._closing:
+            series[month] = sum(balances.values())  # what ``available`` returns
 
     def available(self, account: str) -> float:
         """Unobligated USD an account can obligate now."""
@@ -159,7 +163,7 @@ class Treasury:
 
     def affordable(self, account: str, unit_price: float) -> int:
         """Whole units at ``unit_price`` USD the account can pay for now."""
-        available = self.available(account)
+        available = sum(self._balances[account].values())  # what ``available`` returns
         return math.floor((available + money_tolerance(available)) / unit_price)
 
     def can_pay(self, account: str, amount: float) -> bool:
@@ -189,17 +193,25 @@ class Treasury:
 
     def pay(self, obligation: Obligation, amount: float, month: int) -> None:
         """Pay ``amount`` USD against an obligation, charged to its oldest money first."""
+        by_fiscal_year = obligation.by_fiscal_year
         amount = min(amount, obligation.total - obligation.paid)
         already = obligation.paid
         obligation.paid += amount
-        for year, obligated in sorted(obligation.by_fiscal_year.items()):
+        # Most obligations draw on one fiscal year's money: nothing to sort.
+        years: Iterable[tuple[int, float]] = by_fiscal_year.items()
+        if len(by_fiscal_year) > 1:
+            years = sorted(years)
+        for year, obligated in years:
             share = min(max(obligated - already, 0.0), amount)
             already = max(already - obligated, 0.0)
             if share > 0:
                 amount -= share
-                self._record(
-                    obligation.account, year, MoneyFlow.OUTLAID, share, obligation.reference, month
-                )
+                self._ledger.append(
+                    LedgerRow(
+                        month, obligation.account, year, MoneyFlow.OUTLAID, share,
+                        obligation.reference,
+                    )
+                )  # fmt: skip
 
     def _record(
         self,

@@ -113,11 +113,15 @@ class Contract:
     """Units still to be built (a field, not a property: lines read it very often)."""
     built_this_month: int = field(init=False, default=0)
     delivered: int = field(init=False, default=0)
+    priority_key: tuple[int, float, str] = field(init=False)
+    """Its rank among a line's contracts, first first: priority (lower number first),
+    then award time, then order id."""
 
     def __post_init__(self) -> None:
         self.first_delivery = self.awarded + self.order.first_delivery_lag_months
         self.eligible_from = max(self.awarded, self.first_delivery - self._delivery.line_lag_months)
         self.remaining = self.quantity
+        self.priority_key = (self.order.priority, self.awarded, self.order.id)
 
     @property
     def built(self) -> int:
@@ -144,8 +148,7 @@ class Contract:
         self.remaining -= count
         self.built_this_month += count
         delivery = self._delivery
-        landing = delivery.timebase.days(finish_times + delivery.line_lag_months, ascending=True)
-        delivery.stockpile.expect(landing, self)
+        delivery.stockpile.expect(finish_times + delivery.line_lag_months, self)
 
     def landed(self, quantity: int, month: int, day: float) -> None:
         """``quantity`` units reached the buyer in ``month``, the first at ``day``."""

@@ -9,16 +9,20 @@ days and quantities), or draws at each month's end from the stock then on hand
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
 
+from capsim.calendar import Calendar, calendar_for
 from capsim.model.context import Context
 from capsim.model.records import EventRow
 from capsim.model.schedule import monthly_rates
 from capsim.model.timebase import Phase, at
+from capsim.scenario.base import Interpolation, RatePoint
 from capsim.scenario.demand import Attrition, Consumption, Demand, Expenditure, Transfer
 
 LUMP_ABOVE = 200_000
@@ -71,6 +75,48 @@ class DemandModel:
     def draws_at_month_end(self) -> bool:
         """Whether its kind draws at month ends (overrides :meth:`month_end`)."""
         return type(self).month_end is not DemandModel.month_end
+
+
+Schedule = float | tuple[RatePoint, ...]
+"""A rate schedule of a scenario: units per month, or dated points."""
+
+
+@dataclass(frozen=True, eq=False)
+class MonthlySchedule:
+    """A rate schedule on a calendar: its rate in each month (units per month, the month's
+    average), and the months' first days and lengths (days). Read-only arrays; one object
+    per schedule and calendar, so it is its own key."""
+
+    rates: np.ndarray
+    boundaries: np.ndarray
+    lengths: np.ndarray
+
+
+def monthly_schedule(
+    schedule: Schedule, interpolation: Interpolation, calendar: Calendar
+) -> MonthlySchedule:
+    """``schedule`` month by month on ``calendar``, worked out once for all the runs of a
+    scenario (the same numbers each time: they depend on the schedule and the months only)."""
+    return _monthly_schedule(
+        schedule, interpolation, calendar.start, calendar.months, calendar.fiscal_year_start_month
+    )
+
+
+@lru_cache(maxsize=64)
+def _monthly_schedule(
+    schedule: Schedule,
+    interpolation: Interpolation,
+    start: dt.date,
+    months: int,
+    fiscal_year_start_month: int,
+) -> MonthlySchedule:
+    calendar = calendar_for(start, months, fiscal_year_start_month)
+    rates = monthly_rates(schedule, calendar, interpolation)
+    boundaries = calendar.boundaries.astype(float)
+    lengths = np.diff(boundaries)
+    for values in (rates, boundaries, lengths):
+        values.flags.writeable = False
+    return MonthlySchedule(rates, boundaries, lengths)
 
 
 DEMAND_MODELS: dict[str, type[DemandModel]] = {}
@@ -134,20 +180,31 @@ class ConsumptionModel(DemandModel):
     spec: Consumption
 
     def arrivals(self) -> Arrivals:
-        calendar = self._context.calendar
-        rates = monthly_rates(self.spec.rate, calendar, self.spec.interpolation)
-        accrued = np.concatenate(([0.0], np.cumsum(rates)))
-        boundaries = calendar.boundaries.astype(float)
-        total = int(np.floor(accrued[-1] + 1e-9))
-        if total <= LUMP_ABOVE:
-            units = np.arange(1, total + 1, dtype=float)
-            days = np.interp(units, accrued, boundaries)
-            return Arrivals(days, np.ones(total, dtype=np.int64))
+        # The same every run: worked out once.
+        return _steady_arrivals(
+            monthly_schedule(self.spec.rate, self.spec.interpolation, self._context.calendar)
+        )
+
+
+@lru_cache(maxsize=16)
+def _steady_arrivals(schedule: MonthlySchedule) -> Arrivals:
+    """Arrivals of steady use at ``schedule``'s rates (read-only arrays): a unit each time
+    one has accrued, or daily lumps above :data:`LUMP_ABOVE` units in all."""
+    boundaries = schedule.boundaries
+    accrued = np.concatenate(([0.0], np.cumsum(schedule.rates)))
+    total = int(np.floor(accrued[-1] + 1e-9))
+    if total <= LUMP_ABOVE:
+        units = np.arange(1, total + 1, dtype=float)
+        arrivals = Arrivals(np.interp(units, accrued, boundaries), np.ones(total, dtype=np.int64))
+    else:
         day_ends = np.arange(1, boundaries[-1] + 1)
         whole = np.floor(np.interp(day_ends, boundaries, accrued) + 1e-9)
         lumps = np.diff(whole, prepend=0.0).astype(np.int64)
         keep = lumps > 0
-        return Arrivals(day_ends[keep] - 0.5, lumps[keep])
+        arrivals = Arrivals(day_ends[keep] - 0.5, lumps[keep])
+    arrivals.days.flags.writeable = False
+    arrivals.quantities.flags.writeable = False
+    return arrivals
 
 
 @demand_kind("expenditure")
@@ -163,15 +220,16 @@ class ExpenditureModel(DemandModel):
     spec: Expenditure
 
     def arrivals(self) -> Arrivals:
-        calendar, rng = self._context.calendar, self._rng
-        means = monthly_rates(self.spec.rate, calendar, self.spec.interpolation)
-        counts = rng.poisson(means)
-        boundaries = calendar.boundaries.astype(float)
-        lengths = np.diff(boundaries)
+        rng = self._rng
+        schedule = monthly_schedule(self.spec.rate, self.spec.interpolation, self._context.calendar)
+        counts = rng.poisson(schedule.rates)
+        boundaries, lengths = schedule.boundaries, schedule.lengths
         total = int(counts.sum())
         if total <= LUMP_ABOVE:
-            months = np.repeat(np.arange(len(counts)), counts)
-            days = np.sort(boundaries[months] + rng.random(total) * lengths[months])
+            # Each arrival's month start and length (the same numbers as gathering them
+            # by month index).
+            starts, spans = np.repeat(boundaries[:-1], counts), np.repeat(lengths, counts)
+            days = np.sort(starts + rng.random(total) * spans)
             return Arrivals(days, np.ones(total, dtype=np.int64))
         days_list, lumps_list = [], []
         for month, count in enumerate(counts):

@@ -2,26 +2,116 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
+    from capsim.model.timebase import TimeBase
 
 
-class Batch(NamedTuple):
-    """Units on their way from one sender: days they land (ascending) and how many each."""
+class Batch:
+    """Units on their way from one sender: days they land (ascending) and how many each.
 
-    days: np.ndarray
-    units: np.ndarray
+    A stockpile looks at a batch at each settling until it has landed, mostly only to
+    compare its first and last day with the clock, and to credit it to one month: those,
+    and the units in all, are kept as Python numbers. The day of every unit is worked out
+    only if something needs it (a batch split by a settling, or that spans a month's end,
+    or landing among demands the stock cannot cover).
+    """
+
+    __slots__ = ("_days", "_month_times", "_timebase", "first", "last", "sender", "total", "units")
+
+    first: float
+    """The first of its days."""
+    last: float
+    """The last of its days."""
+    total: int
+    """Units in all."""
+    units: np.ndarray | None
+    """Units landing on each of its days, or ``None`` for one each (a contract's)."""
     sender: Contract | None
     """The contract that delivers them, or ``None`` for a transfer."""
+    _days: np.ndarray | None
+    _month_times: np.ndarray
+    """Month-times its units land, while their days are not worked out."""
+    _timebase: TimeBase
+
+    def __init__(
+        self,
+        days: np.ndarray | None,
+        units: np.ndarray | None,
+        sender: Contract | None,
+        first: float,
+        last: float,
+        total: int,
+    ) -> None:
+        self._days = days
+        self.units = units
+        self.sender = sender
+        self.first = first
+        self.last = last
+        self.total = total
+
+    @classmethod
+    def one_each(cls, days: np.ndarray, sender: Contract | None) -> Batch:
+        """One unit landing at each of ``days`` (not empty)."""
+        return cls(days, None, sender, days.item(0), days.item(-1), len(days))
+
+    @classmethod
+    def of(cls, days: np.ndarray, units: np.ndarray, sender: Contract | None) -> Batch:
+        """``units[i]`` units landing at ``days[i]`` (not empty)."""
+        return cls(days, units, sender, days.item(0), days.item(-1), int(units.sum()))
+
+    @classmethod
+    def at_month_times(
+        cls, month_times: np.ndarray, timebase: TimeBase, sender: Contract | None
+    ) -> Batch:
+        """One unit landing at each of ``month_times`` (not empty).
+
+        The days are ``timebase.days(month_times)``, the first and last of them
+        ``timebase.day`` of the first and last month-time: the same numbers, each from
+        the same arithmetic on one float.
+        """
+        batch = cls(
+            None,
+            None,
+            sender,
+            timebase.day(month_times.item(0)),
+            timebase.day(month_times.item(-1)),
+            len(month_times),
+        )
+        batch._month_times = month_times
+        batch._timebase = timebase
+        return batch
+
+    @property
+    def days(self) -> np.ndarray:
+        """Days its units land, ascending (as its month-times are: finish times, in order)."""
+        if self._days is None:
+            self._days = self._timebase.days(self._month_times, ascending=True)
+        return self._days
+
+    def unit_counts(self) -> np.ndarray:
+        """Units landing on each of its days."""
+        if self.units is None:
+            return np.ones(len(self.days), dtype=np.int64)
+        return self.units
+
+    def split(self, count: int) -> tuple[Batch, Batch]:
+        """Its first ``count`` days (at least one, not all), and the rest."""
+        days, units = self.days, self.units
+        if units is None:
+            return Batch.one_each(days[:count], self.sender), Batch.one_each(
+                days[count:], self.sender
+            )
+        return Batch.of(days[:count], units[:count], self.sender), Batch.of(
+            days[count:], units[count:], self.sender
+        )
 
 
-@dataclass(frozen=True)
-class Landing:
+class Landing(NamedTuple):
     """Units landing in one settling: the due part of each batch, in the order expected."""
 
     batches: list[Batch]
@@ -29,10 +119,11 @@ class Landing:
     def by_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Days and units of every landing, by day (batches in order on one day)."""
         if len(self.batches) == 1:
-            return self.batches[0].days, self.batches[0].units
+            return self.batches[0].days, self.batches[0].unit_counts()
         days = np.concatenate([batch.days for batch in self.batches])
         order = np.argsort(days, kind="stable")
-        return days[order], np.concatenate([batch.units for batch in self.batches])[order]
+        units = np.concatenate([batch.unit_counts() for batch in self.batches])
+        return days[order], units[order]
 
 
 __all__ = ["Batch", "Landing"]

@@ -50,9 +50,13 @@ class OrderBook:
 
     def on_order(self, holder: str, system: str) -> int:
         """Units a holder has on awarded contracts for a system and has not yet received."""
-        contracts = self._contracts.get((holder, system), [])
-        contracts[:] = [contract for contract in contracts if contract.undelivered]
-        return sum(contract.undelivered for contract in contracts)
+        contracts = self._contracts.get((holder, system))
+        if not contracts:
+            return 0
+        undelivered = [contract.quantity - contract.delivered for contract in contracts]
+        if not all(undelivered):  # delivered in full: no longer on order
+            contracts[:] = [contract for contract in contracts if contract.undelivered]
+        return sum(undelivered)
 
     def short_of_money(self, line: str) -> bool:
         """Whether an order for ``line`` waits for money, or a policy could not pay."""

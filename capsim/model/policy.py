@@ -63,9 +63,10 @@ def _periodic(spec: ReorderPolicy, context: Context, stockpile: StockpileState) 
     calendar = context.calendar
     first = 0 if spec.start is None else max(calendar.month_of(spec.start), 0)
     period, day_of_month = spec.review_every_months, spec.review_day
+    boundary_days = calendar.boundary_days
     for month in range(first, calendar.months, period):
-        length = calendar.days_in(month)
-        yield at(calendar.boundary_days[month] + min(day_of_month, length) - 1, Phase.REVIEW)
+        length = boundary_days[month + 1] - boundary_days[month]  # days in the month
+        yield at(boundary_days[month] + min(day_of_month, length) - 1, Phase.REVIEW)
 
 
 @review_schedule("continuous")
@@ -95,10 +96,12 @@ class ReorderPolicyState:
         """Process: review at each time of the policy's schedule."""
         env = self._context.env
         schedule = REVIEW_SCHEDULES[self._spec.review_kind]
+        review = self.review
         for time in schedule(self._spec, self._context, self._wiring.stockpile):
-            if time >= env.now:
-                yield env.timeout(time - env.now)
-            self.review()
+            now = env.now
+            if time >= now:
+                yield env.timeout(time - now)
+            review()
 
     def review(self) -> None:
         """Look at the stockpile now and order what the rule asks, within the budget."""
@@ -108,17 +111,23 @@ class ReorderPolicyState:
         on_order = wiring.orders.on_order(stockpile.holder, stockpile.system)
         backorders = stockpile.backorders
         affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
-        view = PolicyView(
-            date=self._context.calendar.date(self._context.env.now),
-            position=stockpile.stock + on_order - backorders,
-            stock=stockpile.stock,
-            on_order=on_order,
-            backorders=backorders,
-            affordable=affordable,
-            reorder_point=spec.reorder_point,
-            order_up_to=spec.order_up_to,
-        )
-        wanted = int(self._rule(view))
+        position = stockpile.stock + on_order - backorders
+        if self._rule is order_up_to:
+            # The (s, S) rule itself, on the position alone: the same number without
+            # building the view a rule written in Python sees (and its date).
+            wanted = spec.order_up_to - position if position < spec.reorder_point else 0
+        else:
+            view = PolicyView(
+                date=self._context.calendar.date(self._context.env.now),
+                position=position,
+                stock=stockpile.stock,
+                on_order=on_order,
+                backorders=backorders,
+                affordable=affordable,
+                reorder_point=spec.reorder_point,
+                order_up_to=spec.order_up_to,
+            )
+            wanted = int(self._rule(view))
         if wanted <= 0:
             wiring.orders.report_unfunded(wiring.line, 0)
             return

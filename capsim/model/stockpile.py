@@ -60,9 +60,12 @@ class StockpileState:
         self.objective = spec.objective
         self.stock = spec.initial
         self._context = context
-        self._time = -np.inf
+        self._time = -math.inf
         self._claims: list[Claim] = []
         self._days = np.empty(0)
+        self._day_list: list[float] = []
+        """The same days as Python floats: a settling finds its place among them by bisection,
+        which costs less than a numpy call."""
         self._next_day = math.inf
         """Day of the next demand not yet served: most settlings come before it."""
         self._quantities = np.empty(0, dtype=np.int64)
@@ -92,6 +95,7 @@ class StockpileState:
         self._backorders: list[tuple[int, float, int, int]] = []
         """Queue of (priority, day asked, claim index, units owed)."""
         months = context.calendar.months
+        self._last_month = months - 1
         self._series: dict[str, np.ndarray] = {}
         for metric in (
             "stock", "deliveries", "transfers_in", "transfers_out", "demand", "served",
@@ -100,6 +104,8 @@ class StockpileState:
             values = np.zeros(months)
             self._series[metric] = values
             context.recorder.add_array("stockpile", stockpile_id, metric, values, *self._labels)
+        self._stock_series = self._series["stock"]
+        self._deliveries = self._series["deliveries"]
 
     @property
     def _labels(self) -> tuple[str, str]:
@@ -108,6 +114,8 @@ class StockpileState:
     @property
     def backorders(self) -> int:
         """Units of backordered demand still owed."""
+        if not self._backorders:
+            return 0
         return sum(owed for *_, owed in self._backorders)
 
     @property
@@ -118,13 +126,7 @@ class StockpileState:
     def attach(self, claims: list[Claim]) -> None:
         """Take this stockpile's demands (in id order) and merge their arrivals."""
         self._claims = claims
-        days, quantities, which, priorities = [], [], [], []
-        for index, claim in enumerate(claims):
-            arrivals = claim.model.arrivals()
-            days.append(arrivals.days)
-            quantities.append(arrivals.quantities)
-            which.append(np.full(len(arrivals.days), index, dtype=np.int64))
-            priorities.append(np.full(len(arrivals.days), claim.priority, dtype=np.int64))
+        arrivals = [claim.model.arrivals() for claim in claims]
         self._may_backorder = any(claim.backorder for claim in claims)
         self._month_end_claims = [
             index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
@@ -136,29 +138,41 @@ class StockpileState:
         }
         if not claims:
             return
-        all_days = np.concatenate(days)
-        which_all = np.concatenate(which)
-        order = np.lexsort((which_all, np.concatenate(priorities), all_days))
-        self._days = all_days[order]
-        self._quantities = np.concatenate(quantities)[order]
-        self._which = which_all[order]
-        self._moving = sorted(
-            (
-                (arrival, claim, destination)
-                for claim, destination in self._transfers.items()
-                for arrival in np.flatnonzero(self._which == claim).tolist()
-            ),
-            key=itemgetter(0),
+        # Arrivals by time, then priority, then demand: each demand's arrivals are in time
+        # order, so a stable sort by time of all of them, laid end to end by priority then
+        # demand, puts arrivals at one instant in that order too (and takes runs already
+        # in order as they are).
+        ranked = sorted(range(len(claims)), key=lambda index: claims[index].priority)
+        all_days = np.concatenate([arrivals[index].days for index in ranked])
+        which = np.concatenate(
+            [np.full(len(arrivals[index].days), index, dtype=np.int64) for index in ranked]
         )
+        order = np.argsort(all_days, kind="stable")
+        self._days = all_days[order]
+        self._quantities = np.concatenate([arrivals[index].quantities for index in ranked])[order]
+        self._which = which[order]
+        if self._transfers:
+            transfers = np.zeros(len(claims), dtype=bool)
+            transfers[list(self._transfers)] = True
+            moving = np.flatnonzero(transfers[self._which])
+            self._moving = [
+                (arrival, claim, self._transfers[claim])
+                for arrival, claim in zip(
+                    moving.tolist(), self._which[moving].tolist(), strict=True
+                )
+            ]
         self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
-        self._next_day = float(self._days[0]) if len(self._days) else math.inf
+        self._day_list = self._days.tolist()
+        self._next_day = self._day_list[0] if self._day_list else math.inf
 
-    def expect(self, days: np.ndarray, contract: Contract | None = None) -> None:
-        """Units landing at ``days`` (one each), from ``contract`` or a transfer."""
-        if len(days):
-            self._incoming.append(Batch(days, np.ones(len(days), dtype=np.int64), contract))
-            self._next_landing = min(self._next_landing, float(days[0]))
+    def expect(self, month_times: np.ndarray, contract: Contract) -> None:
+        """Units from ``contract`` landing at ``month_times`` (one each)."""
+        if len(month_times):
+            batch = Batch.at_month_times(month_times, self._context.timebase, contract)
+            self._incoming.append(batch)
+            if batch.first < self._next_landing:
+                self._next_landing = batch.first
 
     def receive(self, day: float, quantity: int) -> None:
         """``quantity`` units transferred in at ``day``.
@@ -169,7 +183,7 @@ class StockpileState:
         if not quantity:
             return
         if day > self._time:
-            self._incoming.append(Batch(np.array([day]), np.array([quantity]), None))
+            self._incoming.append(Batch.of(np.array([day]), np.array([quantity]), None))
             self._next_landing = min(self._next_landing, day)
             return
         month = self._context.timebase.recorded_month(day)
@@ -180,20 +194,25 @@ class StockpileState:
 
     def advance(self, until: float) -> None:
         """Serve every demand and receive every unit up to day ``until``, in time order."""
-        end = self._cursor
+        if until < self._next_day and until < self._next_landing and not self._backorders:
+            self._time = until  # nothing to serve or receive yet: most settlings
+            return
+        start = end = self._cursor
         if until >= self._next_day:
-            end = int(self._days.searchsorted(until, side="right"))
-            self._next_day = float(self._days[end]) if end < len(self._days) else math.inf
+            # Days before the cursor were settled by an earlier ``until``: none is later.
+            days = self._day_list
+            end = bisect.bisect_right(days, until, start)
+            self._next_day = days[end] if end < len(days) else math.inf
         incoming = self._due(until) if until >= self._next_landing else None
-        if self._backorders and self.stock > 0 and self._time > -np.inf:
+        if self._backorders and self.stock > 0 and self._time > -math.inf:
             # Units received at the last settling (from a cycle of transfers) serve the
             # backorders at the next instant, which a month's close never shares.
             moment = self._time + PHASE_STEP / 4
             self._serve_backorders(moment, self._context.timebase.recorded_month(moment))
         self._time = until
-        if end == self._cursor and incoming is None:
+        if end == start and incoming is None:
             return
-        start, self._cursor = self._cursor, end
+        self._cursor = end
         backorders = self._backorders or (
             self._may_backorder
             and any(self._claims[i].backorder for i in np.unique(self._which[start:end]))
@@ -213,33 +232,37 @@ class StockpileState:
             if drawn:
                 day = float(self._context.calendar.boundary_days[month + 1])
                 self._draw(index, day, drawn, month)
-        self._series["stock"][month] = self.stock
+        self._stock_series[month] = self.stock
         if self._backorders:  # the series starts at zero
             self._series["backorders"][month] = self.backorders
-        if month == self._context.calendar.months - 1:
+        if month == self._last_month:
             self._record_lost_sales()
 
     def _due(self, until: float) -> Landing | None:
         """Units landing by ``until``, batch by batch."""
+        incoming = self._incoming
+        if len(incoming) == 1 and incoming[0].last <= until:  # the usual case
+            self._incoming = []
+            self._next_landing = math.inf
+            return Landing(incoming)
         due, kept = [], []
-        self._next_landing = math.inf
-        for batch in self._incoming:
-            days = batch.days
-            split = 0 if days[0] > until else int(days.searchsorted(until, side="right"))
-            if split == len(days):
+        next_landing = math.inf
+        for batch in incoming:
+            if batch.last <= until:
                 due.append(batch)
                 continue
-            if split:
-                due.append(Batch(days[:split], batch.units[:split], batch.sender))
-                batch = Batch(days[split:], batch.units[split:], batch.sender)
+            if batch.first <= until:
+                landed, batch = batch.split(int(batch.days.searchsorted(until, side="right")))
+                due.append(landed)
             kept.append(batch)
-            self._next_landing = min(self._next_landing, float(days[split]))
+            next_landing = min(next_landing, batch.first)
+        self._next_landing = next_landing
         self._incoming = kept
         return Landing(due) if due else None
 
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
-        served = int(self._asked[end] - self._asked[start])
+        served = self._asked.item(end) - self._asked.item(start)
         short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
@@ -257,14 +280,22 @@ class StockpileState:
         """Units each arrival ``start`` to ``end`` is short, by Lindley's recursion over the
         stretch: the stock, less the demand so far, plus the units landed so far (at one
         instant, before demands draw), reflected at zero."""
-        days, quantities = self._days[start:end], self._quantities[start:end]
-        level = self.stock - np.cumsum(quantities)
+        # Whole units throughout: sums taken in another order are the same numbers.
+        asked = self._asked
+        level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
         if incoming is not None:
-            in_days, in_units = incoming.by_day()
-            landed = np.concatenate(([0], np.cumsum(in_units)))
-            level += landed[in_days.searchsorted(days, side="right")]
-        floor = np.minimum.accumulate(np.minimum(level, 0))
-        return -np.diff(floor, prepend=0)
+            days = self._days[start:end]
+            for batch in incoming.batches:  # units landed by each arrival, batch by batch
+                landed = batch.days.searchsorted(days, side="right")
+                if batch.units is None:  # one each: as many units as days
+                    level += landed
+                else:
+                    level += np.concatenate(([0], np.cumsum(batch.units)))[landed]
+        floor = np.minimum.accumulate(np.minimum(level, 0, out=level), out=level)
+        short = np.empty_like(floor)
+        short[0] = -floor[0]
+        np.subtract(floor[:-1], floor[1:], out=short[1:])
+        return short
 
     def _move(self, start: int, end: int, short: np.ndarray | None) -> None:
         """Send what transfers among arrivals ``start`` to ``end`` (``short`` of what they
@@ -348,14 +379,16 @@ class StockpileState:
 
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
+        timebase = self._context.timebase
         for batch in incoming.batches:
-            units = int(batch.units.sum())
+            units = batch.total
             if count_stock:
                 self.stock += units
-            months = self._months_of(batch.days)
-            if isinstance(months, int):
-                self._credit(batch.sender, months, units, float(batch.days[0]))
+            month = timebase.recorded_month(batch.first)
+            if month == timebase.recorded_month(batch.last):  # the usual case
+                self._credit(batch.sender, month, units, batch.first)
                 continue
+            months = timebase.recorded_months(batch.days)
             unique, first = np.unique(months, return_index=True)
             counts = np.bincount(months, weights=batch.units)[unique]
             for month, index, count in zip(
@@ -368,7 +401,7 @@ class StockpileState:
         if sender is None:
             self._series["transfers_in"][month] += count
         else:
-            self._series["deliveries"][month] += count
+            self._deliveries[month] += count
             sender.landed(int(count), month, day)
 
     def _record_lost_sales(self) -> None:
@@ -378,13 +411,18 @@ class StockpileState:
         Sums of units are whole numbers, exact in any order in floating point: the same
         as recording each arrival when it is served.
         """
-        settled = np.ones(self._cursor, dtype=bool)
-        for start, end in self._in_turn:
-            settled[start:end] = False
-        arrivals = np.flatnonzero(settled)
-        if not len(arrivals):
+        cursor = self._cursor
+        if not cursor:
             return
-        short = np.zeros(self._cursor, dtype=np.int64)
+        arrivals: slice | np.ndarray = slice(0, cursor)  # all of them, the usual case
+        if self._in_turn:
+            settled = np.ones(cursor, dtype=bool)
+            for start, end in self._in_turn:
+                settled[start:end] = False
+            arrivals = np.flatnonzero(settled)
+            if not len(arrivals):
+                return
+        short = np.zeros(cursor, dtype=np.int64)
         for start, values in self._short:
             short[start : start + len(values)] = values
         months = self._context.calendar.months
@@ -409,14 +447,6 @@ class StockpileState:
         series["unmet"] += unmet.sum(axis=0)
         if self._transfers:
             series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
-
-    def _months_of(self, days: np.ndarray) -> int | np.ndarray:
-        """Month of each day, or one month for all when they share it (the usual case)."""
-        timebase = self._context.timebase
-        first = timebase.recorded_month(float(days[0]))
-        if first == timebase.recorded_month(float(days[-1])):
-            return first
-        return timebase.recorded_months(days)
 
 
 __all__ = ["Claim", "StockpileState"]
