@@ -29,7 +29,7 @@ from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
 from capsim.model.orders import OrderBook
-from capsim.model.rules import PolicyView, import_rule, order_up_to
+from capsim.model.rules import PolicyView, import_rule, order_up_to, s_s_order
 from capsim.model.stockpile import StockpileState
 from capsim.model.timebase import PHASE_STEP, Phase, at
 from capsim.registry import registrar
@@ -113,9 +113,9 @@ class ReorderPolicyState:
         affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         position = stockpile.stock + on_order - backorders
         if self._rule is order_up_to:
-            # The (s, S) rule itself, on the position alone: the same number without
-            # building the view a rule written in Python sees (and its date).
-            wanted = spec.order_up_to - position if position < spec.reorder_point else 0
+            # The (s, S) rule on the numbers alone: the same order without building the
+            # view (and its date) that a rule written in Python sees.
+            wanted = int(s_s_order(position, spec.reorder_point, spec.order_up_to))
         else:
             view = PolicyView(
                 date=self._context.calendar.date(self._context.env.now),

@@ -57,7 +57,13 @@ def import_rule(path: str) -> Rule:
 
 def order_up_to(view: PolicyView) -> int:
     """The (s, S) rule itself, as a rule: below ``s``, order up to ``S``."""
-    return view.order_up_to - view.position if view.position < view.reorder_point else 0
+    return s_s_order(view.position, view.reorder_point, view.order_up_to)
 
 
-__all__ = ["PolicyView", "Rule", "RuleError", "import_rule", "order_up_to"]
+def s_s_order(position: int, reorder_point: int, order_up_to: int) -> int:
+    """What the (s, S) rule orders at inventory position ``position``: up to ``S`` when
+    below ``s``, else nothing (:func:`order_up_to`, on the numbers alone)."""
+    return order_up_to - position if position < reorder_point else 0
+
+
+__all__ = ["PolicyView", "Rule", "RuleError", "import_rule", "order_up_to", "s_s_order"]
