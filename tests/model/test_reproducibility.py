@@ -109,28 +109,3 @@ def test_streams_are_named_and_independent() -> None:
     assert (a == b).all()
     assert not (a == c).all()
     assert not (a == d).all()
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_a_run_leaves_the_garbage_collector_as_it_found_it(
-    scenario: dict[str, Any], enabled: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A run pauses the cyclic collector for speed, and restores it however it ends."""
-    import gc
-
-    was = gc.isenabled()
-    try:
-        (gc.enable if enabled else gc.disable)()
-        run(scenario)
-        assert gc.isenabled() is enabled
-
-        def fail(self: object) -> None:
-            assert not gc.isenabled()  # paused during the run
-            raise RuntimeError("a run that fails")
-
-        monkeypatch.setattr("capsim.engine.World.run", fail)
-        with pytest.raises(RuntimeError, match="a run that fails"):
-            run(scenario)
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
