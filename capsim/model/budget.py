@@ -163,7 +163,7 @@ class Treasury:
 
     def affordable(self, account: str, unit_price: float) -> int:
         """Whole units at ``unit_price`` USD the account can pay for now."""
-        available = sum(self._balances[account].values())  # what ``available`` returns
+        available = self.available(account)
         return math.floor((available + money_tolerance(available)) / unit_price)
 
     def can_pay(self, account: str, amount: float) -> bool:

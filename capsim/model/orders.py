@@ -53,7 +53,7 @@ class OrderBook:
         contracts = self._contracts.get((holder, system))
         if not contracts:
             return 0
-        undelivered = [contract.quantity - contract.delivered for contract in contracts]
+        undelivered = [contract.undelivered for contract in contracts]
         if not all(undelivered):  # delivered in full: no longer on order
             contracts[:] = [contract for contract in contracts if contract.undelivered]
         return sum(undelivered)
