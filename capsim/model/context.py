@@ -10,6 +10,7 @@ import simpy
 
 from capsim.calendar import Calendar
 from capsim.model.records import Recorder
+from capsim.model.streams import StreamMaker
 from capsim.model.timebase import TimeBase, snap
 
 
@@ -49,7 +50,8 @@ class Inspection:
     Each start of a unit takes one unit of capacity and one kit; it passes with
     probability ``yield`` and is scrapped otherwise (then the unit is started again).
     Draws come in fixed blocks from the element's own stream, so the numbers a run uses
-    do not depend on when the model asks for them; a yield of 1 draws nothing.
+    do not depend on when the model asks for them; a yield of 1 draws nothing (its stream
+    is never made).
     """
 
     BLOCK = 256
@@ -58,7 +60,7 @@ class Inspection:
     """Blocks drawn at least at once: one call for thousands of draws costs far less than
     one every few hundred starts, and a run of a node with a yield makes thousands."""
 
-    def __init__(self, yield_: float, rng: np.random.Generator) -> None:
+    def __init__(self, yield_: float, rng: StreamMaker) -> None:
         self._yield = yield_
         self._rng = rng
         self._buffer = np.empty(0, dtype=bool)
@@ -78,7 +80,7 @@ class Inspection:
         if short > 0:
             # Whole blocks, several at once: the same draws as one block at a time.
             blocks = max(-(-short // self.BLOCK), self.AT_LEAST)
-            more = self._rng.random(blocks * self.BLOCK) < self._yield
+            more = self._rng().random(blocks * self.BLOCK) < self._yield
             self._buffer = np.concatenate((self._buffer[self._cursor :], more))
             self._cursor = 0
         return self._buffer[self._cursor : self._cursor + count]

@@ -18,6 +18,7 @@ from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
 from capsim.model.records import MonthlyIdle, most_idle
+from capsim.model.streams import StreamMaker
 from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
@@ -57,7 +58,7 @@ class LineState:
     """
 
     def __init__(
-        self, line_id: str, spec: Line, kit: Kit, context: Context, rng: np.random.Generator
+        self, line_id: str, spec: Line, kit: Kit, context: Context, rng: StreamMaker
     ) -> None:
         self.id = line_id
         self.spec = spec

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -37,3 +38,19 @@ def stream(seed: int, name: str, replication: int = 0) -> np.random.Generator:
     """
     key = (replication, stream_key(name))
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+StreamMaker = Callable[[], np.random.Generator]
+"""An element's stream, made when first asked for (the same generator after that)."""
+
+
+def lazy_stream(seed: int, name: str, replication: int = 0) -> StreamMaker:
+    """:func:`stream`, made only when the element first draws: lines and suppliers at a
+    yield of 1 and without disruptions never do, and making a generator costs about as
+    much as a month of a line's work. The draws are those of :func:`stream`.
+
+    >>> maker = lazy_stream(7, "lines.plant")
+    >>> maker() is maker() and float(maker().random()) == float(stream(7, "lines.plant").random())
+    True
+    """
+    return cache(lambda: stream(seed, name, replication))

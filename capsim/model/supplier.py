@@ -15,6 +15,7 @@ from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow, MonthlyIdle, most_idle
+from capsim.model.streams import StreamMaker
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import count_by_month, month_index
 from capsim.model.trace import NO_ORDERS
@@ -54,9 +55,7 @@ class SupplierState:
     supplier's own sub-tier: material requirements planning explodes it down the tiers.
     """
 
-    def __init__(
-        self, supplier_id: str, spec: Supplier, context: Context, rng: np.random.Generator
-    ):
+    def __init__(self, supplier_id: str, spec: Supplier, context: Context, rng: StreamMaker):
         self.id = supplier_id
         self.spec = spec
         self.lead_time = spec.lead_time_months
@@ -386,9 +385,7 @@ def _scheduled_outages(spec: Supplier, context: Context) -> list[tuple[float, fl
     return outages
 
 
-def _draw_outages(
-    spec: Supplier, context: Context, rng: np.random.Generator
-) -> list[tuple[float, float]]:
+def _draw_outages(spec: Supplier, context: Context, rng: StreamMaker) -> list[tuple[float, float]]:
     """Outages over the horizon, in month-time: exponential gaps and durations."""
     disruptions = spec.disruptions
     if disruptions is None:
@@ -396,11 +393,12 @@ def _draw_outages(
     outages: list[tuple[float, float]] = []
     clock = 0.0
     horizon = float(context.calendar.months)
+    draws = rng()
     while len(outages) < MAX_OUTAGES:
-        clock += rng.exponential(disruptions.mean_time_between_months)
+        clock += draws.exponential(disruptions.mean_time_between_months)
         if clock >= horizon:
             return outages
-        end = clock + rng.exponential(disruptions.mean_duration_months)
+        end = clock + draws.exponential(disruptions.mean_duration_months)
         outages.append((clock, end))
         clock = end
     return outages

@@ -30,7 +30,7 @@ from capsim.model.orders import OrderBook
 from capsim.model.policy import PolicyWiring, ReorderPolicyState
 from capsim.model.records import Recorder
 from capsim.model.stockpile import Claim, StockpileState
-from capsim.model.streams import stream
+from capsim.model.streams import StreamMaker, lazy_stream, stream
 from capsim.model.supplier import SupplierState
 from capsim.model.timebase import PHASE_STEP, Phase, at, snap, timebase_for
 from capsim.scenario.demand import Transfer, UnmetDemand
@@ -68,8 +68,8 @@ class World:
         context = Context(self.env, self.calendar, timebase, self.recorder)
         self.context = context
 
-        def rng(name: str) -> np.random.Generator:
-            return stream(seed, name, replication)
+        def rng(name: str) -> StreamMaker:
+            return lazy_stream(seed, name, replication)
 
         self.treasury = Treasury(context, scenario.budgets)
         self.suppliers = {

@@ -109,3 +109,29 @@ def test_streams_are_named_and_independent() -> None:
     assert (a == b).all()
     assert not (a == c).all()
     assert not (a == d).all()
+
+
+def test_elements_that_never_draw_make_no_stream(
+    scenario: dict[str, Any], random_scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line and a supplier at a yield of 1, without disruptions, never make their
+    streams (the first scenario); with yields and disruptions they do (the second)."""
+    import capsim.model.streams as streams
+
+    made: list[str] = []
+    real = streams.stream
+
+    def counted(seed: int, name: str, replication: int = 0) -> np.random.Generator:
+        made.append(name)
+        return real(seed, name, replication)
+
+    monkeypatch.setattr(streams, "stream", counted)
+    perfect = copy.deepcopy(scenario)
+    perfect["lines"][LINE]["acceptance_yield"] = 1.0
+    for supplier in perfect["suppliers"].values():
+        supplier.update({"yield": 1.0, "disruptions": None})
+    run(perfect)
+    assert not [name for name in made if name.startswith(("lines.", "suppliers."))]
+    made.clear()
+    run(random_scenario)
+    assert f"lines.{LINE}" in made and "suppliers.seeker_co" in made
