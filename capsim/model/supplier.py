@@ -81,9 +81,6 @@ class SupplierState:
         )
         self._server = self.capacity.server
         self._time = 0.0
-        self._level_curve: CapacityCurve | None = None
-        """The curve of :attr:`_level`, if it is the capacity level at :attr:`_time`."""
-        self._level = 0.0
         self.kit = Kit({})
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
@@ -134,8 +131,7 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        if self.kit.parts:  # else there is no sub-tier (a shortcut of _replan's own test)
-            self._replan()
+        self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
@@ -192,21 +188,14 @@ class SupplierState:
             return
         if not self._month_begin < until <= self._month_end:
             self._enter_month(until)
+        self._time = until
         idle = self._month_idle
         server = self._server
         if not self.backlog and not server.busy:
-            # Nothing ordered: the stretch is idle, with no need to work it out. This is
-            # RateServer.idle by the same arithmetic, with the capacity level at the start
-            # kept from the idle stretch before, if that one ended here on the same curve.
-            curve = server.curve
-            begin = self._level if curve is self._level_curve else curve.level(start)
-            end = curve.level(until)
-            self._level_curve, self._level = curve, end
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + max(end - max(server.free_level, begin), 0.0)
-            self._time = until
+            # Nothing ordered: the stretch is idle, with no need to work it out (the curve
+            # keeps the level at the start from the stretch before).
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
             return
-        self._time = until
-        self._level_curve = None
         month = self._month
         stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
         for reason, amount in stretch.idle.items():
