@@ -53,14 +53,20 @@ def work_stretch(
     jobs = max(jobs, carried)
     if not jobs:
         return _idle(NO_WORK, server.idle(start, until))
-    if not kit.parts and inspection.perfect:
-        done = server.work_backlog(start, until, jobs)
-        return Stretch(done.started - carried, done.finish_times, 0, {NO_WORK: done.idle_after})
-    at_hand, shortest = kit.whole_kits(until)
-    most = min(server.room(start, until), carried + at_hand)
-    if not most:
-        # Nothing in progress and a component out: the stretch waited for it throughout.
-        return _idle(shortest, server.idle(start, until))
+    billed = bool(kit.parts)
+    if not billed:
+        # Without a bill of materials no start waits for a kit: the kit is not asked.
+        if inspection.perfect:
+            done = server.work_backlog(start, until, jobs)
+            idle_after = {NO_WORK: done.idle_after}
+            return Stretch(done.started - carried, done.finish_times, 0, idle_after)
+        most, shortest = server.room(start, until), NO_WORK
+    else:
+        at_hand, shortest = kit.whole_kits(until)
+        most = min(server.room(start, until), carried + at_hand)
+        if not most:
+            # Nothing in progress and a component out: the stretch waited for it throughout.
+            return _idle(shortest, server.idle(start, until))
     perfect = inspection.perfect
     if perfect:  # every start passes: a start a unit, and no draws to count
         passes = inspection.peek(min(jobs, most))
@@ -69,7 +75,7 @@ def work_stretch(
         passes = passes[: max(starts_for(passes, jobs), carried)]
     fresh = len(passes) - carried
     gating: np.ndarray | None = None
-    short = kit.short_at(start, fresh)
+    short = kit.short_at(start, fresh) if billed else []
     if not short:
         # Every kit is here by the start (always so without a bill): no start waits.
         done = server.work_ready(start, until, len(passes))
@@ -87,7 +93,7 @@ def work_stretch(
     inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
-    if newly > 0:
+    if newly > 0 and billed:
         kit.use(newly)
         if gating is not None:
             waited = np.bincount(gating[:newly], weights=done.gaps, minlength=len(kit.names))

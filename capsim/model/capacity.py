@@ -296,6 +296,31 @@ def _count_while(holds: Callable[[int], bool], count: int, guess: int) -> int:
     return found
 
 
+def _jobs_begun(floor: float, offset: int, below: float, count: int) -> int:
+    """How many of ``count`` jobs worked back to back from level ``floor`` have begun by
+    the level ``below``: job ``j`` begins at ``(floor + (j + offset)) - 1.0``, rounded as
+    the array of :meth:`RateServer.work` holds it. Stepped from the exact answer's
+    neighbourhood, as :func:`_count_while` does, without a call per step."""
+    found = min(max(math.ceil(below - floor) - offset + 1, 0), count)
+    while found < count and (floor + (found + offset)) - 1.0 < below:
+        found += 1
+    while found > 0 and not (floor + (found - 1 + offset)) - 1.0 < below:
+        found -= 1
+    return found
+
+
+def _jobs_ended(floor: float, offset: int, reach: float, count: int) -> int:
+    """How many of ``count`` jobs worked back to back from level ``floor`` have ended by
+    the level ``reach``: job ``j`` ends at ``floor + (j + offset)`` (see
+    :func:`_jobs_begun`)."""
+    found = min(max(math.floor(reach - floor) - offset + 1, 0), count)
+    while found < count and floor + (found + offset) <= reach:
+        found += 1
+    while found > 0 and not floor + (found - 1 + offset) <= reach:
+        found -= 1
+    return found
+
+
 EMPTY = np.zeros(0)
 """An empty, read-only array: no finish times, no gaps."""
 EMPTY.flags.writeable = False
@@ -344,10 +369,9 @@ class RateServer:
         finished = min(max(math.floor(limit - base + LEVEL_TOLERANCE), 0), count)
         following = finished < count and base + finished < limit - LEVEL_TOLERANCE
         started = max(finished + following, int(self.busy))
-        ends = base + np.arange(1, finished + 1, dtype=float)
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
-        times = _by(curve._time_at_ascending(ends), until)
+        times = self._back_to_back(base, 1, finished, until)
         idle_after = max(limit - self.free_level, 0.0) if finished == count else 0.0
         return Work(started, finished, times, EMPTY, idle_after)
 
@@ -390,17 +414,9 @@ class RateServer:
         floor = self.free_level if carried else max(self.free_level, curve.level(start))
         offset = 1 - carried
         limit = curve.level(until)
-        reach = limit + LEVEL_TOLERANCE
         # Jobs begun: those whose first level lies below the limit (by the tolerance).
-        below = limit - LEVEL_TOLERANCE
-        started = _count_while(
-            lambda j: (floor + (j + offset)) - 1.0 < below,
-            count,
-            math.ceil(below - floor) - offset + 1,
-        )
-        finished = _count_while(
-            lambda j: floor + (j + offset) <= reach, count, math.floor(reach - floor) - offset + 1
-        )
+        started = _jobs_begun(floor, offset, limit - LEVEL_TOLERANCE, count)
+        finished = _jobs_ended(floor, offset, limit + LEVEL_TOLERANCE, count)
         started = max(started, carried)
         self.busy = started > finished
         if self.busy:
@@ -409,9 +425,22 @@ class RateServer:
         else:
             self.free_level = floor + (finished - 1 + offset) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        ends = floor + np.arange(float(offset), finished + offset)
-        times = _by(curve._time_at_ascending(ends), until)
+        times = self._back_to_back(floor, offset, finished, until)
         return Work(started, finished, times, EMPTY, idle_after)
+
+    def _back_to_back(self, floor: float, first: int, count: int, until: float) -> np.ndarray:
+        """Finish times, by ``until``, of ``count`` jobs worked back to back: job ``j``
+        ends at level ``floor + (j + first)``.
+
+        The levels' first and last are Python floats with the same bits as the array's
+        (small whole numbers are exact), so the piece they lie on is found without
+        reading the array.
+        """
+        curve = self.curve
+        ends = floor + np.arange(float(first), count + first)
+        piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
+        times = curve.time_at(ends) if piece is None else curve._time_at_on_piece(ends, piece)
+        return _by(times, until)
 
     def _worked(
         self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
