@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -284,23 +284,12 @@ def _by(times: np.ndarray, until: float) -> np.ndarray:
     return times
 
 
-def _count_while(holds: Callable[[int], bool], count: int, guess: int) -> int:
-    """How many of ``0 … count - 1`` satisfy ``holds``, which is true up to some index
-    and false from there on: what ``searchsorted`` finds in an array of them, found by
-    stepping from ``guess`` (within a step or two of the answer) instead of building it."""
-    found = min(max(guess, 0), count)
-    while found < count and holds(found):
-        found += 1
-    while found > 0 and not holds(found - 1):
-        found -= 1
-    return found
-
-
 def _jobs_begun(floor: float, offset: int, below: float, count: int) -> int:
     """How many of ``count`` jobs worked back to back from level ``floor`` have begun by
     the level ``below``: job ``j`` begins at ``(floor + (j + offset)) - 1.0``, rounded as
-    the array of :meth:`RateServer.work` holds it. Stepped from the exact answer's
-    neighbourhood, as :func:`_count_while` does, without a call per step."""
+    the array of :meth:`RateServer.work` holds it. What ``searchsorted`` finds in that
+    array, found by stepping from a guess within a step or two of the answer instead of
+    building it."""
     found = min(max(math.ceil(below - floor) - offset + 1, 0), count)
     while found < count and (floor + (found + offset)) - 1.0 < below:
         found += 1
@@ -455,9 +444,12 @@ class RateServer:
         # A job has started once some capacity has gone into it: at most one more than
         # have finished, so its begin level (``ends - 1.0``) is looked up, not made.
         below = limit - LEVEL_TOLERANCE
-        started = max(
-            _count_while(lambda j: float(ends[j]) - 1.0 < below, len(ends), finished), carried
-        )
+        # A job has begun if its begin level is below the limit: the finished ones have,
+        # and of the rest (a unit's capacity apart) at most the first.
+        started = finished
+        while started < len(ends) and float(ends[started]) - 1.0 < below:
+            started += 1
+        started = max(started, carried)
         fresh = max(started - carried, 0)
         previous = np.concatenate(([floor], ends[carried : carried + max(fresh - 1, 0)]))
         gaps = np.maximum(release_levels[:fresh] - previous[:fresh], 0.0)

@@ -70,7 +70,7 @@ class Inspection:
 
     def peek(self, count: int) -> np.ndarray:
         """Whether each of the next ``count`` starts passes, without taking them."""
-        if self._yield >= 1.0:
+        if self.perfect:
             # Every start passes: views of one read-only array of passes, grown as needed.
             if len(self._buffer) < count:
                 self._buffer = np.ones(max(count, 2 * len(self._buffer)), dtype=bool)
