@@ -270,9 +270,17 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     >>> completion_levels(0.0, np.array([0.0, 0.0, 5.0])).tolist()
     [1.0, 2.0, 6.0]
     """
-    total = np.arange(1.0, len(release_levels) + 1)
-    start = np.maximum.accumulate(np.maximum(release_levels - (total - 1.0), free_level))
-    return np.asarray(start + total, dtype=float)
+    count = len(release_levels)
+    if not count:
+        return np.empty(0)
+    total = np.arange(1.0, count + 1)
+    start = release_levels - (total - 1.0)
+    # The running maximum carries the free level from the first job on: raising only
+    # the first gives every later maximum the same value as raising them all.
+    start[0] = max(start.item(0), free_level)
+    np.maximum.accumulate(start, out=start)
+    start += total
+    return start
 
 
 def _by(times: np.ndarray, until: float) -> np.ndarray:
