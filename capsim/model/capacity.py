@@ -149,15 +149,16 @@ class CapacityCurve:
         width[rest <= 0.0] = 0.0
         return np.asarray(self._knots[k] + width, dtype=float)
 
-    def _time_at_ascending(self, levels: np.ndarray) -> np.ndarray:
+    def _time_at_ascending(self, levels: np.ndarray, spare: bool = False) -> np.ndarray:
         """:meth:`time_at` of levels in ascending order, as a server's completions are.
 
         The first and the last level find the piece without a pass over the array.
+        ``spare`` levels may be overwritten (:meth:`_time_at_on_piece`).
         """
         if len(levels):
             piece = self._piece_of_levels(float(levels[0]), float(levels[-1]))
             if piece is not None:
-                return self._time_at_on_piece(levels, piece)
+                return self._time_at_on_piece(levels, piece, spare)
         return self.time_at(levels)
 
     def _levels_ascending(self, times: np.ndarray) -> np.ndarray:
@@ -189,22 +190,30 @@ class CapacityCurve:
         k = bisect.bisect_left(levels, low) - 1
         return k if k >= 0 and k == bisect.bisect_left(levels, high) - 1 else None
 
-    def _time_at_on_piece(self, levels: np.ndarray, k: int) -> np.ndarray:
+    def _time_at_on_piece(self, levels: np.ndarray, k: int, spare: bool = False) -> np.ndarray:
         """:meth:`time_at` of levels all reached past the start of piece ``k``.
 
         A month's work almost always lies on one piece, and most pieces are flat. The
         piece's numbers are then scalars and, on a flat piece, so is the root's
         denominator: a few array operations instead of the general path's twenty, with
-        the same arithmetic.
+        the same arithmetic. Given ``spare`` levels (an array the caller no longer
+        needs), a flat piece works the times out in it, without new arrays.
         """
-        rest = levels - self._level_list[k]
         rate, slope = self._rate_list[k], self._slope_list[k]
         if slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate:
             # The root's 2·rest / (rate + rate) is rest / rate bit for bit: doubling is
             # exact, and equal quotients round alike. (The square root of a square is
             # the number itself in binary floating point, barring overflow: checked.)
-            width = rest / rate
-        elif slope == 0.0 and rate > 0.0:
+            if spare:  # the same three operations, in place (addition commutes exactly)
+                levels -= self._level_list[k]
+                levels /= rate
+                levels += self._knot_list[k]
+                return levels
+            width = (levels - self._level_list[k]) / rate
+            flat: np.ndarray = self._knot_list[k] + width
+            return flat
+        rest = levels - self._level_list[k]
+        if slope == 0.0 and rate > 0.0:
             width = 2.0 * rest / (rate + math.sqrt(rate * rate))
         else:
             denominator = rate + np.sqrt(np.maximum(rate * rate + 2.0 * slope * rest, 0.0))
@@ -434,10 +443,12 @@ class RateServer:
         reading the array.
         """
         curve = self.curve
-        ends = floor + np.arange(float(first), count + first)
+        ends = np.arange(float(first), count + first)
+        ends += floor  # in place: ``floor + ends``, as addition commutes exactly
         piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
-        times = curve.time_at(ends) if piece is None else curve._time_at_on_piece(ends, piece)
-        return _by(times, until)
+        if piece is None:
+            return _by(curve.time_at(ends), until)
+        return _by(curve._time_at_on_piece(ends, piece, spare=True), until)
 
     def _worked(
         self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
@@ -468,7 +479,8 @@ class RateServer:
         else:
             self.free_level = float(ends[finished - 1]) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        times = _by(curve._time_at_ascending(ends[:finished]), until)
+        # ``ends`` has served: its finished part becomes their finish times.
+        times = _by(curve._time_at_ascending(ends[:finished], spare=True), until)
         return Work(started, finished, times, gaps, idle_after)
 
     def _idle(self, start: float, until: float) -> Work:
