@@ -148,7 +148,7 @@ class Contract:
         self.remaining -= count
         self.built_this_month += count
         delivery = self._delivery
-        delivery.stockpile.expect(finish_times + delivery.line_lag_months, self)
+        delivery.stockpile.expect(finish_times, self, delivery.line_lag_months)
 
     def landed(self, quantity: int, month: int, day: float) -> None:
         """``quantity`` units reached the buyer in ``month``, the first at ``day``."""

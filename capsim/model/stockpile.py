@@ -166,10 +166,11 @@ class StockpileState:
         self._day_list = self._days.tolist()
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
-    def expect(self, month_times: np.ndarray, contract: Contract) -> None:
-        """Units from ``contract`` landing at ``month_times`` (one each)."""
+    def expect(self, month_times: np.ndarray, contract: Contract, lag_months: float = 0) -> None:
+        """Units from ``contract`` landing ``lag_months`` after ``month_times`` (one each;
+        the array is kept, not copied)."""
         if len(month_times):
-            batch = Batch.at_month_times(month_times, self._context.timebase, contract)
+            batch = Batch.at_month_times(month_times, self._context.timebase, contract, lag_months)
             self._incoming.append(batch)
             if batch.first < self._next_landing:
                 self._next_landing = batch.first
