@@ -8,6 +8,7 @@ schema.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -37,22 +38,31 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         active = [i for i, need in enumerate(needs) if need > given[i] and weights[i] > 0]
         if not active:
             break
-        weight = [float(weights[i]) for i in active]
-        whole = _total(weight)
-        exact = [left * w / whole for w in weight]
-        share = [math.floor(x) for x in exact]
-        extra = left - sum(share)
-        if extra:
-            # Largest remainder first; ties to the earlier claimant (the sort is stable).
-            # ``whole - exact`` is ``-(exact - whole)`` to the bit: rounding is symmetric.
-            remainders = [whole - x for x, whole in zip(exact, share, strict=True)]
-            for k in sorted(range(len(active)), key=remainders.__getitem__)[:extra]:
-                share[k] += 1
+        share = _shares(left, [float(weights[i]) for i in active])
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take
             left -= take
     return given
+
+
+def _shares(units: int, weights: list[float]) -> list[int]:
+    """``units`` in whole shares proportional to ``weights`` (positive), by largest
+    remainder, ties to the earlier weight (the sort is stable).
+
+    Floors and remainders are mapped over the lists (builtins, not a line of Python per
+    weight); ``share - exact`` is ``-(exact - share)`` to the bit, rounding being
+    symmetric, so the remainders sort largest first.
+    """
+    whole = _total(weights)
+    exact = [units * weight / whole for weight in weights]
+    share = list(map(math.floor, exact))
+    extra = units - sum(share)
+    if extra:
+        remainders = list(map(operator.sub, share, exact))
+        for k in sorted(range(len(share)), key=remainders.__getitem__)[:extra]:
+            share[k] += 1
+    return share
 
 
 def _total(weights: list[float]) -> float:
@@ -131,9 +141,7 @@ def _proportional(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
     """In proportion to what each contract may take now (remainders by priority)."""
-    return _in_priority_order(
-        contracts, needs, lambda ranked: weighted_fill(units, ranked, [float(n) for n in ranked])
-    )
+    return _in_priority_order(contracts, needs, lambda ranked: weighted_fill(units, ranked, ranked))
 
 
 @allocation_rule("shares")
