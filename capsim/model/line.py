@@ -141,7 +141,7 @@ class LineState:
         self._started_total += starts
         below = self._production.item(month) < self.spec.minimum_sustaining_rate
         self._below_msr[month] = float(below)
-        constraint = self._binding(self._lost.close(month))
+        constraint = self._binding(self._lost.close(month), remaining)
         self._constraints.append(constraint)
         self.traces.append(trace(self.id, constraint, month, self._stocks))
         self.kit.close_month(month)
@@ -204,14 +204,16 @@ class LineState:
         if len(times):
             np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
 
-    def _binding(self, lost: Mapping[str, float]) -> str:
+    def _binding(self, lost: Mapping[str, float], remaining: list[int]) -> str:
+        """What bound the month, given its idle units by reason and the units each
+        contract still has to build."""
         idle = sum(lost.values())
         if idle < 1.0 - 1e-9:
             return Constraint.CAPACITY
         reason = most_idle(lost)
         if reason != NO_WORK:
             return reason
-        if any(contract.remaining for contract in self.contracts):
+        if any(remaining):
             return Constraint.NONE
         orders = self.orders
         if orders is not None and orders.short_of_money(self.id):
