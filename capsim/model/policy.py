@@ -110,13 +110,17 @@ class ReorderPolicyState:
         stockpile = wiring.stockpile
         on_order = wiring.orders.on_order(stockpile.holder, stockpile.system)
         backorders = stockpile.backorders
-        affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         position = stockpile.stock + on_order - backorders
         if self._rule is order_up_to:
             # The (s, S) rule on the numbers alone: the same order without building the
-            # view (and its date) that a rule written in Python sees.
+            # view (and its date) that a rule written in Python sees, nor asking what the
+            # account can pay unless it orders.
             wanted = int(s_s_order(position, spec.reorder_point, spec.order_up_to))
+            affordable = 0
+            if wanted > 0:
+                affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         else:
+            affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
             view = PolicyView(
                 date=self._context.calendar.date(self._context.env.now),
                 position=position,
