@@ -408,9 +408,6 @@ class StockpileState:
             arrivals = np.flatnonzero(settled)
             if not len(arrivals):
                 return
-        short = np.zeros(cursor, dtype=np.int64)
-        for start, values in self._short:
-            short[start : start + len(values)] = values
         months = self._context.calendar.months
         recorded = self._context.timebase.recorded_months(self._days[arrivals])
         keys = self._which[arrivals] * months + recorded
@@ -421,16 +418,25 @@ class StockpileState:
             return totals.reshape(len(self._claims), months)
 
         requested = by_claim_and_month(self._quantities)
-        unmet = by_claim_and_month(short)
-        served = requested - unmet
-        for claim, asked, got, lost in zip(self._claims, requested, served, unmet, strict=True):
+        series = self._series
+        if self._short:
+            short = np.zeros(cursor, dtype=np.int64)
+            for start, values in self._short:
+                short[start : start + len(values)] = values
+            unmet = by_claim_and_month(short)
+            served = requested - unmet
+            for claim, lost in zip(self._claims, unmet, strict=True):
+                claim.unmet += lost
+            series["unmet"] += unmet.sum(axis=0)
+        else:
+            # The stock covered every arrival: all served, and no zeros added to the
+            # unmet series (adding +0.0 to a count changes nothing).
+            served = requested
+        for claim, asked, got in zip(self._claims, requested, served, strict=True):
             claim.requested += asked
             claim.served += got
-            claim.unmet += lost
-        series = self._series
         series["demand"] += requested.sum(axis=0)
         series["served"] += served.sum(axis=0)
-        series["unmet"] += unmet.sum(axis=0)
         if self._transfers:
             series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
 
