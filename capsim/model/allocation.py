@@ -8,6 +8,7 @@ schema.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -40,12 +41,13 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         weight = [float(weights[i]) for i in active]
         whole = _total(weight)
         exact = [left * w / whole for w in weight]
-        share = [math.floor(x) for x in exact]
+        # Floors and remainders mapped over the lists: builtins, not a line of Python each.
+        share = list(map(math.floor, exact))
         extra = left - sum(share)
         if extra:
             # Largest remainder first; ties to the earlier claimant (the sort is stable).
-            # ``whole - exact`` is ``-(exact - whole)`` to the bit: rounding is symmetric.
-            remainders = [whole - x for x, whole in zip(exact, share, strict=True)]
+            # ``share - exact`` is ``-(exact - share)`` to the bit: rounding is symmetric.
+            remainders = list(map(operator.sub, share, exact))
             for k in sorted(range(len(active)), key=remainders.__getitem__)[:extra]:
                 share[k] += 1
         for position, i in enumerate(active):
@@ -131,9 +133,12 @@ def _proportional(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
     """In proportion to what each contract may take now (remainders by priority)."""
-    return _in_priority_order(
-        contracts, needs, lambda ranked: weighted_fill(units, ranked, [float(n) for n in ranked])
-    )
+    order = _priority_order(contracts)
+    ranked = [needs[i] for i in order]
+    given = [0] * len(contracts)
+    for i, take in zip(order, weighted_fill(units, ranked, ranked), strict=True):
+        given[i] = take
+    return given
 
 
 @allocation_rule("shares")
@@ -155,28 +160,17 @@ def _by_shares(
     wanted = [by_buyer[name] for name in names]
     weights = [line.shares.get(name, 0.0) for name in names]
     totals = weighted_fill(units, wanted, weights)
-    left = [need - got for need, got in zip(wanted, totals, strict=True)]
-    extra = priority_fill(units - sum(totals), left)
-    budget = {name: got + more for name, got, more in zip(names, totals, extra, strict=True)}
+    rest = units - sum(totals)
+    if rest:  # what the buyers with a share could not use
+        left = [need - got for need, got in zip(wanted, totals, strict=True)]
+        extra = priority_fill(rest, left)
+        totals = [got + more for got, more in zip(totals, extra, strict=True)]
+    budget = dict(zip(names, totals, strict=True))
     given = [0] * len(contracts)
     for position, i in enumerate(order):
         take = min(ranked_needs[position], budget[buyers[position]])
         budget[buyers[position]] -= take
         given[i] = take
-    return given
-
-
-def _in_priority_order(
-    contracts: Sequence[Contract],
-    needs: Sequence[int],
-    fill: Callable[[list[int]], list[int]],
-) -> list[int]:
-    """Apply ``fill`` to the needs ranked by priority; the units in the contracts' order."""
-    order = _priority_order(contracts)
-    ranked = fill([needs[i] for i in order])
-    given = [0] * len(contracts)
-    for position, i in enumerate(order):
-        given[i] = ranked[position]
     return given
 
 

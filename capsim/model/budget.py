@@ -69,13 +69,13 @@ class Treasury:
         self._ledger = context.recorder.ledger
         self._balances: dict[str, dict[int, float]] = {account: {} for account in budgets}
         start_month = self._calendar.fiscal_year_start_month
-        self._arrival_days = {
-            account: {
-                key: self._arrival_day(budget, key, start_month) for key in budget.appropriations
-            }
-            for account, budget in budgets.items()
-        }
-        """Day each appropriation's money becomes available, by account and key."""
+        self._arriving: dict[str, dict[int, list[str]]] = {}
+        """Keys of the appropriations whose money becomes available on each day, by
+        account (in the budget's order): a money day looks at those only."""
+        for account, budget in budgets.items():
+            by_day = self._arriving[account] = {}
+            for key in budget.appropriations:
+                by_day.setdefault(self._arrival_day(budget, key, start_month), []).append(key)
         self._arrivals = {account: self._env.event() for account in budgets}
         self._available = {
             account: context.recorder.new_series("account", account, "available_usd")
@@ -105,8 +105,8 @@ class Treasury:
             for month in range(calendar.months)
             if calendar.starts_fiscal_year(month)
         )
-        for arrival_days in self._arrival_days.values():
-            days.update(arrival_days.values())
+        for by_day in self._arriving.values():
+            days.update(by_day)
         return {day for day in days if day < calendar.boundary_days[-1]}
 
     def _arrival_day(self, budget: Budget, key: str, start_month: int) -> int:
@@ -127,10 +127,8 @@ class Treasury:
 
     def _appropriate(self, account: str, budget: Budget, day: int, fiscal_year: int) -> None:
         arrived = False
-        arrival_days = self._arrival_days[account]
-        for key, appropriation in budget.appropriations.items():
-            if arrival_days[key] != day:
-                continue
+        for key in self._arriving[account].get(day, ()):
+            appropriation = budget.appropriations[key]
             year = fiscal_year_number(key)
             if _expired(budget, year, fiscal_year):
                 continue

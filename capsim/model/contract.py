@@ -75,6 +75,13 @@ class OrderTerms(Protocol):
     def priority(self) -> int: ...
 
 
+@dataclass
+class OnOrder:
+    """Units a holder has on awarded contracts for a system and has not yet received."""
+
+    units: int = 0
+
+
 @dataclass(frozen=True)
 class Delivery:
     """Where a contract's units go and who pays for them."""
@@ -85,6 +92,8 @@ class Delivery:
     line_lag_months: int
     events: list[EventRow]
     """The run's event log, which records each contract's first delivery."""
+    on_order: OnOrder
+    """The buyer's units on order for the system: what lands is no longer on order."""
 
 
 @dataclass(eq=False)
@@ -148,7 +157,7 @@ class Contract:
         self.remaining -= count
         self.built_this_month += count
         delivery = self._delivery
-        delivery.stockpile.expect(finish_times + delivery.line_lag_months, self)
+        delivery.stockpile.expect(finish_times, self, delivery.line_lag_months)
 
     def landed(self, quantity: int, month: int, day: float) -> None:
         """``quantity`` units reached the buyer in ``month``, the first at ``day``."""
@@ -160,7 +169,8 @@ class Contract:
                          0.0, day)
             )  # fmt: skip
         self.delivered += quantity
+        self._delivery.on_order.units -= quantity
         self._delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
 
 
-__all__ = ["Contract", "Delivery", "Order"]
+__all__ = ["Contract", "Delivery", "OnOrder", "Order"]

@@ -10,10 +10,10 @@ days and quantities), or draws at each month's end from the stock then on hand
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -35,11 +35,92 @@ class Arrivals:
 
     days: np.ndarray
     quantities: np.ndarray
+    drawn: bool = False
+    """Whether they were drawn at random (so differ from run to run)."""
 
     @classmethod
     def none(cls) -> Arrivals:
         """No arrivals."""
         return cls(np.empty(0), np.empty(0, dtype=np.int64))
+
+
+class MergedArrivals(NamedTuple):
+    """The arrivals of a stockpile's demands, all by time (read-only, the lists too)."""
+
+    days: np.ndarray
+    """Day of each arrival, ascending."""
+    day_list: list[float]
+    """The same days as Python floats (a stockpile bisects them)."""
+    quantities: np.ndarray
+    """Units each arrival asks."""
+    which: np.ndarray
+    """The demand (its index among the stockpile's) of each arrival."""
+    asked: np.ndarray
+    """Units asked by the arrivals before each one (and by all of them, last)."""
+    moving: list[tuple[int, int]]
+    """(Arrival, demand) of each arrival of a transfer, by arrival."""
+
+
+def merge_arrivals(
+    arrivals: Sequence[Arrivals], ranked: Sequence[int], transfers: Sequence[int]
+) -> MergedArrivals:
+    """The arrivals of several demands merged by time, then priority, then demand.
+
+    ``ranked`` lists the demands by priority then demand id; ``transfers`` are the
+    demands whose units move to another holder. Each demand's arrivals are in time
+    order, so a stable sort by time of all of them, laid end to end in ``ranked`` order,
+    puts arrivals at one instant in that order too (and takes runs already in order as
+    they are).
+
+    Demands that draw nothing at random (steady use, dated transfers) are the same in
+    every run of a scenario: their merge is worked out once for equal arrivals.
+    """
+    if any(part.drawn for part in arrivals):
+        return _merge(arrivals, ranked, transfers)
+    key = tuple(
+        (part.days.dtype.str, part.days.tobytes(), part.quantities.dtype.str,
+         part.quantities.tobytes())
+        for part in arrivals
+    )  # fmt: skip
+    return _merge_again(key, tuple(ranked), tuple(transfers))
+
+
+@lru_cache(maxsize=16)
+def _merge_again(
+    key: tuple[tuple[str, bytes, str, bytes], ...],
+    ranked: tuple[int, ...],
+    transfers: tuple[int, ...],
+) -> MergedArrivals:
+    """:func:`_merge` of the arrivals whose numbers (type and bytes) ``key`` holds."""
+    arrivals = [
+        Arrivals(np.frombuffer(days, dtype=day_type), np.frombuffer(units, dtype=unit_type))
+        for day_type, days, unit_type, units in key
+    ]
+    return _merge(arrivals, ranked, transfers)
+
+
+def _merge(
+    arrivals: Sequence[Arrivals], ranked: Sequence[int], transfers: Sequence[int]
+) -> MergedArrivals:
+    """:func:`merge_arrivals`, worked out."""
+    all_days = np.concatenate([arrivals[index].days for index in ranked])
+    which = np.concatenate(
+        [np.full(len(arrivals[index].days), index, dtype=np.int64) for index in ranked]
+    )
+    order = np.argsort(all_days, kind="stable")
+    days = all_days[order]
+    quantities = np.concatenate([arrivals[index].quantities for index in ranked])[order]
+    which = which[order]
+    moving: list[tuple[int, int]] = []
+    if transfers:
+        moves = np.zeros(len(arrivals), dtype=bool)
+        moves[list(transfers)] = True
+        arrival = np.flatnonzero(moves[which])
+        moving = list(zip(arrival.tolist(), which[arrival].tolist(), strict=True))
+    asked = np.concatenate(([0], np.cumsum(quantities)))
+    for values in (days, quantities, which, asked):
+        values.flags.writeable = False
+    return MergedArrivals(days, days.tolist(), quantities, which, asked, moving)
 
 
 class DemandModel:
@@ -230,7 +311,7 @@ class ExpenditureModel(DemandModel):
             # by month index).
             starts, spans = np.repeat(boundaries[:-1], counts), np.repeat(lengths, counts)
             days = np.sort(starts + rng.random(total) * spans)
-            return Arrivals(days, np.ones(total, dtype=np.int64))
+            return Arrivals(days, np.ones(total, dtype=np.int64), drawn=True)
         days_list, lumps_list = [], []
         for month, count in enumerate(counts):
             length = int(lengths[month])
@@ -239,7 +320,7 @@ class ExpenditureModel(DemandModel):
             lumps_list.append(per_day)
         days, lumps = np.concatenate(days_list), np.concatenate(lumps_list).astype(np.int64)
         keep = lumps > 0
-        return Arrivals(days[keep], lumps[keep])
+        return Arrivals(days[keep], lumps[keep], drawn=True)
 
 
 @demand_kind("attrition")
@@ -257,4 +338,7 @@ class AttritionModel(DemandModel):
         return int(self._rng.binomial(stock, spec.fraction_per_month))
 
 
-__all__ = ["DEMAND_MODELS", "Arrivals", "DemandModel", "demand_kind", "demand_model"]
+__all__ = [
+    "DEMAND_MODELS", "Arrivals", "DemandModel", "MergedArrivals", "demand_kind", "demand_model",
+    "merge_arrivals",
+]  # fmt: skip

@@ -21,7 +21,9 @@ class Batch:
     or landing among demands the stock cannot cover).
     """
 
-    __slots__ = ("_days", "_month_times", "_timebase", "first", "last", "sender", "total", "units")
+    __slots__ = (
+        "_days", "_lag", "_month_times", "_timebase", "first", "last", "sender", "total", "units",
+    )  # fmt: skip
 
     first: float
     """The first of its days."""
@@ -35,7 +37,9 @@ class Batch:
     """The contract that delivers them, or ``None`` for a transfer."""
     _days: np.ndarray | None
     _month_times: np.ndarray
-    """Month-times its units land, while their days are not worked out."""
+    """Month-times its units leave, while their days are not worked out."""
+    _lag: float
+    """Months from leaving to landing."""
     _timebase: TimeBase
 
     def __init__(
@@ -66,23 +70,30 @@ class Batch:
 
     @classmethod
     def at_month_times(
-        cls, month_times: np.ndarray, timebase: TimeBase, sender: Contract | None
+        cls,
+        month_times: np.ndarray,
+        timebase: TimeBase,
+        sender: Contract | None,
+        lag_months: float = 0,
     ) -> Batch:
-        """One unit landing at each of ``month_times`` (not empty).
+        """One unit landing ``lag_months`` after each of ``month_times`` (not empty, and
+        not changed afterwards: the batch keeps them).
 
-        The days are ``timebase.days(month_times)``, the first and last of them
-        ``timebase.day`` of the first and last month-time: the same numbers, each from
-        the same arithmetic on one float.
+        The days are ``timebase.days(month_times + lag_months)``, the first and last of
+        them ``timebase.day`` of the first and last month-time plus the lag: the same
+        numbers, each from the same arithmetic on one float. The array sum is made only
+        if the days are asked for (most batches land whole, within a month).
         """
         batch = cls(
             None,
             None,
             sender,
-            timebase.day(month_times.item(0)),
-            timebase.day(month_times.item(-1)),
+            timebase.day(month_times.item(0) + lag_months),
+            timebase.day(month_times.item(-1) + lag_months),
             len(month_times),
         )
         batch._month_times = month_times
+        batch._lag = lag_months
         batch._timebase = timebase
         return batch
 
@@ -90,7 +101,7 @@ class Batch:
     def days(self) -> np.ndarray:
         """Days its units land, ascending (as its month-times are: finish times, in order)."""
         if self._days is None:
-            self._days = self._timebase.days(self._month_times, ascending=True)
+            self._days = self._timebase.days(self._month_times + self._lag, ascending=True)
         return self._days
 
     def unit_counts(self) -> np.ndarray:

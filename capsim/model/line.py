@@ -75,6 +75,13 @@ class LineState:
         self._server = self.capacity.server
         self._time = 0.0
         self.contracts: list[Contract] = []
+        self._eligible_now: list[Contract] | None = None
+        """The contracts :meth:`_eligible` found last, while none has been awarded or
+        built out since (``None`` once one has)."""
+        self._eligible_since = math.inf
+        """The month-time at which they were found."""
+        self._next_eligible = math.inf
+        """The earliest month-time from which a contract not among those may be built."""
         self._after_scrap = False
         self.orders: OrderBook | None = None
         """The order book, to tell a line waiting for money from one without orders."""
@@ -101,6 +108,7 @@ class LineState:
     def add_contract(self, contract: Contract) -> None:
         """Take on an awarded contract and order the components it needs."""
         self.contracts.append(contract)
+        self._eligible_now = None
         self._order_components()
 
     def advance(self, until: float) -> None:
@@ -109,7 +117,7 @@ class LineState:
         if until <= start:
             return
         self._time = until
-        jobs = sum(contract.need() for contract in self._eligible(start))
+        jobs = sum([contract.need() for contract in self._eligible(start)])
         stretch = work_stretch(self._server, self._inspection, self.kit, start, until, jobs)
         month = month_index(until, len(self._lost))
         lost = self._lost[month]
@@ -126,13 +134,14 @@ class LineState:
         contracts = self.contracts
         remaining = [contract.remaining for contract in contracts]
         self._backlog[month] = sum(remaining)
-        starts = int(self._starts[month])
+        starts = int(self._starts.item(month))
         learning = self.spec.learning_curve
         if learning is not None:
             self._cost[month] = batch_cost(learning, self._started_total, starts)
         self._started_total += starts
-        self._below_msr[month] = float(self._production[month] < self.spec.minimum_sustaining_rate)
-        constraint = self._binding(self._lost.close(month))
+        below = self._production.item(month) < self.spec.minimum_sustaining_rate
+        self._below_msr[month] = float(below)
+        constraint = self._binding(self._lost.close(month), remaining)
         self._constraints.append(constraint)
         self.traces.append(trace(self.id, constraint, month, self._stocks))
         self.kit.close_month(month)
@@ -142,24 +151,49 @@ class LineState:
             self.contracts = [contract for contract in contracts if contract.remaining]
 
     def _eligible(self, time: float) -> list[Contract]:
-        return [
-            contract
-            for contract in self.contracts
-            if contract.remaining and contract.eligible_from <= time + 1e-9
-        ]
+        """The contracts with units to build that may take one at month-time ``time``.
+
+        The line asks at times that do not go back, so the contracts found last still
+        are the answer until a contract is awarded or built out, or ``time`` reaches the
+        eligibility of one not among them: the list is kept until then (callers only
+        read it).
+        """
+        eligible = self._eligible_now
+        if (
+            eligible is not None
+            and self._eligible_since <= time
+            and self._next_eligible > time + 1e-9  # the test below, on the earliest of them
+        ):
+            return eligible
+        eligible = []
+        later = math.inf
+        for contract in self.contracts:
+            if contract.remaining:
+                if contract.eligible_from <= time + 1e-9:
+                    eligible.append(contract)
+                elif contract.eligible_from < later:
+                    later = contract.eligible_from
+        self._eligible_now = eligible
+        self._eligible_since = time
+        self._next_eligible = later
+        return eligible
 
     def _finish(self, times: np.ndarray, scrapped: bool) -> None:
         """Count finished good units, hand them to contracts, and replan after a scrap."""
         count = len(times)
         if count:
             count_by_month(self._production, times)
-            eligible = self._eligible(float(times[-1]))
+            eligible = self._eligible(times.item(-1))
             given = allocate(self.spec, eligible, count)
             offset = 0
             for contract, units in zip(eligible, given, strict=True):
-                contract.ship(times[offset : offset + units])
-                offset += units
-            self._unassigned(times[offset:])
+                if units:
+                    contract.ship(times[offset : offset + units])
+                    offset += units
+                    if not contract.remaining:  # built out: no longer eligible
+                        self._eligible_now = None
+            if offset < count:
+                self._unassigned(times[offset:])
         if scrapped:
             self._after_scrap = True
             self._order_components()
@@ -170,14 +204,16 @@ class LineState:
         if len(times):
             np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
 
-    def _binding(self, lost: Mapping[str, float]) -> str:
+    def _binding(self, lost: Mapping[str, float], remaining: list[int]) -> str:
+        """What bound the month, given its idle units by reason and the units each
+        contract still has to build."""
         idle = sum(lost.values())
         if idle < 1.0 - 1e-9:
             return Constraint.CAPACITY
         reason = most_idle(lost)
         if reason != NO_WORK:
             return reason
-        if any(contract.remaining for contract in self.contracts):
+        if any(remaining):
             return Constraint.NONE
         orders = self.orders
         if orders is not None and orders.short_of_money(self.id):

@@ -9,7 +9,7 @@ import simpy
 
 from capsim.model.budget import Treasury
 from capsim.model.context import Context
-from capsim.model.contract import Contract, Delivery, Order
+from capsim.model.contract import Contract, Delivery, OnOrder, Order
 from capsim.model.records import EventRow
 from capsim.model.timebase import Phase, at
 from capsim.scenario.funding import WhenUnfunded
@@ -40,7 +40,8 @@ class OrderBook:
         self._treasury = treasury
         self._lines = lines
         self._stockpiles = stockpiles
-        self._contracts: dict[tuple[str, str], list[Contract]] = {}
+        self._on_order: dict[tuple[str, str], OnOrder] = {}
+        """Units on order by (holder, system), kept as contracts are awarded and deliver."""
         self._waiting: dict[str, int] = dict.fromkeys(lines, 0)
         self._unfunded: dict[str, int] = dict.fromkeys(lines, 0)
 
@@ -50,13 +51,8 @@ class OrderBook:
 
     def on_order(self, holder: str, system: str) -> int:
         """Units a holder has on awarded contracts for a system and has not yet received."""
-        contracts = self._contracts.get((holder, system))
-        if not contracts:
-            return 0
-        undelivered = [contract.undelivered for contract in contracts]
-        if not all(undelivered):  # delivered in full: no longer on order
-            contracts[:] = [contract for contract in contracts if contract.undelivered]
-        return sum(undelivered)
+        on_order = self._on_order.get((holder, system))
+        return 0 if on_order is None else on_order.units
 
     def short_of_money(self, line: str) -> bool:
         """Whether an order for ``line`` waits for money, or a policy could not pay."""
@@ -95,15 +91,20 @@ class OrderBook:
             order.account, quantity * order.unit_price, context.month, order.id
         )
         line = self._lines[order.line]
+        key = (order.buyer, order.system)
+        on_order = self._on_order.get(key)
+        if on_order is None:
+            on_order = self._on_order[key] = OnOrder()
+        on_order.units += quantity
         delivery = Delivery(
-            self._stockpiles[(order.buyer, order.system)],
+            self._stockpiles[key],
             self._treasury,
             context.timebase,
             line.spec.delivery_lag_months,
             context.recorder.events,
+            on_order,
         )
         contract = Contract(order, quantity, context.now_month_time, obligation, delivery)
-        self._contracts.setdefault((order.buyer, order.system), []).append(contract)
         line.add_contract(contract)
         context.recorder.events.append(
             EventRow(

@@ -18,13 +18,16 @@ Review schedules are registered by kind:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
 
 import numpy as np
 import simpy
 
+from capsim.calendar import calendar_for
 from capsim.model.budget import Treasury
 from capsim.model.context import Context
 from capsim.model.contract import Order
@@ -62,11 +65,31 @@ review_schedule = registrar(REVIEW_SCHEDULES)
 def _periodic(spec: ReorderPolicy, context: Context, stockpile: StockpileState) -> Iterator[float]:
     calendar = context.calendar
     first = 0 if spec.start is None else max(calendar.month_of(spec.start), 0)
-    period, day_of_month = spec.review_every_months, spec.review_day
-    boundary_days = calendar.boundary_days
-    for month in range(first, calendar.months, period):
+    return iter(
+        _periodic_times(
+            calendar.start, calendar.months, calendar.fiscal_year_start_month,
+            first, spec.review_every_months, spec.review_day,
+        )
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def _periodic_times(
+    start: dt.date,
+    months: int,
+    fiscal_year_start_month: int,
+    first: int,
+    period: int,
+    day_of_month: int,
+) -> tuple[float, ...]:
+    """The times of a periodic review from month ``first``, on the calendar of these
+    months: the same in every run of a scenario, so worked out once."""
+    boundary_days = calendar_for(start, months, fiscal_year_start_month).boundary_days
+    times = []
+    for month in range(first, months, period):
         length = boundary_days[month + 1] - boundary_days[month]  # days in the month
-        yield at(boundary_days[month] + min(day_of_month, length) - 1, Phase.REVIEW)
+        times.append(at(boundary_days[month] + min(day_of_month, length) - 1, Phase.REVIEW))
+    return tuple(times)
 
 
 @review_schedule("continuous")
@@ -110,13 +133,17 @@ class ReorderPolicyState:
         stockpile = wiring.stockpile
         on_order = wiring.orders.on_order(stockpile.holder, stockpile.system)
         backorders = stockpile.backorders
-        affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         position = stockpile.stock + on_order - backorders
         if self._rule is order_up_to:
             # The (s, S) rule on the numbers alone: the same order without building the
-            # view (and its date) that a rule written in Python sees.
+            # view (and its date) that a rule written in Python sees, nor asking what the
+            # account can pay unless it orders.
             wanted = int(s_s_order(position, spec.reorder_point, spec.order_up_to))
+            affordable = 0
+            if wanted > 0:
+                affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
         else:
+            affordable = wiring.treasury.affordable(spec.account, spec.unit_price)
             view = PolicyView(
                 date=self._context.calendar.date(self._context.env.now),
                 position=position,

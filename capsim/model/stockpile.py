@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from capsim.model.context import Context
-from capsim.model.demand import DemandModel
+from capsim.model.demand import DemandModel, merge_arrivals
 from capsim.model.landings import Batch, Landing
 from capsim.model.timebase import PHASE_STEP
 from capsim.scenario.demand import Stockpile
@@ -138,38 +138,24 @@ class StockpileState:
         }
         if not claims:
             return
-        # Arrivals by time, then priority, then demand: each demand's arrivals are in time
-        # order, so a stable sort by time of all of them, laid end to end by priority then
-        # demand, puts arrivals at one instant in that order too (and takes runs already
-        # in order as they are).
         ranked = sorted(range(len(claims)), key=lambda index: claims[index].priority)
-        all_days = np.concatenate([arrivals[index].days for index in ranked])
-        which = np.concatenate(
-            [np.full(len(arrivals[index].days), index, dtype=np.int64) for index in ranked]
-        )
-        order = np.argsort(all_days, kind="stable")
-        self._days = all_days[order]
-        self._quantities = np.concatenate([arrivals[index].quantities for index in ranked])[order]
-        self._which = which[order]
-        if self._transfers:
-            transfers = np.zeros(len(claims), dtype=bool)
-            transfers[list(self._transfers)] = True
-            moving = np.flatnonzero(transfers[self._which])
-            self._moving = [
-                (arrival, claim, self._transfers[claim])
-                for arrival, claim in zip(
-                    moving.tolist(), self._which[moving].tolist(), strict=True
-                )
-            ]
+        merged = merge_arrivals(arrivals, ranked, sorted(self._transfers))
+        self._days = merged.days
+        self._quantities = merged.quantities
+        self._which = merged.which
+        self._moving = [
+            (arrival, claim, self._transfers[claim]) for arrival, claim in merged.moving
+        ]
         self._next_move = self._moving[0][0] if self._moving else math.inf
-        self._asked = np.concatenate(([0], np.cumsum(self._quantities)))
-        self._day_list = self._days.tolist()
+        self._asked = merged.asked
+        self._day_list = merged.day_list
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
-    def expect(self, month_times: np.ndarray, contract: Contract) -> None:
-        """Units from ``contract`` landing at ``month_times`` (one each)."""
+    def expect(self, month_times: np.ndarray, contract: Contract, lag_months: float = 0) -> None:
+        """Units from ``contract`` landing ``lag_months`` after ``month_times`` (one each;
+        the array is kept, not copied)."""
         if len(month_times):
-            batch = Batch.at_month_times(month_times, self._context.timebase, contract)
+            batch = Batch.at_month_times(month_times, self._context.timebase, contract, lag_months)
             self._incoming.append(batch)
             if batch.first < self._next_landing:
                 self._next_landing = batch.first
@@ -422,9 +408,6 @@ class StockpileState:
             arrivals = np.flatnonzero(settled)
             if not len(arrivals):
                 return
-        short = np.zeros(cursor, dtype=np.int64)
-        for start, values in self._short:
-            short[start : start + len(values)] = values
         months = self._context.calendar.months
         recorded = self._context.timebase.recorded_months(self._days[arrivals])
         keys = self._which[arrivals] * months + recorded
@@ -435,16 +418,25 @@ class StockpileState:
             return totals.reshape(len(self._claims), months)
 
         requested = by_claim_and_month(self._quantities)
-        unmet = by_claim_and_month(short)
-        served = requested - unmet
-        for claim, asked, got, lost in zip(self._claims, requested, served, unmet, strict=True):
+        series = self._series
+        if self._short:
+            short = np.zeros(cursor, dtype=np.int64)
+            for start, values in self._short:
+                short[start : start + len(values)] = values
+            unmet = by_claim_and_month(short)
+            served = requested - unmet
+            for claim, lost in zip(self._claims, unmet, strict=True):
+                claim.unmet += lost
+            series["unmet"] += unmet.sum(axis=0)
+        else:
+            # The stock covered every arrival: all served, and no zeros added to the
+            # unmet series (adding +0.0 to a count changes nothing).
+            served = requested
+        for claim, asked, got in zip(self._claims, requested, served, strict=True):
             claim.requested += asked
             claim.served += got
-            claim.unmet += lost
-        series = self._series
         series["demand"] += requested.sum(axis=0)
         series["served"] += served.sum(axis=0)
-        series["unmet"] += unmet.sum(axis=0)
         if self._transfers:
             series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
 
