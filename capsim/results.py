@@ -116,7 +116,7 @@ class Results:
         transfers, expansions and outages, each with its date and its exact ``day``
         (days since the start, fractions included)."""
         table = pd.DataFrame(
-            [vars(event) for event in self.records.events],
+            [event._asdict() for event in self.records.events],
             columns=["date", "kind", "entity", "system", "holder", "quantity", "value", "day"],
         )
         order = table["day"].fillna(table["date"].map(self.calendar.day).astype(float))

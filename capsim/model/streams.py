@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -53,4 +53,22 @@ def lazy_stream(seed: int, name: str, replication: int = 0) -> StreamMaker:
     >>> maker() is maker() and float(maker().random()) == float(stream(7, "lines.plant").random())
     True
     """
-    return cache(lambda: stream(seed, name, replication))
+    return _LazyStream(seed, name, replication)
+
+
+class _LazyStream:
+    """The stream of one element, made at the first call (a plain object: wrapping a
+    function in ``functools.cache`` costs more than the few calls it saves)."""
+
+    __slots__ = ("_made", "_name", "_replication", "_seed")
+
+    def __init__(self, seed: int, name: str, replication: int) -> None:
+        self._seed = seed
+        self._name = name
+        self._replication = replication
+        self._made: np.random.Generator | None = None
+
+    def __call__(self) -> np.random.Generator:
+        if self._made is None:
+            self._made = stream(self._seed, self._name, self._replication)
+        return self._made

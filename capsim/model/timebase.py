@@ -160,7 +160,8 @@ class TimeBase:
 
     def recorded_month(self, day: float) -> int:
         """:meth:`recorded_months` of one day."""
-        return min(bisect.bisect_left(self._boundary_list, day, 1) - 1, self.months - 1)
+        month = bisect.bisect_left(self._boundary_list, day, 1) - 1
+        return month if month < self.months else self.months - 1
 
     def month_of_day(self, day: float) -> int:
         """Index of the month holding ``day`` (``months`` past the horizon)."""

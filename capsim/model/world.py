@@ -123,7 +123,7 @@ class World:
         """Suppliers, sub-tiers first, then lines: the order in which they settle."""
         self._synced = -np.inf
         self._produced = -np.inf
-        """Month-time every producer has been advanced to, at the last sync."""
+        """Day (its phases dropped) every producer has been advanced to, at the last sync."""
         self._month_time = timebase.month_time
         context.sync = self.sync
 
@@ -173,11 +173,12 @@ class World:
         if now == self._synced:
             return
         self._synced = now
-        month_time = self._month_time(snap(now))
-        if month_time != self._produced:
-            # Phases of one day share a month-time: producers made everything up to it at
-            # the day's first sync, and advancing them to it again would do nothing.
-            self._produced = month_time
+        day = snap(now)
+        if day != self._produced:
+            # Phases of one day share its month-time: producers made everything up to it
+            # at the day's first sync, and advancing them to it again would do nothing.
+            self._produced = day
+            month_time = self._month_time(day)
             for producer in self._producers:
                 producer.advance(month_time)
         for stockpile in self._stockpile_order:
@@ -187,19 +188,25 @@ class World:
         """Process: record each month just before it ends; then the monthly planning
         run: orders waiting at several sources are split again, and lines with a
         planning horizon and suppliers order the material of the coming months."""
-        env, boundaries = self.env, self.calendar.boundary_days
+        env = self.env
         closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
-        for month in range(self.calendar.months):
-            yield env.timeout(at(boundaries[month + 1], Phase.CLOSE) - env.now)
+        # The same calls every month, looked up once.
+        closes = [node.close_month for node in closing]
+        rebalances = [inbound.rebalance for inbound in self._several_sources]
+        plans = [
+            *(line.plan for line in self.lines.values()),
+            *(supplier.plan for supplier in reversed(self._tiers)),
+        ]
+        ends = [at(day, Phase.CLOSE) for day in self.calendar.boundary_days[1:]]
+        for month, end in enumerate(ends):
+            yield env.timeout(end - env.now)
             self.sync()
-            for node in closing:
-                node.close_month(month)
-            for inbound in self._several_sources:
-                inbound.rebalance()
-            for line in self.lines.values():
-                line.plan()
-            for supplier in reversed(self._tiers):
-                supplier.plan()
+            for close in closes:
+                close(month)
+            for rebalance in rebalances:
+                rebalance()
+            for plan in plans:
+                plan()
 
     def _attach_demands(self, seed: int, replication: int) -> None:
         default = self.scenario.scenario.unmet_demand
