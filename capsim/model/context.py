@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,11 +33,18 @@ class Context:
     timebase: TimeBase
     recorder: Recorder
     sync: Callable[[], None] = field(default=_nothing)
+    _clock: tuple[float, float] = field(default=(math.nan, math.nan), init=False, repr=False)
+    """The clock and its month-time when last asked: many ask at one instant."""
 
     @property
     def now_month_time(self) -> float:
         """The SimPy clock in month-time."""
-        return self.timebase.month_time(snap(self.env.now))
+        now = self.env.now
+        clock, month_time = self._clock
+        if now != clock:
+            month_time = self.timebase.month_time(snap(now))
+            self._clock = (now, month_time)
+        return month_time
 
     @property
     def month(self) -> int:

@@ -21,6 +21,7 @@ from capsim.calendar import Calendar, calendar_for
 from capsim.model.context import Context
 from capsim.model.records import EventRow
 from capsim.model.schedule import monthly_rates
+from capsim.model.streams import StreamMaker
 from capsim.model.timebase import Phase, at
 from capsim.scenario.base import Interpolation, RatePoint
 from capsim.scenario.demand import Attrition, Consumption, Demand, Expenditure, Transfer
@@ -128,11 +129,17 @@ class DemandModel:
 
     kind: ClassVar[str] = ""
 
-    def __init__(self, demand_id: str, spec: Any, context: Context, rng: np.random.Generator):
+    def __init__(self, demand_id: str, spec: Any, context: Context, rng: StreamMaker):
         self.id = demand_id
         self.spec = spec
         self._context = context
-        self._rng = rng
+        self._stream = rng
+
+    @property
+    def _rng(self) -> np.random.Generator:
+        """The demand's own random stream, made when it first draws: a transfer and
+        steady use never do, and making one costs about as much as a month of a line."""
+        return self._stream()
 
     @property
     def holder(self) -> str:
@@ -215,9 +222,7 @@ def demand_kind(kind: str) -> Callable[[type[DemandModel]], type[DemandModel]]:
     return register
 
 
-def demand_model(
-    demand_id: str, spec: Demand, context: Context, rng: np.random.Generator
-) -> DemandModel:
+def demand_model(demand_id: str, spec: Demand, context: Context, rng: StreamMaker) -> DemandModel:
     """The model of one demand of a scenario."""
     return DEMAND_MODELS[spec.kind](demand_id, spec, context, rng)
 

@@ -30,7 +30,7 @@ from capsim.model.orders import OrderBook
 from capsim.model.policy import PolicyWiring, ReorderPolicyState
 from capsim.model.records import Recorder
 from capsim.model.stockpile import Claim, StockpileState
-from capsim.model.streams import StreamMaker, lazy_stream, stream
+from capsim.model.streams import StreamMaker, lazy_stream
 from capsim.model.supplier import SupplierState
 from capsim.model.timebase import PHASE_STEP, Phase, at, snap, timebase_for
 from capsim.scenario.demand import Transfer, UnmetDemand
@@ -212,9 +212,8 @@ class World:
         default = self.scenario.scenario.unmet_demand
         claims: dict[tuple[str, str], list[Claim]] = {key: [] for key in self.stockpiles}
         for demand_id, spec in sorted(self.scenario.demands.items()):
-            model = demand_model(
-                demand_id, spec, self.context, stream(seed, f"demands.{demand_id}", replication)
-            )
+            draws = lazy_stream(seed, f"demands.{demand_id}", replication)
+            model = demand_model(demand_id, spec, self.context, draws)
             destination = model.destination
             labels = (spec.system, model.holder)
             arrays = [np.zeros(self.calendar.months) for _ in range(3)]

@@ -11,7 +11,7 @@ import pytest
 
 from capsim.engine import simulate
 from capsim.model.streams import stream
-from tests.model.model_builders import BUYER, LINE, STOCKPILE, SYSTEM, build, metric, run
+from tests.model.model_builders import ALLY, BUYER, LINE, STOCKPILE, SYSTEM, build, metric, run
 
 
 @pytest.fixture
@@ -114,8 +114,9 @@ def test_streams_are_named_and_independent() -> None:
 def test_elements_that_never_draw_make_no_stream(
     scenario: dict[str, Any], random_scenario: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A line and a supplier at a yield of 1, without disruptions, never make their
-    streams (the first scenario); with yields and disruptions they do (the second)."""
+    """A line and a supplier at a yield of 1, without disruptions, and a dated transfer
+    never make their streams (the first scenario); with yields, disruptions and random
+    expenditure they do (the second)."""
     import capsim.model.streams as streams
 
     made: list[str] = []
@@ -130,8 +131,15 @@ def test_elements_that_never_draw_make_no_stream(
     perfect["lines"][LINE]["acceptance_yield"] = 1.0
     for supplier in perfect["suppliers"].values():
         supplier.update({"yield": 1.0, "disruptions": None})
-    run(perfect)
-    assert not [name for name in made if name.startswith(("lines.", "suppliers."))]
+    perfect["stockpiles"][STOCKPILE]["initial"] = 100
+    perfect["demands"] = {
+        "aid": {"kind": "transfer", "system": SYSTEM, "from": BUYER, "to": ALLY,
+                "quantity": 40, "date": "2024-03-01"},
+    }  # fmt: skip
+    transferred = run(perfect)
+    assert sum(metric(transferred, "stockpile", STOCKPILE, "transfers_out")) == 40
+    assert not [name for name in made if name.startswith(("lines.", "suppliers.", "demands."))]
     made.clear()
     run(random_scenario)
     assert f"lines.{LINE}" in made and "suppliers.seeker_co" in made
+    assert "demands.war" in made
