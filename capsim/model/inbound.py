@@ -102,25 +102,27 @@ class Inbound:
     def receive(
         self,
         shipped: np.ndarray,
-        arrive: np.ndarray,
+        lead: np.ndarray | None = None,
         month: int | None = None,
         span: tuple[float, float] | None = None,
     ) -> None:
-        """Components shipped at month-times ``shipped`` (in time order), to arrive at
-        month-times ``arrive``. The caller may say what it knows already: ``month``, the
-        month all were shipped in, and ``span``, the first and last of ``arrive``.
+        """Components shipped at month-times ``shipped`` (in time order), to arrive
+        ``lead`` months later (a 0-d array; ``None``: at once, from the shelf). The caller
+        may say what it knows already: ``month``, the month all were shipped in, and
+        ``span``, the first and last arrival month-times.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
         """
-        if not len(shipped):
+        count = len(shipped)
+        if not count:
             return
         if month is None:
             count_by_month(self._shipped, shipped)
         else:
-            self._shipped[month] += len(shipped)  # count_by_month, without the search
-        self.arrivals.add(arrive, span)
-        self._arrivals_count += len(arrive)
+            self._shipped[month] += count  # count_by_month, without the search
+        self.arrivals.add(shipped, span, lead)
+        self._arrivals_count += count
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand

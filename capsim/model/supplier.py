@@ -91,9 +91,9 @@ class SupplierState:
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
         self._on_the_way: deque[tuple[float, float, np.ndarray]] = deque()
-        """The first and last arrival month-times and all of them, of each shipment not
-        yet all arrived, oldest first (the lead time is the same for all, so they arrive
-        in the order they left)."""
+        """The first and last arrival month-times and the shipping month-times, of each
+        shipment not yet all arrived, oldest first (the lead time is the same for all, so
+        they arrive in the order they left)."""
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
@@ -150,7 +150,7 @@ class SupplierState:
         if from_stock:
             self.stock -= from_stock
             shipped = np.full(from_stock, now)
-            inbound.receive(shipped, shipped)  # from the shelf, at once
+            inbound.receive(shipped)  # from the shelf, at once
             quantity -= from_stock
         if not quantity:
             return
@@ -283,34 +283,37 @@ class SupplierState:
         else:
             self._made[month] += count
         self.backlog -= count
-        arrive = times + self._lead_time
-        # The ends of ``arrive`` as Python floats: the same sums, without reading it.
+        lead = self._lead_time
+        # The first and last arrivals as Python floats: the same sums as ``times + lead``
+        # (which no one may ever need: :class:`~capsim.model.arrivals.Arrivals` works it
+        # out when asked), without reading it.
         span = (first + self.lead_time, last + self.lead_time)
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
             buyer.take(count)
-            buyer.inbound.receive(times, arrive, month, span)
+            buyer.inbound.receive(times, lead, month, span)
         else:
             offset = 0
             for buyer, units in blocks:
                 buyer.take(units)
                 end = offset + units
-                buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
+                buyer.inbound.receive(times[offset:end], lead, month)
                 offset = end
-        self._on_the_way.append((*span, arrive))
+        self._on_the_way.append((*span, times))
         self._on_the_way_count += count
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting:
-            first, last, arrive = waiting[0]
+            first, last, shipped = waiting[0]
             if last > end:
                 if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
+                arrive = shipped + self._lead_time
                 return self._on_the_way_count - int(arrive.searchsorted(end, side="right"))
-            self._on_the_way_count -= len(arrive)
+            self._on_the_way_count -= len(shipped)
             waiting.popleft()
         return 0
 
