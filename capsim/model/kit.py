@@ -35,6 +35,11 @@ class Kit:
         self.names = list(self.parts) or [NO_WORK]
         """Components by position, as :meth:`ready_times` reports them."""
         self._stocks = [(part.inbound, part.per_unit) for part in self.parts.values()]
+        self.covered = -1
+        """Starts whose every component is on hand or on order already, at least (none
+        known at first): what :meth:`replan` was last asked for, less the starts made
+        since (:meth:`use`). Only planning orders and only starts use, and netting
+        orders up to the requirement, so a replan of no more than this orders nothing."""
 
     def short_at(self, time: float, kits: int) -> list[int]:
         """Positions (in :attr:`names`) of the components with fewer than ``kits`` whole
@@ -59,6 +64,7 @@ class Kit:
         """``starts`` kits go into units begun."""
         for part in self.parts.values():
             part.inbound.used += starts * part.per_unit
+        self.covered -= starts
 
     def close_month(self, month: int) -> None:
         """Record each component's stock at the end of the month."""
@@ -66,9 +72,14 @@ class Kit:
             part.inbound.close_month(month)
 
     def replan(self, starts: int) -> None:
-        """Order what ``starts`` more starts need (material requirements planning)."""
+        """Order what ``starts`` more starts need (material requirements planning); no
+        component is asked for when they are :attr:`covered` already."""
+        starts = max(starts, 0)
+        if starts <= self.covered:
+            return
         for part in self.parts.values():
-            part.inbound.replan(part.per_unit * max(starts, 0))
+            part.inbound.replan(part.per_unit * starts)
+        self.covered = starts
 
     def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """When each of the next ``count`` starts has its whole kit, counting only the

@@ -261,6 +261,8 @@ class SupplierState:
             starts = self.backlog - busy
         else:
             starts = math.ceil(self.backlog / self.spec.yield_ - 1e-9) - busy
+        if starts <= self.kit.covered:  # on order already, whatever the horizon allows
+            return
         now = self._context.now_month_time
         within = math.ceil(self._server.curve.between(now, now + self._horizon) - 1e-9)
         self.kit.replan(min(starts, within))
