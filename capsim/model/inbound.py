@@ -132,8 +132,8 @@ class Inbound:
         Planning*, 1975), with the buffer as safety stock: a source is never asked for
         components that no order and no buffer needs.
         """
-        shipped = self._arrivals_count
-        shortfall = required + self._buffer - (shipped - self.used) - (self.ordered - shipped)
+        # On hand and on order together: everything ordered and not yet used.
+        shortfall = required + self._buffer - (self.ordered - self.used)
         if shortfall > 0:
             self._place([(math.nan, shortfall)])
 
@@ -159,7 +159,15 @@ class Inbound:
     def _place(self, orders: list[tuple[float, int]]) -> None:
         """Give ``orders`` ((when first placed or NaN for now, units), oldest first) to the
         sources, split by the rule: the first sources in rule order get the oldest."""
-        split = self._split(sum(count for _, count in orders))
+        quantity = sum(count for _, count in orders)
+        if len(self.sources) == 1:  # the one source takes each order as it is
+            source = self.sources[0]
+            self.ordered += quantity
+            self.ordered_from[source.id] += quantity
+            for placed, units in orders:
+                source.order(self, units, None if math.isnan(placed) else placed)
+            return
+        split = self._split(quantity)
         queue = [list(order) for order in orders]
         for i in self._rule_order():
             source, quantity = self.sources[i], split[i]
