@@ -85,6 +85,8 @@ class SupplierState:
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
         self._buyers_by_id: list[Buyer] = []
+        self._sole_buyer: Buyer | None = None
+        """The buyer, when there is only one."""
         self._fair = FairQueue()
         self.backlog = 0
         """Good components ordered and not yet made."""
@@ -131,12 +133,14 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        self._replan()
+        if self.kit.parts:  # without a bill of materials, there is nothing to order
+            self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
         self._buyers[inbound.buyer] = Buyer(inbound.buyer, inbound)
         self._buyers_by_id = [self._buyers[key] for key in sorted(self._buyers)]
+        self._sole_buyer = self._buyers_by_id[0] if len(self._buyers) == 1 else None
 
     def order(self, inbound: Inbound, quantity: int, placed: float | None = None) -> None:
         """Take an order of ``quantity`` good components for ``inbound``'s buyer, now.
@@ -241,7 +245,8 @@ class SupplierState:
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
         self.constraints.append(self._binding(month, self._idle.close(month)))
-        self.kit.close_month(month)
+        if self.kit.parts:  # its own stocks of sub-tier components
+            self.kit.close_month(month)
 
     def _replan(self) -> None:
         """Order from the sub-tier what the backlog needs within the planning horizon,
@@ -277,33 +282,44 @@ class SupplierState:
         if not count:
             return
         first, last = times.item(0), times.item(-1)
-        month: int | None = None
+        month: int | None
         if self._month_begin < first and last <= self._month_end:
             month = self._month
-        if month is None:
-            count_by_month(self._made, times)
-        else:
             self._made[month] += count
+        else:
+            month = None
+            count_by_month(self._made, times)
         self.backlog -= count
-        lead = self._lead_time
         # The first and last arrivals as Python floats: the same sums as ``times + lead``
         # (which no one may ever need: :class:`~capsim.model.arrivals.Arrivals` works it
         # out when asked), without reading it.
         span = (first + self.lead_time, last + self.lead_time)
+        sole = self._sole_buyer
+        if sole is not None and sole.outstanding >= count:
+            # One buyer, waiting for them all: the lot goes to it, as :func:`divide` has it.
+            sole.take(count)
+            sole.inbound.receive(times, self._lead_time, month, span)
+        else:
+            self._divide(times, month, span)
+        self._on_the_way.append((*span, times))
+        self._on_the_way_count += count
+
+    def _divide(self, times: np.ndarray, month: int | None, span: tuple[float, float]) -> None:
+        """Give components made at ``times`` to the buyers by the allocation rule; ``month``
+        and ``span`` as :meth:`~capsim.model.inbound.Inbound.receive` takes them."""
+        count, lead = len(times), self._lead_time
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
             buyer.take(count)
             buyer.inbound.receive(times, lead, month, span)
-        else:
-            offset = 0
-            for buyer, units in blocks:
-                buyer.take(units)
-                end = offset + units
-                buyer.inbound.receive(times[offset:end], lead, month)
-                offset = end
-        self._on_the_way.append((*span, times))
-        self._on_the_way_count += count
+            return
+        offset = 0
+        for buyer, units in blocks:
+            buyer.take(units)
+            end = offset + units
+            buyer.inbound.receive(times[offset:end], lead, month)
+            offset = end
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
