@@ -9,7 +9,7 @@ first times, then within one batch only when the time falls inside it.
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
@@ -34,8 +34,6 @@ class Arrivals:
         """The last month-time of each batch."""
         self._ends: list[int] = []
         """Units in each batch and all those before it."""
-        self._last_found = 0
-        """The batch :meth:`by` found last."""
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
@@ -71,7 +69,7 @@ class Arrivals:
             first, last = times.item(0) + lead.item(), times.item(-1) + lead.item()
         lasts, ends = self._lasts, self._ends
         if lasts and first < lasts[-1]:
-            cut = bisect.bisect_right(lasts, first)
+            cut = bisect_right(lasts, first)
             earlier = [self._times(k) for k in range(cut, len(lasts))]
             times = np.sort(np.concatenate([*earlier, times if lead is None else times + lead]))
             lead = None
@@ -94,19 +92,12 @@ class Arrivals:
     def by(self, until: float) -> int:
         """Units here by month-time ``until`` (at it included).
 
-        The batch that holds ``until`` is the last one that begins by it. Times asked
-        about mostly grow, and slowly: the batch found last time, or one after it, is
-        the answer, so the search starts from it.
+        The batch that holds ``until`` is the last one that begins by it; every unit of
+        the batches before it has arrived.
         """
-        firsts, k = self._firsts, self._last_found
-        count = len(firsts)
-        if k >= count or until < firsts[k]:  # before it (or it was merged away)
-            k = bisect.bisect_right(firsts, until) - 1
-            if k < 0:
-                return 0
-        elif k + 1 < count and firsts[k + 1] <= until:  # after it
-            k = bisect.bisect_right(firsts, until, k + 1) - 1
-        self._last_found = k
+        k = bisect_right(self._firsts, until) - 1
+        if k < 0:
+            return 0
         if self._lasts[k] <= until:
             return self._ends[k]
         batch = self._times(k)
@@ -118,8 +109,8 @@ class Arrivals:
         if start >= stop:
             return np.empty(0)
         ends = self._ends
-        first = bisect.bisect_right(ends, start)
-        last = bisect.bisect_left(ends, stop)
+        first = bisect_right(ends, start)
+        last = bisect_left(ends, stop)
         batches = [self._times(k) for k in range(first, last + 1)]
         offset = ends[first] - len(batches[0])
         if first == last:

@@ -45,6 +45,8 @@ class Kit:
         """Positions (in :attr:`names`) of the components with fewer than ``kits`` whole
         kits at the buyer by month-time ``time``: those the next ``kits`` starts may
         still wait for. Empty without a bill of materials."""
+        if not self._stocks:
+            return []
         return [
             position
             for position, (inbound, per_unit) in enumerate(self._stocks)

@@ -201,15 +201,17 @@ class SupplierState:
             idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
             return
         month = self._month
-        stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
-        for reason, amount in stretch.idle.items():
+        started, finish_times, scrapped, waited = work_stretch(
+            server, self._inspection, self.kit, start, until, self.backlog
+        )
+        for reason, amount in waited.items():
             idle[reason] = idle.get(reason, 0.0) + amount
-        if stretch.started:
-            self._starts[month] += stretch.started
-        if stretch.scrapped:
-            self._scrapped[month] += stretch.scrapped
-        self._ship(stretch.finish_times)
-        if stretch.scrapped and self.kit.parts:
+        if started:
+            self._starts[month] += started
+        if scrapped:
+            self._scrapped[month] += scrapped
+        self._ship(finish_times)
+        if scrapped and self.kit.parts:
             self._after_scrap = True
             self._replan()
             self._after_scrap = False
