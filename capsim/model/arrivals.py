@@ -111,12 +111,13 @@ class Arrivals:
         ends = self._ends
         first = bisect_right(ends, start)
         last = bisect_left(ends, stop)
-        batches = [self._times(k) for k in range(first, last + 1)]
-        offset = ends[first] - len(batches[0])
+        batch = self._times(first)
+        offset = ends[first] - len(batch)
         if first == last:
-            return batches[0][start - offset : stop - offset : step]
-        pieces = [batches[0][start - offset :], *batches[1:-1]]
-        pieces.append(batches[-1][: stop - (ends[last] - len(batches[-1]))])
+            return batch[start - offset : stop - offset : step]
+        pieces = [batch[start - offset :], *map(self._times, range(first + 1, last))]
+        batch = self._times(last)
+        pieces.append(batch[: stop - (ends[last] - len(batch))])
         return np.concatenate(pieces)[::step]
 
 

@@ -235,18 +235,21 @@ class SupplierState:
 
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
-        end = float(month + 1)
         self._capacity[month] = self.capacity.in_month(month)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
-        self._transit[month] = self._in_transit(end)
+        self._transit[month] = self._in_transit(month + 1.0)
+        idle = self._idle.close(month)
+        self.constraints.append(self._binding(month, idle))
         if month == self._month:  # the next stretch is in the next month, normally
             if month + 1 < self._months:
+                # The closed month's record, emptied, is the next month's: one dict a run.
+                idle.clear()
+                self._idle.setdefault(month + 1, idle)
                 self._open_month(month + 1)
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
-        self.constraints.append(self._binding(month, self._idle.close(month)))
         if self.kit.parts:  # its own stocks of sub-tier components
             self.kit.close_month(month)
 
