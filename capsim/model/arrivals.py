@@ -4,7 +4,8 @@ Components reach a buyer in batches: what one source shipped between two settlin
 the model, each batch an ascending array of month-times. A busy sub-tier ships thousands
 a month, so the batches are kept as they came rather than unit by unit: adding one is a
 reference to it, and counting what has arrived by a time is a search over the batches'
-first times, then within one batch only when the time falls inside it.
+first times, then within one batch only when the time falls inside it (a batch given as
+its shipping times and lead time gets its arrival times then, if ever).
 """
 
 from __future__ import annotations

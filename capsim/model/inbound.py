@@ -93,7 +93,7 @@ class Inbound:
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
         arrivals = self.arrivals
-        arrived = arrivals.by(float(month + 1))
+        arrived = arrivals.by(month + 1.0)
         shipped = self._arrivals_count
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived

@@ -282,6 +282,8 @@ class SupplierState:
 
         When they all fall in the month being written (always so in a run: a stretch
         never crosses a month's end), they are counted there without looking it up.
+        ``times`` is kept, as the shipment's (its arrivals are worked out from it when
+        asked for), so it must not change afterwards.
         """
         count = len(times)
         if not count:
