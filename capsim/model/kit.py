@@ -45,22 +45,23 @@ class Kit:
         """Positions (in :attr:`names`) of the components with fewer than ``kits`` whole
         kits at the buyer by month-time ``time``: those the next ``kits`` starts may
         still wait for. Empty without a bill of materials."""
-        if not self._stocks:
-            return []
-        return [
-            position
-            for position, (inbound, per_unit) in enumerate(self._stocks)
-            if inbound.on_hand(time) // per_unit < kits
-        ]
+        # Loops, not comprehensions, here and in whole_kits: a bill has two or three
+        # lines, and a comprehension's own call costs more than its loop saves.
+        short = []
+        for position, (inbound, per_unit) in enumerate(self._stocks):
+            if inbound.on_hand(time) // per_unit < kits:
+                short.append(position)
+        return short
 
     def whole_kits(self, until: float) -> tuple[int, str]:
         """Whole kits at the buyer by month-time ``until``, and the component with the
         fewest (the first on ties; :data:`NO_WORK` without a bill of materials)."""
-        if not self._stocks:
-            return UNLIMITED, NO_WORK
-        kits = [inbound.on_hand(until) // per_unit for inbound, per_unit in self._stocks]
-        fewest = min(kits)
-        return fewest, self.names[kits.index(fewest)]
+        fewest, position = UNLIMITED, 0  # more than any stock holds
+        for index, (inbound, per_unit) in enumerate(self._stocks):
+            kits = inbound.on_hand(until) // per_unit
+            if kits < fewest:
+                fewest, position = kits, index
+        return fewest, self.names[position]
 
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
