@@ -92,7 +92,7 @@ class SupplierState:
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._on_the_way: deque[tuple[float, float, np.ndarray]] = deque()
+        self._on_the_way: deque[tuple[tuple[float, float], np.ndarray]] = deque()
         """The first and last arrival month-times and the shipping month-times, of each
         shipment not yet all arrived, oldest first (the lead time is the same for all, so
         they arrive in the order they left)."""
@@ -308,7 +308,7 @@ class SupplierState:
             sole.inbound.receive(times, self._lead_time, month, span)
         else:
             self._divide(times, month, span)
-        self._on_the_way.append((*span, times))
+        self._on_the_way.append((span, times))
         self._on_the_way_count += count
 
     def _divide(self, times: np.ndarray, month: int | None, span: tuple[float, float]) -> None:
@@ -332,7 +332,7 @@ class SupplierState:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting:
-            first, last, shipped = waiting[0]
+            (first, last), shipped = waiting[0]
             if last > end:
                 if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
