@@ -4,12 +4,13 @@ Components reach a buyer in batches: what one source shipped between two settlin
 the model, each batch an ascending array of month-times. A busy sub-tier ships thousands
 a month, so the batches are kept as they came rather than unit by unit: adding one is a
 reference to it, and counting what has arrived by a time is a search over the batches'
-first times, then within one batch only when the time falls inside it.
+first times, then within one batch only when the time falls inside it (a batch given as
+its shipping times and lead time gets its arrival times then, if ever).
 """
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
@@ -25,23 +26,35 @@ class Arrivals:
 
     def __init__(self) -> None:
         self._batches: list[np.ndarray] = []
+        self._leads: list[np.ndarray | None] = []
+        """The lead time still to be added to each batch's month-times (``None`` once it
+        is): a batch may come as the times its units were shipped (:meth:`add`)."""
         self._firsts: list[float] = []
         """The first month-time of each batch."""
         self._lasts: list[float] = []
         """The last month-time of each batch."""
         self._ends: list[int] = []
         """Units in each batch and all those before it."""
-        self._last_found = 0
-        """The batch :meth:`by` found last."""
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
 
-    def add(self, times: np.ndarray, span: tuple[float, float] | None = None) -> None:
-        """Units arriving at ``times`` (ascending; kept, not copied, so not to be changed).
+    def add(
+        self,
+        times: np.ndarray,
+        span: tuple[float, float] | None = None,
+        lead: np.ndarray | None = None,
+    ) -> None:
+        """Units arriving at ``times`` (ascending; kept, not copied, so not to be changed),
+        or, given the ``lead`` time (a 0-d array, in months), shipped at ``times``.
 
-        ``span`` is the first and the last of ``times``, if the caller has them already
+        ``span`` is the first and the last arrival, if the caller has them already
         (reading an array's element is slow next to passing a float on).
+
+        The arrival times of a shipment, ``times + lead``, are worked out only when they
+        are asked for (:meth:`take`, or :meth:`by` of a time within the batch): most
+        questions need only a batch's first and last, and many batches are never asked.
+        The same sum either way, so the same times.
 
         A batch that arrives among those already here (from a source with a shorter lead
         time) is merged with the batches it overlaps, so batches never overlap: the units
@@ -49,37 +62,46 @@ class Arrivals:
         """
         if not len(times):
             return
-        first, last = (times.item(0), times.item(-1)) if span is None else span
+        if span is not None:
+            first, last = span
+        elif lead is None:
+            first, last = times.item(0), times.item(-1)
+        else:
+            first, last = times.item(0) + lead.item(), times.item(-1) + lead.item()
         lasts, ends = self._lasts, self._ends
         if lasts and first < lasts[-1]:
-            cut = bisect.bisect_right(lasts, first)
-            times = np.sort(np.concatenate([*self._batches[cut:], times]))
-            del self._batches[cut:], self._firsts[cut:], lasts[cut:], ends[cut:]
+            cut = bisect_right(lasts, first)
+            earlier = [self._times(k) for k in range(cut, len(lasts))]
+            times = np.sort(np.concatenate([*earlier, times if lead is None else times + lead]))
+            lead = None
+            del self._batches[cut:], self._leads[cut:], self._firsts[cut:], lasts[cut:], ends[cut:]
             first, last = times.item(0), times.item(-1)
         ends.append((ends[-1] if ends else 0) + len(times))
         self._batches.append(times)
+        self._leads.append(lead)
         self._firsts.append(first)
         lasts.append(last)
+
+    def _times(self, k: int) -> np.ndarray:
+        """The arrival month-times of batch ``k``, the lead time added now if not yet."""
+        batch, lead = self._batches[k], self._leads[k]
+        if lead is not None:
+            batch = self._batches[k] = batch + lead
+            self._leads[k] = None
+        return batch
 
     def by(self, until: float) -> int:
         """Units here by month-time ``until`` (at it included).
 
-        The batch that holds ``until`` is the last one that begins by it. Times asked
-        about mostly grow, and slowly: the batch found last time, or one after it, is
-        the answer, so the search starts from it.
+        The batch that holds ``until`` is the last one that begins by it; every unit of
+        the batches before it has arrived.
         """
-        firsts, k = self._firsts, self._last_found
-        count = len(firsts)
-        if k >= count or until < firsts[k]:  # before it (or it was merged away)
-            k = bisect.bisect_right(firsts, until) - 1
-            if k < 0:
-                return 0
-        elif k + 1 < count and firsts[k + 1] <= until:  # after it
-            k = bisect.bisect_right(firsts, until, k + 1) - 1
-        self._last_found = k
+        k = bisect_right(self._firsts, until) - 1
+        if k < 0:
+            return 0
         if self._lasts[k] <= until:
             return self._ends[k]
-        batch = self._batches[k]
+        batch = self._times(k)
         return self._ends[k] - len(batch) + int(batch.searchsorted(until, side="right"))
 
     def take(self, start: int, stop: int, step: int) -> np.ndarray:
@@ -88,13 +110,15 @@ class Arrivals:
         if start >= stop:
             return np.empty(0)
         ends = self._ends
-        first = bisect.bisect_right(ends, start)
-        last = bisect.bisect_left(ends, stop)
-        offset = ends[first] - len(self._batches[first])
+        first = bisect_right(ends, start)
+        last = bisect_left(ends, stop)
+        batch = self._times(first)
+        offset = ends[first] - len(batch)
         if first == last:
-            return self._batches[first][start - offset : stop - offset : step]
-        pieces = [self._batches[first][start - offset :], *self._batches[first + 1 : last]]
-        pieces.append(self._batches[last][: stop - (ends[last] - len(self._batches[last]))])
+            return batch[start - offset : stop - offset : step]
+        pieces = [batch[start - offset :], *map(self._times, range(first + 1, last))]
+        batch = self._times(last)
+        pieces.append(batch[: stop - (ends[last] - len(batch))])
         return np.concatenate(pieces)[::step]
 
 

@@ -93,7 +93,7 @@ class Inbound:
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
         arrivals = self.arrivals
-        arrived = arrivals.by(float(month + 1))
+        arrived = arrivals.by(month + 1.0)
         shipped = self._arrivals_count
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
@@ -102,25 +102,27 @@ class Inbound:
     def receive(
         self,
         shipped: np.ndarray,
-        arrive: np.ndarray,
+        lead: np.ndarray | None = None,
         month: int | None = None,
         span: tuple[float, float] | None = None,
     ) -> None:
-        """Components shipped at month-times ``shipped`` (in time order), to arrive at
-        month-times ``arrive``. The caller may say what it knows already: ``month``, the
-        month all were shipped in, and ``span``, the first and last of ``arrive``.
+        """Components shipped at month-times ``shipped`` (in time order), to arrive
+        ``lead`` months later (a 0-d array; ``None``: at once, from the shelf). The caller
+        may say what it knows already: ``month``, the month all were shipped in, and
+        ``span``, the first and last arrival month-times.
 
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
         """
-        if not len(shipped):
+        count = len(shipped)
+        if not count:
             return
         if month is None:
             count_by_month(self._shipped, shipped)
         else:
-            self._shipped[month] += len(shipped)  # count_by_month, without the search
-        self.arrivals.add(arrive, span)
-        self._arrivals_count += len(arrive)
+            self._shipped[month] += count  # count_by_month, without the search
+        self.arrivals.add(shipped, span, lead)
+        self._arrivals_count += count
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand
@@ -130,8 +132,8 @@ class Inbound:
         Planning*, 1975), with the buffer as safety stock: a source is never asked for
         components that no order and no buffer needs.
         """
-        shipped = self._arrivals_count
-        shortfall = required + self._buffer - (shipped - self.used) - (self.ordered - shipped)
+        # On hand and on order together: everything ordered and not yet used.
+        shortfall = required + self._buffer - (self.ordered - self.used)
         if shortfall > 0:
             self._place([(math.nan, shortfall)])
 
@@ -157,7 +159,15 @@ class Inbound:
     def _place(self, orders: list[tuple[float, int]]) -> None:
         """Give ``orders`` ((when first placed or NaN for now, units), oldest first) to the
         sources, split by the rule: the first sources in rule order get the oldest."""
-        split = self._split(sum(count for _, count in orders))
+        quantity = sum(count for _, count in orders)
+        if len(self.sources) == 1:  # the one source takes each order as it is
+            source = self.sources[0]
+            self.ordered += quantity
+            self.ordered_from[source.id] += quantity
+            for placed, units in orders:
+                source.order(self, units, None if math.isnan(placed) else placed)
+            return
+        split = self._split(quantity)
         queue = [list(order) for order in orders]
         for i in self._rule_order():
             source, quantity = self.sources[i], split[i]

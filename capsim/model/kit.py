@@ -35,30 +35,39 @@ class Kit:
         self.names = list(self.parts) or [NO_WORK]
         """Components by position, as :meth:`ready_times` reports them."""
         self._stocks = [(part.inbound, part.per_unit) for part in self.parts.values()]
+        self.covered = -1
+        """Starts whose every component is on hand or on order already, at least (none
+        known at first): what :meth:`replan` was last asked for, less the starts made
+        since (:meth:`use`). Only planning orders and only starts use, and netting
+        orders up to the requirement, so a replan of no more than this orders nothing."""
 
     def short_at(self, time: float, kits: int) -> list[int]:
         """Positions (in :attr:`names`) of the components with fewer than ``kits`` whole
         kits at the buyer by month-time ``time``: those the next ``kits`` starts may
         still wait for. Empty without a bill of materials."""
-        return [
-            position
-            for position, (inbound, per_unit) in enumerate(self._stocks)
-            if inbound.on_hand(time) // per_unit < kits
-        ]
+        # Loops, not comprehensions, here and in whole_kits: a bill has two or three
+        # lines, and a comprehension's own call costs more than its loop saves.
+        short = []
+        for position, (inbound, per_unit) in enumerate(self._stocks):
+            if inbound.on_hand(time) // per_unit < kits:
+                short.append(position)
+        return short
 
     def whole_kits(self, until: float) -> tuple[int, str]:
         """Whole kits at the buyer by month-time ``until``, and the component with the
         fewest (the first on ties; :data:`NO_WORK` without a bill of materials)."""
-        if not self._stocks:
-            return UNLIMITED, NO_WORK
-        kits = [inbound.on_hand(until) // per_unit for inbound, per_unit in self._stocks]
-        fewest = min(kits)
-        return fewest, self.names[kits.index(fewest)]
+        fewest, position = UNLIMITED, 0  # more than any stock holds
+        for index, (inbound, per_unit) in enumerate(self._stocks):
+            kits = inbound.on_hand(until) // per_unit
+            if kits < fewest:
+                fewest, position = kits, index
+        return fewest, self.names[position]
 
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
         for part in self.parts.values():
             part.inbound.used += starts * part.per_unit
+        self.covered -= starts
 
     def close_month(self, month: int) -> None:
         """Record each component's stock at the end of the month."""
@@ -66,9 +75,14 @@ class Kit:
             part.inbound.close_month(month)
 
     def replan(self, starts: int) -> None:
-        """Order what ``starts`` more starts need (material requirements planning)."""
+        """Order what ``starts`` more starts need (material requirements planning); no
+        component is asked for when they are :attr:`covered` already."""
+        starts = max(starts, 0)
+        if starts <= self.covered:
+            return
         for part in self.parts.values():
-            part.inbound.replan(part.per_unit * max(starts, 0))
+            part.inbound.replan(part.per_unit * starts)
+        self.covered = starts
 
     def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """When each of the next ``count`` starts has its whole kit, counting only the

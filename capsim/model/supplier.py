@@ -85,15 +85,17 @@ class SupplierState:
         self._horizon = PLANNING_FENCE_MONTHS
         self._buyers: dict[str, Buyer] = {}
         self._buyers_by_id: list[Buyer] = []
+        self._sole_buyer: Buyer | None = None
+        """The buyer, when there is only one."""
         self._fair = FairQueue()
         self.backlog = 0
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._on_the_way: deque[tuple[float, float, np.ndarray]] = deque()
-        """The first and last arrival month-times and all of them, of each shipment not
-        yet all arrived, oldest first (the lead time is the same for all, so they arrive
-        in the order they left)."""
+        self._on_the_way: deque[tuple[tuple[float, float], np.ndarray]] = deque()
+        """The first and last arrival month-times and the shipping month-times, of each
+        shipment not yet all arrived, oldest first (the lead time is the same for all, so
+        they arrive in the order they left)."""
         self._on_the_way_count = 0
         self._after_scrap = False
         months = context.calendar.months
@@ -131,12 +133,14 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        self._replan()
+        if self.kit.parts:  # without a bill of materials, there is nothing to order
+            self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
         self._buyers[inbound.buyer] = Buyer(inbound.buyer, inbound)
         self._buyers_by_id = [self._buyers[key] for key in sorted(self._buyers)]
+        self._sole_buyer = self._buyers_by_id[0] if len(self._buyers) == 1 else None
 
     def order(self, inbound: Inbound, quantity: int, placed: float | None = None) -> None:
         """Take an order of ``quantity`` good components for ``inbound``'s buyer, now.
@@ -150,7 +154,7 @@ class SupplierState:
         if from_stock:
             self.stock -= from_stock
             shipped = np.full(from_stock, now)
-            inbound.receive(shipped, shipped)  # from the shelf, at once
+            inbound.receive(shipped)  # from the shelf, at once
             quantity -= from_stock
         if not quantity:
             return
@@ -197,15 +201,17 @@ class SupplierState:
             idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
             return
         month = self._month
-        stretch = work_stretch(server, self._inspection, self.kit, start, until, self.backlog)
-        for reason, amount in stretch.idle.items():
+        started, finish_times, scrapped, waited = work_stretch(
+            server, self._inspection, self.kit, start, until, self.backlog
+        )
+        for reason, amount in waited.items():
             idle[reason] = idle.get(reason, 0.0) + amount
-        if stretch.started:
-            self._starts[month] += stretch.started
-        if stretch.scrapped:
-            self._scrapped[month] += stretch.scrapped
-        self._ship(stretch.finish_times)
-        if stretch.scrapped and self.kit.parts:
+        if started:
+            self._starts[month] += started
+        if scrapped:
+            self._scrapped[month] += scrapped
+        self._ship(finish_times)
+        if scrapped and self.kit.parts:
             self._after_scrap = True
             self._replan()
             self._after_scrap = False
@@ -229,19 +235,23 @@ class SupplierState:
 
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
-        end = float(month + 1)
         self._capacity[month] = self.capacity.in_month(month)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
-        self._transit[month] = self._in_transit(end)
+        self._transit[month] = self._in_transit(month + 1.0)
+        idle = self._idle.close(month)
+        self.constraints.append(self._binding(month, idle))
         if month == self._month:  # the next stretch is in the next month, normally
             if month + 1 < self._months:
+                # The closed month's record, emptied, is the next month's: one dict a run.
+                idle.clear()
+                self._idle.setdefault(month + 1, idle)
                 self._open_month(month + 1)
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
-        self.constraints.append(self._binding(month, self._idle.close(month)))
-        self.kit.close_month(month)
+        if self.kit.parts:  # its own stocks of sub-tier components
+            self.kit.close_month(month)
 
     def _replan(self) -> None:
         """Order from the sub-tier what the backlog needs within the planning horizon,
@@ -261,6 +271,8 @@ class SupplierState:
             starts = self.backlog - busy
         else:
             starts = math.ceil(self.backlog / self.spec.yield_ - 1e-9) - busy
+        if starts <= self.kit.covered:  # on order already, whatever the horizon allows
+            return
         now = self._context.now_month_time
         within = math.ceil(self._server.curve.between(now, now + self._horizon) - 1e-9)
         self.kit.replan(min(starts, within))
@@ -270,47 +282,63 @@ class SupplierState:
 
         When they all fall in the month being written (always so in a run: a stretch
         never crosses a month's end), they are counted there without looking it up.
+        ``times`` is kept, as the shipment's (its arrivals are worked out from it when
+        asked for), so it must not change afterwards.
         """
         count = len(times)
         if not count:
             return
         first, last = times.item(0), times.item(-1)
-        month: int | None = None
+        month: int | None
         if self._month_begin < first and last <= self._month_end:
             month = self._month
-        if month is None:
-            count_by_month(self._made, times)
-        else:
             self._made[month] += count
+        else:
+            month = None
+            count_by_month(self._made, times)
         self.backlog -= count
-        arrive = times + self._lead_time
-        # The ends of ``arrive`` as Python floats: the same sums, without reading it.
+        # The first and last arrivals as Python floats: the same sums as ``times + lead``
+        # (which no one may ever need: :class:`~capsim.model.arrivals.Arrivals` works it
+        # out when asked), without reading it.
         span = (first + self.lead_time, last + self.lead_time)
+        sole = self._sole_buyer
+        if sole is not None and sole.outstanding >= count:
+            # One buyer, waiting for them all: the lot goes to it, as :func:`divide` has it.
+            sole.take(count)
+            sole.inbound.receive(times, self._lead_time, month, span)
+        else:
+            self._divide(times, month, span)
+        self._on_the_way.append((span, times))
+        self._on_the_way_count += count
+
+    def _divide(self, times: np.ndarray, month: int | None, span: tuple[float, float]) -> None:
+        """Give components made at ``times`` to the buyers by the allocation rule; ``month``
+        and ``span`` as :meth:`~capsim.model.inbound.Inbound.receive` takes them."""
+        count, lead = len(times), self._lead_time
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
             buyer.take(count)
-            buyer.inbound.receive(times, arrive, month, span)
-        else:
-            offset = 0
-            for buyer, units in blocks:
-                buyer.take(units)
-                end = offset + units
-                buyer.inbound.receive(times[offset:end], arrive[offset:end], month)
-                offset = end
-        self._on_the_way.append((*span, arrive))
-        self._on_the_way_count += count
+            buyer.inbound.receive(times, lead, month, span)
+            return
+        offset = 0
+        for buyer, units in blocks:
+            buyer.take(units)
+            end = offset + units
+            buyer.inbound.receive(times[offset:end], lead, month)
+            offset = end
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
         waiting = self._on_the_way
         while waiting:
-            first, last, arrive = waiting[0]
+            (first, last), shipped = waiting[0]
             if last > end:
                 if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
+                arrive = shipped + self._lead_time
                 return self._on_the_way_count - int(arrive.searchsorted(end, side="right"))
-            self._on_the_way_count -= len(arrive)
+            self._on_the_way_count -= len(shipped)
             waiting.popleft()
         return 0
 

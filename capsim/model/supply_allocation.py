@@ -96,8 +96,12 @@ def divide(
     if len(buyers) == 1:
         units = min(units, buyers[0].outstanding)
         return [(buyers[0], units)] if units else []
-    waiting = [buyer for buyer in buyers if buyer.outstanding]
-    units = min(units, sum(buyer.outstanding for buyer in waiting))
+    waiting, outstanding = [], 0
+    for buyer in buyers:  # a loop: a comprehension's own call costs more for a few buyers
+        if buyer.outstanding:
+            waiting.append(buyer)
+            outstanding += buyer.outstanding
+    units = min(units, outstanding)
     if not units:
         return []
     return SUPPLY_RULES[str(allocation.rule)](allocation, waiting, units, queue)
