@@ -268,6 +268,25 @@ def _schedule_curve(
     return CapacityCurve(times, base * running, slopes * running)
 
 
+COUNTING = np.arange(4096.0)
+"""0, 1, 2, ... as floats, read-only: :func:`whole_numbers` slices it."""
+COUNTING.flags.writeable = False
+
+
+def whole_numbers(first: int, count: int) -> np.ndarray:
+    """``count`` whole numbers from ``first`` as floats (``np.arange(float(first),
+    first + count)``, the same values exactly), read-only.
+
+    A slice of :data:`COUNTING` when it reaches that far: numpy fills an ``arange``
+    one element at a time, and a server asks for one at every stretch.
+    """
+    if first + count <= len(COUNTING):
+        return COUNTING[first : first + count]
+    numbers = np.arange(float(first), first + count)
+    numbers.flags.writeable = False
+    return numbers
+
+
 def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarray:
     """Capacity levels at which jobs of one start each finish, worked one at a time.
 
@@ -282,8 +301,8 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     count = len(release_levels)
     if not count:
         return np.empty(0)
-    total = np.arange(1.0, count + 1)
-    start = release_levels - (total - 1.0)
+    total = whole_numbers(1, count)
+    start = release_levels - whole_numbers(0, count)  # ``total - 1.0``, exactly
     # The running maximum carries the free level from the first job on: raising only
     # the first gives every later maximum the same value as raising them all.
     start[0] = max(start.item(0), free_level)
@@ -443,8 +462,7 @@ class RateServer:
         reading the array.
         """
         curve = self.curve
-        ends = np.arange(float(first), count + first)
-        ends += floor  # in place: ``floor + ends``, as addition commutes exactly
+        ends = whole_numbers(first, count) + floor  # ``floor + j``: addition commutes
         piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
         if piece is None:
             return _by(curve.time_at(ends), until)

@@ -12,6 +12,7 @@ from capsim.model.capacity import (
     RateServer,
     Work,
     completion_levels,
+    whole_numbers,
 )
 
 
@@ -25,6 +26,13 @@ def test_levels_and_times_are_inverse_over_a_ramp_and_an_outage() -> None:
 
 def test_jobs_wait_for_release_and_for_each_other() -> None:
     assert completion_levels(0.0, np.array([0.0, 0.5, 10.0])).tolist() == [1.0, 2.0, 11.0]
+
+
+@given(st.integers(0, 1), st.sampled_from([0, 1, 7, 4094, 4095, 4096, 5000]))
+def test_whole_numbers_are_an_arange_and_read_only(first: int, count: int) -> None:
+    numbers = whole_numbers(first, count)
+    assert numbers.tobytes() == np.arange(float(first), first + count).tobytes()
+    assert not numbers.flags.writeable
 
 
 @settings(max_examples=200, deadline=None)
