@@ -302,7 +302,7 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     if not count:
         return np.empty(0)
     total = whole_numbers(1, count)
-    start = release_levels - whole_numbers(0, count)  # ``total - 1.0``, exactly
+    start: np.ndarray = release_levels - whole_numbers(0, count)  # ``total - 1.0``, exactly
     # The running maximum carries the free level from the first job on: raising only
     # the first gives every later maximum the same value as raising them all.
     start[0] = max(start.item(0), free_level)
