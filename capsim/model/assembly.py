@@ -100,6 +100,12 @@ def work_stretch(
             for name, amount in zip(kit.names, waited.tolist(), strict=True):
                 if amount:
                     idle[name] = amount
+        elif short:
+            # One component was short and came last for every start: its wait is the
+            # gaps added in order from 0.0, as ``bincount`` adds them in its one bin.
+            amount = sum(done.gaps.tolist())
+            if amount:
+                idle[kit.names[short[0]]] = amount
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     if perfect:

@@ -84,14 +84,15 @@ class Kit:
             part.inbound.replan(part.per_unit * starts)
         self.covered = starts
 
-    def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
         """When each of the next ``count`` starts has its whole kit, counting only the
         components at positions ``short`` (those :meth:`short_at` the stretch's start);
         their kits must all have arrived by the end of the stretch (``count`` at most
         :meth:`whole_kits` then).
 
         Returns the ready times and, for each start, the component that came last (its
-        position in :attr:`names`; the first on ties). A component with every kit at
+        position in :attr:`names`; the first on ties), or ``None`` when only one
+        component is short: it came last for every start. A component with every kit at
         hand by the start cannot hold a start back past it, so leaving it out changes
         neither a ready time later than the start nor which component came last then.
         """
@@ -104,7 +105,7 @@ class Kit:
                 inbound.arrivals.take(first + per_unit - 1, first + count * per_unit, per_unit)
             )
         if len(rows) == 1:
-            return rows[0], np.full(count, short[0])
+            return rows[0], None
         times = np.array(rows)
         return np.maximum.reduce(times, axis=0), np.take(short, times.argmax(axis=0))
 
