@@ -100,10 +100,11 @@ def work_stretch(
             for name, amount in zip(kit.names, waited.tolist(), strict=True):
                 if amount:
                     idle[name] = amount
-        elif short:
+        elif short and len(done.gaps):
             # One component was short and came last for every start: its wait is the
-            # gaps added in order from 0.0, as ``bincount`` adds them in its one bin.
-            amount = sum(done.gaps.tolist())
+            # gaps added in order, as ``bincount`` adds them in its one bin (a running
+            # sum adds in order too; numpy's ``sum`` adds in pairs).
+            amount = done.gaps.cumsum().item(-1)
             if amount:
                 idle[kit.names[short[0]]] = amount
     if stopped_by is not None:
