@@ -212,9 +212,22 @@ class CapacityCurve:
             width = (levels - self._level_list[k]) / rate
             flat: np.ndarray = self._knot_list[k] + width
             return flat
-        rest = levels - self._level_list[k]
+        rest: np.ndarray = levels - self._level_list[k]
         if slope == 0.0 and rate > 0.0:
             width = 2.0 * rest / (rate + math.sqrt(rate * rate))
+        elif rate > 0.0:
+            # A ramp from a positive rate: the denominator is at least the rate, so no
+            # division needs guarding. The same operations, in place in two arrays (each
+            # sum and product commutes exactly).
+            denominator = rest * (2.0 * slope)
+            denominator += rate * rate
+            np.maximum(denominator, 0.0, out=denominator)
+            np.sqrt(denominator, out=denominator)
+            denominator += rate
+            rest *= 2.0
+            rest /= denominator
+            rest += self._knot_list[k]
+            return rest
         else:
             denominator = rate + np.sqrt(np.maximum(rate * rate + 2.0 * slope * rest, 0.0))
             width = np.full(len(levels), np.inf)
