@@ -491,11 +491,10 @@ class RateServer:
         limit = curve.level(until)
         carried = int(self.busy)
         finished = int(ends.searchsorted(limit + LEVEL_TOLERANCE, side="right"))
-        # A job has started once some capacity has gone into it: at most one more than
-        # have finished, so its begin level (``ends - 1.0``) is looked up, not made.
-        below = limit - LEVEL_TOLERANCE
-        # A job has begun if its begin level is below the limit: the finished ones have,
+        # A job has begun once some capacity has gone into it, its begin level
+        # (``ends - 1.0``, looked up, not made) below the limit: the finished ones have,
         # and of the rest (a unit's capacity apart) at most the first.
+        below = limit - LEVEL_TOLERANCE
         started = finished
         while started < len(ends) and float(ends[started]) - 1.0 < below:
             started += 1
