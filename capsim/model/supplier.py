@@ -133,8 +133,7 @@ class SupplierState:
 
     def plan(self) -> None:
         """The monthly planning run: order from the sub-tier what the coming months need."""
-        if self.kit.parts:  # without a bill of materials, there is nothing to order
-            self._replan()
+        self._replan()
 
     def add_buyer(self, inbound: Inbound) -> None:
         """Serve a buyer (a line or a supplier) whose bill names this component."""
