@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 
 import numpy as np
 
+from capsim.model.finish_times import FinishTimes, KnownTimes
+
 
 class Arrivals:
     """Month-times at which units reach a buyer, in time order, by position.
@@ -25,7 +27,7 @@ class Arrivals:
     """
 
     def __init__(self) -> None:
-        self._batches: list[np.ndarray] = []
+        self._batches: list[FinishTimes] = []
         self._leads: list[np.ndarray | None] = []
         """The lead time still to be added to each batch's month-times (``None`` once it
         is): a batch may come as the times its units were shipped (:meth:`add`)."""
@@ -41,12 +43,14 @@ class Arrivals:
 
     def add(
         self,
-        times: np.ndarray,
+        times: np.ndarray | FinishTimes,
         span: tuple[float, float] | None = None,
         lead: np.ndarray | None = None,
     ) -> None:
         """Units arriving at ``times`` (ascending; kept, not copied, so not to be changed),
-        or, given the ``lead`` time (a 0-d array, in months), shipped at ``times``.
+        or, given the ``lead`` time (a 0-d array, in months), shipped at ``times``. The
+        times may be given as :class:`~capsim.model.finish_times.FinishTimes`, worked out
+        only if asked for.
 
         ``span`` is the first and the last arrival, if the caller has them already
         (reading an array's element is slow next to passing a float on).
@@ -60,23 +64,26 @@ class Arrivals:
         time) is merged with the batches it overlaps, so batches never overlap: the units
         are in time order whichever source sent them.
         """
-        if not len(times):
+        if isinstance(times, np.ndarray):
+            times = KnownTimes(times)
+        if not times.count:
             return
         if span is not None:
             first, last = span
         elif lead is None:
-            first, last = times.item(0), times.item(-1)
+            first, last = times.span()
         else:
-            first, last = times.item(0) + lead.item(), times.item(-1) + lead.item()
+            first, last = (time + lead.item() for time in times.span())
         lasts, ends = self._lasts, self._ends
         if lasts and first < lasts[-1]:
             cut = bisect_right(lasts, first)
             earlier = [self._times(k) for k in range(cut, len(lasts))]
-            times = np.sort(np.concatenate([*earlier, times if lead is None else times + lead]))
+            own = times.times() if lead is None else times.times() + lead
+            times = KnownTimes(np.sort(np.concatenate([*earlier, own])))
             lead = None
             del self._batches[cut:], self._leads[cut:], self._firsts[cut:], lasts[cut:], ends[cut:]
-            first, last = times.item(0), times.item(-1)
-        ends.append((ends[-1] if ends else 0) + len(times))
+            first, last = times.span()
+        ends.append((ends[-1] if ends else 0) + times.count)
         self._batches.append(times)
         self._leads.append(lead)
         self._firsts.append(first)
@@ -84,11 +91,12 @@ class Arrivals:
 
     def _times(self, k: int) -> np.ndarray:
         """The arrival month-times of batch ``k``, the lead time added now if not yet."""
-        batch, lead = self._batches[k], self._leads[k]
+        times, lead = self._batches[k].times(), self._leads[k]
         if lead is not None:
-            batch = self._batches[k] = batch + lead
+            times = times + lead
+            self._batches[k] = KnownTimes(times)
             self._leads[k] = None
-        return batch
+        return times
 
     def by(self, until: float) -> int:
         """Units here by month-time ``until`` (at it included).

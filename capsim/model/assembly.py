@@ -15,6 +15,7 @@ import numpy as np
 
 from capsim.model.capacity import RateServer
 from capsim.model.context import Inspection, starts_for
+from capsim.model.finish_times import NONE_FINISHED, FinishTimes
 from capsim.model.kit import NO_WORK, Kit
 
 
@@ -23,21 +24,22 @@ class Stretch(NamedTuple):
 
     started: int
     """Units newly started (each took a kit)."""
-    finish_times: np.ndarray
-    """Month-times at which good units were finished, in order."""
+    finished_at: FinishTimes
+    """Month-times at which good units were finished, in order (worked out when asked)."""
     scrapped: int
     """Starts that ended and failed inspection."""
     idle: dict[str, float]
     """Capacity units left idle, by reason: a component awaited, or :data:`NO_WORK`."""
 
-
-NOTHING_FINISHED = np.zeros(0)
-NOTHING_FINISHED.flags.writeable = False
+    @property
+    def finish_times(self) -> np.ndarray:
+        """Month-times at which good units were finished, in order."""
+        return self.finished_at.times()
 
 
 def _idle(reason: str, capacity: float) -> Stretch:
     """A stretch in which nothing was started: its capacity idle for ``reason``."""
-    return Stretch(0, NOTHING_FINISHED, 0, {reason: capacity})
+    return Stretch(0, NONE_FINISHED, 0, {reason: capacity})
 
 
 def work_stretch(
@@ -59,7 +61,7 @@ def work_stretch(
         if inspection.perfect:
             done = server.work_backlog(start, until, jobs)
             idle_after = {NO_WORK: done.idle_after}
-            return Stretch(done.started - carried, done.finish_times, 0, idle_after)
+            return Stretch(done.started - carried, done.finished_at, 0, idle_after)
         most, shortest = server.room(start, until), NO_WORK
     else:
         at_hand, shortest = kit.whole_kits(until)
@@ -110,10 +112,9 @@ def work_stretch(
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     if perfect:
-        return Stretch(newly, done.finish_times, 0, idle)
-    ended = passes[: done.finished]
-    good = int(np.count_nonzero(ended))
-    return Stretch(newly, done.finish_times[ended], done.finished - good, idle)
+        return Stretch(newly, done.finished_at, 0, idle)
+    good = done.finished_at.passed(passes[: done.finished])
+    return Stretch(newly, good, done.finished - good.count, idle)
 
 
 __all__ = ["Stretch", "work_stretch"]

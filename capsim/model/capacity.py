@@ -20,6 +20,15 @@ from typing import NamedTuple
 
 import numpy as np
 
+from capsim.model.finish_times import (
+    NO_TIMES,
+    NONE_FINISHED,
+    BackToBackTimes,
+    FinishTimes,
+    KnownTimes,
+    by,
+    whole_numbers,
+)
 from capsim.model.timebase import TimeBase
 from capsim.scenario.base import Interpolation, RatePoint
 
@@ -117,6 +126,21 @@ class CapacityCurve:
         if denominator <= 0.0:
             return math.inf
         return float(self._knot_list[k] + 2.0 * rest / denominator)
+
+    def times_at_levels(self, low: float, high: float) -> tuple[float, float]:
+        """:meth:`time_at_level` of two levels, ``low <= high``, with the bits
+        :meth:`time_at` gives them in an array.
+
+        When both lie on one flat piece (almost always), the root is that of
+        :meth:`_time_at_on_piece`, worked out once for the piece.
+        """
+        k = self._piece_of_levels(low, high)
+        if k is not None:
+            rate, slope = self._rate_list[k], self._slope_list[k]
+            if slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate:
+                below, knot = self._level_list[k], self._knot_list[k]
+                return (low - below) / rate + knot, (high - below) / rate + knot
+        return self.time_at_level(low), self.time_at_level(high)
 
     def levels(self, times: np.ndarray) -> np.ndarray:
         """:meth:`level` of many times at once."""
@@ -281,25 +305,6 @@ def _schedule_curve(
     return CapacityCurve(times, base * running, slopes * running)
 
 
-COUNTING = np.arange(4096.0)
-"""0, 1, 2, ... as floats, read-only: :func:`whole_numbers` slices it."""
-COUNTING.flags.writeable = False
-
-
-def whole_numbers(first: int, count: int) -> np.ndarray:
-    """``count`` whole numbers from ``first`` as floats (``np.arange(float(first),
-    first + count)``, the same values exactly), read-only.
-
-    A slice of :data:`COUNTING` when it reaches that far: numpy fills an ``arange``
-    one element at a time, and a server asks for one at every stretch.
-    """
-    if first + count <= len(COUNTING):
-        return COUNTING[first : first + count]
-    numbers = np.arange(float(first), first + count)
-    numbers.flags.writeable = False
-    return numbers
-
-
 def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarray:
     """Capacity levels at which jobs of one start each finish, worked one at a time.
 
@@ -322,15 +327,6 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     np.maximum.accumulate(start, out=start)
     start += total
     return start
-
-
-def _by(times: np.ndarray, until: float) -> np.ndarray:
-    """Finish times (ascending, a new array) no later than ``until``: a level reached
-    within :data:`LEVEL_TOLERANCE` of the limit counts as done by ``until``. Only the
-    last time can be past it, so the others are left alone."""
-    if len(times) and times[-1] > until:
-        np.minimum(times, until, out=times)
-    return times
 
 
 def _jobs_begun(floor: float, offset: int, below: float, count: int) -> int:
@@ -358,10 +354,6 @@ def _jobs_ended(floor: float, offset: int, reach: float, count: int) -> int:
         found -= 1
     return found
 
-
-EMPTY = np.zeros(0)
-"""An empty, read-only array: no finish times, no gaps."""
-EMPTY.flags.writeable = False
 
 LEVEL_TOLERANCE = 1e-9
 """Capacity units below which two levels are the same (floating-point dust)."""
@@ -409,9 +401,9 @@ class RateServer:
         started = max(finished + following, int(self.busy))
         self.busy = started > finished
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
-        times = self._back_to_back(base, 1, finished, until)
+        times = BackToBackTimes(self.curve, base, 1, finished, until)
         idle_after = max(limit - self.free_level, 0.0) if finished == count else 0.0
-        return Work(started, finished, times, EMPTY, idle_after)
+        return Work(started, finished, times, NO_TIMES, idle_after)
 
     def work(self, start: float, until: float, releases: np.ndarray) -> Work:
         """Work the offered jobs, one start each, from month-time ``start`` to ``until``.
@@ -442,8 +434,9 @@ class RateServer:
         progress, which ends at ``floor``; 1 otherwise) and begins one unit before. The
         two searches of :meth:`_worked` over those levels become searches over ``j``,
         each level computed with the same rounding as the array would hold, so the
-        result is bit for bit what :meth:`work` gives; only the finished jobs' levels
-        are made into an array. Nothing waits, so there are no gaps.
+        result is bit for bit what :meth:`work` gives. The finish times are worked out
+        only when asked (:class:`~capsim.model.finish_times.BackToBackTimes`). Nothing
+        waits, so there are no gaps.
         """
         carried = int(self.busy)
         if not carried and not count:
@@ -463,23 +456,8 @@ class RateServer:
         else:
             self.free_level = floor + (finished - 1 + offset) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
-        times = self._back_to_back(floor, offset, finished, until)
-        return Work(started, finished, times, EMPTY, idle_after)
-
-    def _back_to_back(self, floor: float, first: int, count: int, until: float) -> np.ndarray:
-        """Finish times, by ``until``, of ``count`` jobs worked back to back: job ``j``
-        ends at level ``floor + (j + first)``.
-
-        The levels' first and last are Python floats with the same bits as the array's
-        (small whole numbers are exact), so the piece they lie on is found without
-        reading the array.
-        """
-        curve = self.curve
-        ends = whole_numbers(first, count) + floor  # ``floor + j``: addition commutes
-        piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
-        if piece is None:
-            return _by(curve.time_at(ends), until)
-        return _by(curve._time_at_on_piece(ends, piece, spare=True), until)
+        times = BackToBackTimes(curve, floor, offset, finished, until)
+        return Work(started, finished, times, NO_TIMES, idle_after)
 
     def _worked(
         self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
@@ -510,8 +488,8 @@ class RateServer:
             self.free_level = float(ends[finished - 1]) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
         # ``ends`` has served: its finished part becomes their finish times.
-        times = _by(curve._time_at_ascending(ends[:finished], spare=True), until)
-        return Work(started, finished, times, gaps, idle_after)
+        times = by(curve._time_at_ascending(ends[:finished], spare=True), until)
+        return Work(started, finished, KnownTimes(times), gaps, idle_after)
 
     def _idle(self, start: float, until: float) -> Work:
         """:meth:`work` with no job offered: every unit of capacity is idle.
@@ -521,7 +499,7 @@ class RateServer:
         """
         idle_after = self.idle(start, until)
         self.free_level = max(self.free_level, self.curve.level(start))
-        return Work(0, 0, EMPTY, EMPTY, idle_after)
+        return Work(0, 0, NONE_FINISHED, NO_TIMES, idle_after)
 
 
 class Work(NamedTuple):
@@ -531,12 +509,17 @@ class Work(NamedTuple):
     """Offered jobs started by the end (the one in progress included)."""
     finished: int
     """Offered jobs finished by the end: the first ``finished``."""
-    finish_times: np.ndarray
-    """Month-times at which they finished."""
+    finished_at: FinishTimes
+    """Month-times at which they finished (worked out when asked)."""
     gaps: np.ndarray
     """Capacity units idle before each newly started job, waiting for it to be ready."""
     idle_after: float
     """Capacity units idle after the last job, with nothing ready to start."""
+
+    @property
+    def finish_times(self) -> np.ndarray:
+        """Month-times at which they finished."""
+        return self.finished_at.times()
 
 
 __all__ = ["CapacityCurve", "RateServer", "Work", "completion_levels"]

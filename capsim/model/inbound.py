@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from capsim.model.arrivals import Arrivals
+from capsim.model.finish_times import FinishTimes
 from capsim.model.records import Recorder
 from capsim.model.timebase import count_by_month
 from capsim.scenario.network import Sourcing, SourcingRule
@@ -101,7 +102,7 @@ class Inbound:
 
     def receive(
         self,
-        shipped: np.ndarray,
+        shipped: FinishTimes,
         lead: np.ndarray | None = None,
         month: int | None = None,
         span: tuple[float, float] | None = None,
@@ -114,11 +115,11 @@ class Inbound:
         Sources differ in lead time, so a shipment may arrive before one already on its
         way; it never arrives before a component already used (it ships after them).
         """
-        count = len(shipped)
+        count = shipped.count
         if not count:
             return
         if month is None:
-            count_by_month(self._shipped, shipped)
+            count_by_month(self._shipped, shipped.times())
         else:
             self._shipped[month] += count  # count_by_month, without the search
         self.arrivals.add(shipped, span, lead)

@@ -12,6 +12,7 @@ from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
 from capsim.model.expansion import Expanded, GrowingCapacity
+from capsim.model.finish_times import FinishTimes, KnownTimes
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.records import EventRow, MonthlyIdle, most_idle
@@ -92,7 +93,7 @@ class SupplierState:
         """Good components ordered and not yet made."""
         self.stock = spec.initial_inventory
         """Finished components not yet shipped (the initial inventory)."""
-        self._on_the_way: deque[tuple[tuple[float, float], np.ndarray]] = deque()
+        self._on_the_way: deque[tuple[tuple[float, float], FinishTimes]] = deque()
         """The first and last arrival month-times and the shipping month-times, of each
         shipment not yet all arrived, oldest first (the lead time is the same for all, so
         they arrive in the order they left)."""
@@ -152,7 +153,7 @@ class SupplierState:
         from_stock = min(self.stock, quantity)
         if from_stock:
             self.stock -= from_stock
-            shipped = np.full(from_stock, now)
+            shipped = KnownTimes(np.full(from_stock, now))
             inbound.receive(shipped)  # from the shelf, at once
             quantity -= from_stock
         if not quantity:
@@ -200,7 +201,7 @@ class SupplierState:
             idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
             return
         month = self._month
-        started, finish_times, scrapped, waited = work_stretch(
+        started, finished_at, scrapped, waited = work_stretch(
             server, self._inspection, self.kit, start, until, self.backlog
         )
         for reason, amount in waited.items():
@@ -209,7 +210,7 @@ class SupplierState:
             self._starts[month] += started
         if scrapped:
             self._scrapped[month] += scrapped
-        self._ship(finish_times)
+        self._ship(finished_at)
         if scrapped and self.kit.parts:
             self._after_scrap = True
             self._replan()
@@ -276,25 +277,28 @@ class SupplierState:
         within = math.ceil(self._server.curve.between(now, now + self._horizon) - 1e-9)
         self.kit.replan(min(starts, within))
 
-    def _ship(self, times: np.ndarray) -> None:
-        """Good components made at ``times``: count them, give each to a buyer, ship.
+    def _ship(self, made: FinishTimes) -> None:
+        """Good components ``made`` (their finish times): count them, give each to a
+        buyer, ship.
 
         When they all fall in the month being written (always so in a run: a stretch
         never crosses a month's end), they are counted there without looking it up.
-        ``times`` is kept, as the shipment's (its arrivals are worked out from it when
-        asked for), so it must not change afterwards.
+        Each shipment keeps ``made`` (its arrivals are worked out from it when asked
+        for): most shipments are only ever asked how many have arrived by a month's
+        end, which their first and last time answer, so most finish times are never
+        worked out one by one.
         """
-        count = len(times)
+        count = made.count
         if not count:
             return
-        first, last = times.item(0), times.item(-1)
+        first, last = made.span()
         month: int | None
         if self._month_begin < first and last <= self._month_end:
             month = self._month
             self._made[month] += count
         else:
             month = None
-            count_by_month(self._made, times)
+            count_by_month(self._made, made.times())
         self.backlog -= count
         # The first and last arrivals as Python floats: the same sums as ``times + lead``
         # (which no one may ever need: :class:`~capsim.model.arrivals.Arrivals` works it
@@ -304,27 +308,28 @@ class SupplierState:
         if sole is not None and sole.outstanding >= count:
             # One buyer, waiting for them all: the lot goes to it, as :func:`divide` has it.
             sole.take(count)
-            sole.inbound.receive(times, self._lead_time, month, span)
+            sole.inbound.receive(made, self._lead_time, month, span)
         else:
-            self._divide(times, month, span)
-        self._on_the_way.append((span, times))
+            self._divide(made, month, span)
+        self._on_the_way.append((span, made))
         self._on_the_way_count += count
 
-    def _divide(self, times: np.ndarray, month: int | None, span: tuple[float, float]) -> None:
-        """Give components made at ``times`` to the buyers by the allocation rule; ``month``
-        and ``span`` as :meth:`~capsim.model.inbound.Inbound.receive` takes them."""
-        count, lead = len(times), self._lead_time
+    def _divide(self, made: FinishTimes, month: int | None, span: tuple[float, float]) -> None:
+        """Give components ``made`` to the buyers by the allocation rule; ``month`` and
+        ``span`` as :meth:`~capsim.model.inbound.Inbound.receive` takes them."""
+        count, lead = made.count, self._lead_time
         blocks = divide(self.spec.allocation, self._buyers_by_id, count, self._fair)
         if len(blocks) == 1 and blocks[0][1] == count:  # one buyer takes the lot: no slices
             buyer = blocks[0][0]
             buyer.take(count)
-            buyer.inbound.receive(times, lead, month, span)
+            buyer.inbound.receive(made, lead, month, span)
             return
+        times = made.times()
         offset = 0
         for buyer, units in blocks:
             buyer.take(units)
             end = offset + units
-            buyer.inbound.receive(times[offset:end], lead, month)
+            buyer.inbound.receive(KnownTimes(times[offset:end]), lead, month)
             offset = end
 
     def _in_transit(self, end: float) -> int:
@@ -335,9 +340,9 @@ class SupplierState:
             if last > end:
                 if first > end:  # the usual case: nothing left has arrived yet
                     return self._on_the_way_count
-                arrive = shipped + self._lead_time
+                arrive = shipped.times() + self._lead_time
                 return self._on_the_way_count - int(arrive.searchsorted(end, side="right"))
-            self._on_the_way_count -= len(shipped)
+            self._on_the_way_count -= shipped.count
             waiting.popleft()
         return 0
 

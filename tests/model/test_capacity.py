@@ -12,8 +12,8 @@ from capsim.model.capacity import (
     RateServer,
     Work,
     completion_levels,
-    whole_numbers,
 )
+from capsim.model.finish_times import FinishTimes, KnownTimes, whole_numbers
 
 
 def test_levels_and_times_are_inverse_over_a_ramp_and_an_outage() -> None:
@@ -61,6 +61,17 @@ def test_the_closed_form_for_a_backlog_matches_the_recursion(
         time = until
 
 
+def _assert_one_by_one_as_the_array(finished: FinishTimes) -> None:
+    """A unit's finish time worked out alone has the bits of the array's element."""
+    if not finished.count:
+        return
+    times = finished.times()
+    units = sorted({0, 1, finished.count // 2, finished.count - 1} & set(range(finished.count)))
+    alone = np.array([finished.times_of(unit, unit)[0] for unit in units])
+    assert alone.tobytes() == times[units].tobytes()
+    assert np.array(finished.span()).tobytes() == times[[0, -1]].tobytes()
+
+
 def _ready_by_arrays(server: RateServer, start: float, until: float, count: int) -> Work:
     """The array form of :meth:`RateServer.work_ready`: every job's levels, searched."""
     curve, carried = server.curve, int(server.busy)
@@ -80,7 +91,7 @@ def _ready_by_arrays(server: RateServer, start: float, until: float, count: int)
         server.free_level = float(ends[finished - 1]) if finished else floor
         idle_after = max(limit - server.free_level, 0.0)
     times = np.minimum(curve.time_at(ends[:finished]), until)
-    return Work(started, finished, times, np.zeros(0), idle_after)
+    return Work(started, finished, KnownTimes(times), np.zeros(0), idle_after)
 
 
 @settings(max_examples=300, deadline=None)
@@ -105,5 +116,6 @@ def test_the_closed_form_for_ready_jobs_is_bit_for_bit_the_array_form(
         b = _ready_by_arrays(arrays, time, until, offered)
         assert (a.started, a.finished, a.idle_after) == (b.started, b.finished, b.idle_after)
         assert a.finish_times.tobytes() == b.finish_times.tobytes()
+        _assert_one_by_one_as_the_array(a.finished_at)
         assert (closed.busy, closed.free_level) == (arrays.busy, arrays.free_level)
         time = until

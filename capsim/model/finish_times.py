@@ -1,0 +1,170 @@
+"""When a stretch's units were finished: month-times in order, worked out only when asked.
+
+A node makes units one after another, and a busy one makes a thousand a month. Most of
+those times are never read one by one: a buyer asks how many units have arrived by a
+month's end, which a batch's first and last time answer. So a stretch's finish times
+are kept as what gives them (jobs worked back to back on a capacity curve, and which
+starts passed inspection), and the array is made only when some unit's time is needed.
+Each time is the same number either way: the one the array would hold.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from capsim.model.capacity import CapacityCurve
+
+COUNTING = np.arange(4096.0)
+"""0, 1, 2, ... as floats, read-only: :func:`whole_numbers` slices it."""
+COUNTING.flags.writeable = False
+
+
+def whole_numbers(first: int, count: int) -> np.ndarray:
+    """``count`` whole numbers from ``first`` as floats (``np.arange(float(first),
+    first + count)``, the same values exactly), read-only.
+
+    A slice of :data:`COUNTING` when it reaches that far: numpy fills an ``arange``
+    one element at a time, and a server asks for one at every stretch.
+    """
+    if first + count <= len(COUNTING):
+        return COUNTING[first : first + count]
+    numbers = np.arange(float(first), first + count)
+    numbers.flags.writeable = False
+    return numbers
+
+
+def by(times: np.ndarray, until: float) -> np.ndarray:
+    """Finish times (ascending, a new array) no later than ``until``: a level reached
+    within the capacity tolerance of the limit counts as done by ``until``. Only the
+    last time can be past it, so the others are left alone."""
+    if len(times) and times[-1] > until:
+        np.minimum(times, until, out=times)
+    return times
+
+
+class FinishTimes:
+    """Month-times at which ``count`` units were finished, in order.
+
+    :meth:`times` gives them all (an array not to be changed), and :meth:`span` the first
+    and the last, as Python floats with the array's bits.
+    """
+
+    __slots__ = ("count",)
+
+    count: int
+    """Units finished."""
+
+    def times(self) -> np.ndarray:
+        """Every unit's finish time, in order."""
+        raise NotImplementedError
+
+    def times_of(self, first: int, last: int) -> tuple[float, float]:
+        """The finish times of units ``first`` and ``last`` (from 0)."""
+        times = self.times()
+        return times.item(first), times.item(last)
+
+    def span(self) -> tuple[float, float]:
+        """The first and the last unit's finish times (at least one unit)."""
+        return self.times_of(0, self.count - 1)
+
+    def passed(self, passes: np.ndarray) -> FinishTimes:
+        """Only the units whose entry in ``passes`` (one a unit) is true."""
+        good = int(np.count_nonzero(passes))
+        if good == self.count:
+            return self
+        return PassedTimes(self, passes, good)
+
+
+class KnownTimes(FinishTimes):
+    """Finish times already worked out, as an array (ascending, not to be changed)."""
+
+    __slots__ = ("_times",)
+
+    def __init__(self, times: np.ndarray) -> None:
+        self.count = len(times)
+        self._times = times
+
+    def times(self) -> np.ndarray:
+        return self._times
+
+
+NO_TIMES = np.zeros(0)
+NO_TIMES.flags.writeable = False
+NONE_FINISHED = KnownTimes(NO_TIMES)
+"""No unit finished."""
+
+
+class BackToBackTimes(FinishTimes):
+    """Finish times of ``count`` jobs worked back to back on a capacity curve: job ``j``
+    ends when the curve's level reaches ``floor + (j + first)``, and by ``until`` at the
+    latest (:func:`by`).
+
+    One job's time alone is the curve's root for its level
+    (:meth:`~capsim.model.capacity.CapacityCurve.times_at_levels`): the same root, with
+    the same rounding, as the array's element, whichever path the array takes (the
+    curve keeps its paths bit for bit alike; a test checks it).
+    """
+
+    __slots__ = ("_curve", "_first", "_floor", "_times", "_until")
+
+    def __init__(
+        self, curve: CapacityCurve, floor: float, first: int, count: int, until: float
+    ) -> None:
+        self.count = count
+        self._curve = curve
+        self._floor = floor
+        self._first = first
+        self._until = until
+        self._times: np.ndarray | None = None
+
+    def times_of(self, first: int, last: int) -> tuple[float, float]:
+        # ``floor + j`` as the array adds it: a small whole number is exact as a float.
+        floor, offset, until = self._floor, self._first, self._until
+        early, late = self._curve.times_at_levels(floor + (first + offset), floor + (last + offset))
+        return min(early, until), min(late, until)
+
+    def times(self) -> np.ndarray:
+        if self._times is None:
+            floor, first, count, curve = self._floor, self._first, self.count, self._curve
+            ends = whole_numbers(first, count) + floor  # ``floor + j``: addition commutes
+            piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
+            if piece is None:
+                times = curve.time_at(ends)
+            else:
+                times = curve._time_at_on_piece(ends, piece, spare=True)
+            self._times = by(times, self._until)
+        return self._times
+
+
+class PassedTimes(FinishTimes):
+    """The units of ``finished`` that passed inspection (``passes``, one a unit, with
+    ``count`` of them true), in order."""
+
+    __slots__ = ("_finished", "_passes", "_times")
+
+    def __init__(self, finished: FinishTimes, passes: np.ndarray, count: int) -> None:
+        self.count = count
+        self._finished = finished
+        self._passes = passes
+        self._times: np.ndarray | None = None
+
+    def span(self) -> tuple[float, float]:
+        # The first pass and the last: ``argmax`` stops at the first true value.
+        passes = self._passes
+        return self._finished.times_of(
+            int(passes.argmax()), len(passes) - 1 - int(passes[::-1].argmax())
+        )
+
+    def times(self) -> np.ndarray:
+        if self._times is None:
+            self._times = self._finished.times()[self._passes]
+        return self._times
+
+
+__all__ = [
+    "NONE_FINISHED", "BackToBackTimes", "FinishTimes", "KnownTimes", "PassedTimes", "by",
+    "whole_numbers",
+]  # fmt: skip
