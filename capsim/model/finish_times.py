@@ -152,11 +152,14 @@ class PassedTimes(FinishTimes):
         self._times: np.ndarray | None = None
 
     def span(self) -> tuple[float, float]:
-        # The first pass and the last: ``argmax`` stops at the first true value.
+        # The first pass and the last: at the ends, at a yield near 1; else ``argmax``
+        # finds them (it stops at the first true value).
         passes = self._passes
-        return self._finished.times_of(
-            int(passes.argmax()), len(passes) - 1 - int(passes[::-1].argmax())
-        )
+        last = len(passes) - 1
+        first = 0 if passes.item(0) else int(passes.argmax())
+        if not passes.item(last):
+            last -= int(passes[::-1].argmax())
+        return self._finished.times_of(first, last)
 
     def times(self) -> np.ndarray:
         if self._times is None:

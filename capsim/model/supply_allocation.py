@@ -104,7 +104,8 @@ def divide(
     units = min(units, outstanding)
     if not units:
         return []
-    return SUPPLY_RULES[str(allocation.rule)](allocation, waiting, units, queue)
+    # A rule's name is a string enum: it finds its rule without being made a plain string.
+    return SUPPLY_RULES[allocation.rule](allocation, waiting, units, queue)
 
 
 def _in_order(ranked: Sequence[Buyer], units: int) -> Blocks:
