@@ -70,10 +70,6 @@ class FinishTimes:
         """The first and the last unit's finish times (at least one unit)."""
         return self.times_of(0, self.count - 1)
 
-    def part(self, start: int, stop: int) -> FinishTimes:
-        """Units ``start`` to before ``stop`` (from 0), in order."""
-        return KnownTimes(self.times()[start:stop])
-
     def passed(self, passes: np.ndarray) -> FinishTimes:
         """Only the units whose entry in ``passes`` (one a unit) is true."""
         good = int(np.count_nonzero(passes))
@@ -93,6 +89,10 @@ class KnownTimes(FinishTimes):
 
     def times(self) -> np.ndarray:
         return self._times
+
+    def span(self) -> tuple[float, float]:
+        times = self._times
+        return times.item(0), times.item(-1)
 
 
 NO_TIMES = np.zeros(0)
@@ -130,14 +130,6 @@ class BackToBackTimes(FinishTimes):
         early, late = self._curve.times_at_levels(floor + (first + offset), floor + (last + offset))
         return min(early, until), min(late, until)
 
-    def part(self, start: int, stop: int) -> FinishTimes:
-        # Job ``j`` of the part is job ``start + j`` of the whole: the same level, as
-        # whole numbers add exactly.
-        if self._times is not None:
-            return KnownTimes(self._times[start:stop])
-        return BackToBackTimes(self._curve, self._floor, self._first + start, stop - start,
-                               self._until)  # fmt: skip
-
     def times(self) -> np.ndarray:
         if self._times is None:
             floor, first, count, curve = self._floor, self._first, self.count, self._curve
@@ -172,14 +164,6 @@ class PassedTimes(FinishTimes):
         if not passes.item(last):
             last -= int(passes[::-1].argmax())
         return self._finished.times_of(first, last)
-
-    def part(self, start: int, stop: int) -> FinishTimes:
-        # The jobs from the ``start``-th pass to the ``stop - 1``-th, and their passes.
-        if self._times is not None:
-            return KnownTimes(self._times[start:stop])
-        jobs = np.flatnonzero(self._passes)
-        begin, end = int(jobs[start]), int(jobs[stop - 1]) + 1
-        return self._finished.part(begin, end).passed(self._passes[begin:end])
 
     def times(self) -> np.ndarray:
         if self._times is None:

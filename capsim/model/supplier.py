@@ -324,11 +324,12 @@ class SupplierState:
             buyer.take(count)
             buyer.inbound.receive(made, lead, month, span)
             return
+        times = made.times()
         offset = 0
         for buyer, units in blocks:
             buyer.take(units)
             end = offset + units
-            buyer.inbound.receive(made.part(offset, end), lead, month)
+            buyer.inbound.receive(KnownTimes(times[offset:end]), lead, month)
             offset = end
 
     def _in_transit(self, end: float) -> int:

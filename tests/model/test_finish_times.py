@@ -37,26 +37,3 @@ def test_known_times_are_their_array() -> None:
     known = KnownTimes(times)
     assert known.times() is times
     assert (known.count, known.span(), known.times_of(1, 2)) == (3, (0.5, 2.0), (0.75, 2.0))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    passes=st.lists(st.booleans(), min_size=1, max_size=60),
-    floor=st.floats(0.0, 5000.0),
-    until=st.floats(0.0, 12.0),
-    cut=st.tuples(st.integers(0, 60), st.integers(0, 60)),
-)
-def test_a_part_has_the_times_of_the_slice(
-    passes: list[bool], floor: float, until: float, cut: tuple[int, int]
-) -> None:
-    curve = CapacityCurve([0.0, 2.0, 3.0], [700.0, 0.0, 900.0], [0.0, 0.0, 12.5])
-    whole = BackToBackTimes(curve, floor, 1, len(passes), until).passed(np.array(passes))
-    start, stop = sorted(min(end, whole.count) for end in cut)
-    if start == stop:
-        return
-    expected = whole.times()[start:stop]
-    lazy = BackToBackTimes(curve, floor, 1, len(passes), until).passed(np.array(passes))
-    part = lazy.part(start, stop)
-    assert part.count == stop - start
-    assert np.array(part.span()).tobytes() == expected[[0, -1]].tobytes()
-    assert part.times().tobytes() == expected.tobytes()
