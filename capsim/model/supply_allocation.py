@@ -26,7 +26,8 @@ class Buyer:
     id: str
     inbound: Inbound
     orders: deque[list[float]] = field(default_factory=deque)
-    """Open orders, oldest first: ``[month-time placed, units outstanding]``."""
+    """Open orders, oldest first: ``[month-time placed, units outstanding]`` (the units
+    a whole number, kept as an ``int``)."""
     outstanding: int = 0
 
     def place(self, placed: float, units: int) -> None:
@@ -35,7 +36,7 @@ class Buyer:
         index = len(orders)
         while index and orders[index - 1][0] > placed:
             index -= 1
-        orders.insert(index, [placed, float(units)])
+        orders.insert(index, [placed, units])
         self.outstanding += units
 
     def withdraw(self, most: int) -> list[tuple[float, int]]:
@@ -137,17 +138,21 @@ def _first_come(
     ``left`` caps what each buyer may still get (its outstanding orders by default).
     Orders placed at the same time go by buyer id.
     """
-    if left is None:
-        left = {buyer.id: buyer.outstanding for buyer in buyers}
     # Each buyer's orders are in time order already: merging them, and only as far as the
     # units go, gives the order a sort of them all would, without sorting the long tail.
     # Ids differ, so comparing heads never goes past the id. A buyer that may get no
     # more takes nothing from any order: it needs no head.
-    heads: list[Head] = [
-        (key(buyer), buyer.orders[0][0], buyer.id, 0, buyer)
-        for buyer in buyers
-        if buyer.orders and left[buyer.id]
-    ]
+    heads: list[Head] = []
+    if left is None:
+        left = {}
+        for buyer in buyers:  # one loop for both: a buyer has orders while it has units out
+            left[buyer.id] = buyer.outstanding
+            if buyer.outstanding:
+                heads.append((key(buyer), buyer.orders[0][0], buyer.id, 0, buyer))
+    else:
+        for buyer in buyers:
+            if buyer.orders and left[buyer.id]:
+                heads.append((key(buyer), buyer.orders[0][0], buyer.id, 0, buyer))
     blocks: Blocks = []
     while units and heads:
         heads.sort()
@@ -159,7 +164,7 @@ def _first_come(
             placed, quantity = orders[position]
             if position > heads[0][3] and after is not None and (rank, placed, name) > after:
                 break
-            take = min(int(quantity), units, cap)
+            take = min(int(quantity), units, cap)  # ``int`` for mypy: the units are whole
             given += take
             units -= take
             cap -= take
