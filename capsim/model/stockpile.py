@@ -460,7 +460,8 @@ def _recorded_months_ascending(days: np.ndarray, calendar: Calendar) -> np.ndarr
     [0, 0, 1, 1, 2]
     """
     ends = np.searchsorted(days, calendar.boundaries[1:-1], side="right")
-    return np.repeat(np.arange(calendar.months), np.diff(ends, prepend=0, append=len(days)))
+    bounds = np.concatenate(([0], ends, [len(days)]))  # of each month's run of days
+    return np.repeat(np.arange(calendar.months), bounds[1:] - bounds[:-1])
 
 
 __all__ = ["Claim", "StockpileState"]
