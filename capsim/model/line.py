@@ -232,7 +232,8 @@ class LineState:
 
     def _binding(self, lost: Mapping[str, float], backlog: int) -> str:
         """What bound the month, given its idle units by reason and the units the
-        contracts still have to build.
+        contracts still have to build (each contract's are never negative, so a backlog
+        means one has units left).
 
         The constraints are returned as the module's names for them: an enum member read
         from its class costs several times a global's lookup, and it is the same member.
