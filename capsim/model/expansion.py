@@ -116,6 +116,14 @@ class GrowingCapacity:
             self._monthly_curve, self._monthly = curve, monthly_capacity(curve, self._months)
         return self._monthly[month]
 
+    def by_month(self) -> tuple[float, ...]:
+        """Units of capacity in each month of the horizon (:meth:`in_month` of each), on
+        the curve in effect now."""
+        curve = self.server.curve
+        if curve is not self._monthly_curve:
+            self._monthly_curve, self._monthly = curve, monthly_capacity(curve, self._months)
+        return self._monthly
+
     def funding(
         self, context: Context, treasury: Treasury
     ) -> list[Generator[simpy.Event, None, None]]:

@@ -39,6 +39,11 @@ class Constraint(StrEnum):
     """The line built all the contracts' delivery schedules allowed."""
 
 
+_CAPACITY, _FUNDING, _BACKLOG, _NONE = (
+    Constraint.CAPACITY, Constraint.FUNDING, Constraint.BACKLOG, Constraint.NONE,
+)  # fmt: skip
+
+
 class LineState:
     """One final-assembly line during a run.
 
@@ -56,6 +61,9 @@ class LineState:
     it: waiting for a component's kits, or having nothing the contracts allow to start;
     a line idle for less than one unit's worth of capacity was bound by capacity.
     """
+
+    _recorded_curve: CapacityCurve | None = None
+    """The curve whose months :meth:`close_month` wrote last (none at first)."""
 
     def __init__(
         self, line_id: str, spec: Line, kit: Kit, context: Context, rng: StreamMaker
@@ -130,25 +138,43 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        self._capacity[month] = self.capacity.in_month(month)
-        contracts = self.contracts
-        remaining = [contract.remaining for contract in contracts]
-        self._backlog[month] = sum(remaining)
-        starts = int(self._starts.item(month))
-        learning = self.spec.learning_curve
-        if learning is not None:
+        curve = self._server.curve
+        if curve is not self._recorded_curve:
+            # This month and the rest of the horizon, on the curve in effect now: each
+            # later close would write the same value of its month (in_month of the same
+            # curve) until an expansion changes the curve, and then writes its months
+            # from there on again. A month's value is that of the curve at its close.
+            self._recorded_curve = curve
+            self._capacity[month:] = self.capacity.by_month()[month:]
+        # One pass over the contracts: the backlog, whether one is built out, and their
+        # monthly caps opened again (nothing below reads a contract's month's units).
+        backlog = 0
+        built_out = False
+        for contract in self.contracts:
+            remaining = contract.remaining
+            backlog += remaining
+            if not remaining:
+                built_out = True
+            contract.built_this_month = 0
+        self._backlog[month] = backlog
+        spec = self.spec
+        learning = spec.learning_curve
+        if learning is not None:  # the count of starts serves only the cost
+            starts = int(self._starts.item(month))
             self._cost[month] = batch_cost(learning, self._started_total, starts)
-        self._started_total += starts
-        below = self._production.item(month) < self.spec.minimum_sustaining_rate
-        self._below_msr[month] = float(below)
-        constraint = self._binding(self._lost.close(month), remaining)
+            self._started_total += starts
+        minimum = spec.minimum_sustaining_rate
+        if minimum > 0:
+            # A month's production is a count of finished units (those no contract took
+            # come off the count they were added to), never negative: below a minimum of
+            # zero never, and the series stays at its 0.0.
+            self._below_msr[month] = float(self._production.item(month) < minimum)
+        constraint = self._binding(self._lost.close(month), backlog)
         self._constraints.append(constraint)
         self.traces.append(trace(self.id, constraint, month, self._stocks))
         self.kit.close_month(month)
-        for contract in contracts:
-            contract.built_this_month = 0
-        if not all(remaining):  # a contract is done: it leaves the line
-            self.contracts = [contract for contract in contracts if contract.remaining]
+        if built_out:  # a contract is done: it leaves the line
+            self.contracts = [contract for contract in self.contracts if contract.remaining]
 
     def _eligible(self, time: float) -> list[Contract]:
         """The contracts with units to build that may take one at month-time ``time``.
@@ -204,21 +230,26 @@ class LineState:
         if len(times):
             np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
 
-    def _binding(self, lost: Mapping[str, float], remaining: list[int]) -> str:
-        """What bound the month, given its idle units by reason and the units each
-        contract still has to build."""
+    def _binding(self, lost: Mapping[str, float], backlog: int) -> str:
+        """What bound the month, given its idle units by reason and the units the
+        contracts still have to build (each contract's are never negative, so a backlog
+        means one has units left).
+
+        The constraints are returned as the module's names for them: an enum member read
+        from its class costs several times a global's lookup, and it is the same member.
+        """
         idle = sum(lost.values())
         if idle < 1.0 - 1e-9:
-            return Constraint.CAPACITY
+            return _CAPACITY
         reason = most_idle(lost)
         if reason != NO_WORK:
             return reason
-        if any(remaining):
-            return Constraint.NONE
+        if backlog:
+            return _NONE
         orders = self.orders
         if orders is not None and orders.short_of_money(self.id):
-            return Constraint.FUNDING
-        return Constraint.BACKLOG
+            return _FUNDING
+        return _BACKLOG
 
     def plan(self) -> None:
         """The monthly planning run: with a planning horizon, order the coming months'."""

@@ -21,8 +21,10 @@ def trace(node: str, reason: str, month: int, kit_parts: dict[str, Inbound]) -> 
     orders left while its components are still on the way bound the month by its
     ``lead time``.
     """
-    chain = [node, reason]
     inbound = kit_parts.get(reason)
+    if inbound is None:  # capacity, money or orders: the chain ends at the node
+        return (node, reason)
+    chain = [node, reason]
     while inbound is not None and len(chain) < 2 * MAX_TIERS:
         source = _awaited(inbound)
         cause = source.constraints[month]

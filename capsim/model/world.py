@@ -190,12 +190,14 @@ class World:
         planning horizon and suppliers order the material of the coming months."""
         env = self.env
         closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
-        # The same calls every month, looked up once.
+        # The same calls every month, looked up once. A supplier without a bill of
+        # materials orders nothing in its planning run (it has no sub-tier to order
+        # from): its run is left out, the same as running it.
         closes = [node.close_month for node in closing]
         rebalances = [inbound.rebalance for inbound in self._several_sources]
         plans = [
             *(line.plan for line in self.lines.values()),
-            *(supplier.plan for supplier in reversed(self._tiers)),
+            *(supplier.plan for supplier in reversed(self._tiers) if supplier.kit.parts),
         ]
         ends = [at(day, Phase.CLOSE) for day in self.calendar.boundary_days[1:]]
         for month, end in enumerate(ends):
