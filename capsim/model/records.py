@@ -36,6 +36,15 @@ def series_key(
     return SeriesKey(entity_kind, entity, metric, system, holder)
 
 
+@lru_cache(maxsize=1 << 12)
+def series_keys(
+    entity_kind: str, entity: str, metrics: tuple[str, ...], system: str = "", holder: str = ""
+) -> tuple[SeriesKey, ...]:
+    """The :func:`series_key` of each of an entity's ``metrics``, in order (one tuple for
+    all the runs of a scenario: each run registers the same series)."""
+    return tuple(series_key(entity_kind, entity, metric, system, holder) for metric in metrics)
+
+
 class MoneyFlow(StrEnum):
     """Kinds of money movement in the ledger."""
 
@@ -160,6 +169,24 @@ class Recorder:
         self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
         self._filling.append(values)
         return values
+
+    def new_series_group(self, keys: tuple[SeriesKey, ...]) -> list[list[float]]:
+        """Zeroed monthly lists for several series, in the order of ``keys``: what
+        :meth:`new_series` gives for each, registered in one step."""
+        months = self.months
+        lists = [[0.0] * months for _ in keys]
+        self._filling_keys.extend(keys)
+        self._filling.extend(lists)
+        return lists
+
+    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> np.ndarray:
+        """Zeroed monthly float arrays for several series, which the caller fills in place:
+        the rows of one block, one per key in order, each registered as
+        :meth:`add_array` registers an array (one allocation instead of one a series)."""
+        block = np.zeros((len(keys), self.months))
+        self._filling_keys.extend(keys)
+        self._filling.extend(block)  # its rows: views that write to the block
+        return block
 
     def add_array(
         self,
