@@ -72,7 +72,7 @@ class RunTotals:
             key = series_key(
                 "stockpile", stockpile_id, "deliveries", stockpile.system, stockpile.holder
             )
-            delivered = float(self.records.series[key].sum())
+            delivered = float(self.records.monthly(key).sum())
             found[stockpile.system] = found.get(stockpile.system, 0.0) + delivered
         return found
 
@@ -105,10 +105,10 @@ class RunTotals:
         """A monthly line metric summed over the lines of ``system`` (computed once)."""
         found = self._line_series.get((system, metric))
         if found is None:
-            series = self.records.series
+            monthly = self.records.monthly
             found = sum(
                 (
-                    series[series_key("line", line, metric, system)]
+                    monthly(series_key("line", line, metric, system))
                     for line in self.lines_of.get(system, [])
                 ),
                 np.zeros(self.calendar.months),
@@ -162,7 +162,7 @@ class StockpileRun:
     def series(self, metric: str) -> np.ndarray:
         """A monthly series of this stockpile (``stock``, ``deliveries``, ``unmet``, ...)."""
         key = series_key("stockpile", self.stockpile, metric, self.spec.system, self.spec.holder)
-        return self.totals.records.series[key]
+        return self.totals.records.monthly(key)
 
     @cached_property
     def stock(self) -> np.ndarray:

@@ -143,7 +143,6 @@ class Recorder:
     """Collects a run's records; the model writes, :mod:`capsim.results` reads."""
 
     months: int
-    series: dict[SeriesKey, np.ndarray] = field(default_factory=dict)
     constraints: dict[str, list[str]] = field(default_factory=dict)
     """Line → what bound it, one entry per month."""
     supplier_constraints: dict[str, list[str]] = field(default_factory=dict)
@@ -156,6 +155,37 @@ class Recorder:
     """Keys of the series registered and being filled, in order (twice: the last wins)."""
     _filling: list[list[float] | np.ndarray] = field(default_factory=list, repr=False)
     """The values of each of :attr:`_filling_keys`."""
+    _filled: dict[SeriesKey, list[float] | np.ndarray] | None = field(default=None, repr=False)
+    """The values of each series once the run is over (:meth:`freeze`), lists not yet
+    made arrays."""
+    _series: dict[SeriesKey, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def series(self) -> dict[SeriesKey, np.ndarray]:
+        """Every monthly series by its labels, as float arrays, in the order registered
+        (empty until the run is over).
+
+        The lists are made arrays at the first read, all in one pass (see :meth:`freeze`).
+        """
+        if self._filled is not None:
+            lists = [values for values in self._filled.values() if isinstance(values, list)]
+            rows = iter(_float_rows(lists, self.months))
+            series = self._series
+            for key, values in self._filled.items():
+                series[key] = next(rows) if isinstance(values, list) else values
+            self._filled = None
+        return self._series
+
+    def monthly(self, key: SeriesKey) -> np.ndarray:
+        """One series as a float array: ``series[key]``, without making the others arrays."""
+        filled = self._filled
+        if filled is None:
+            return self._series[key]
+        values = filled[key]
+        if isinstance(values, list):
+            # The conversion of _float_rows for one list (the same bits).
+            values = filled[key] = np.asarray(values, dtype=float)
+        return values
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -202,19 +232,19 @@ class Recorder:
         self._filling.append(values)
 
     def freeze(self) -> None:
-        """Turn the filled series into float arrays, once, at the end of the run.
+        """End the filling of the series, once, at the end of the run.
 
         A float array registered with :meth:`add_array` is kept as it is, not copied: the
-        run is over, so nothing writes to it any more.
+        run is over, so nothing writes to it any more. The lists become arrays when first
+        read (:attr:`series`, :meth:`monthly`): a run whose KPIs are all that is read of it
+        makes arrays only of the lists they read, and converting every list cost about 1 %
+        of a run. A key registered twice keeps its first place and its last values, as
+        assigning the series in turn to a dict would.
         """
-        lists = [values for values in self._filling if isinstance(values, list)]
-        rows = iter(_float_rows(lists, self.months))
-        series = self.series
-        for key, values in zip(self._filling_keys, self._filling, strict=True):
-            if isinstance(values, list):
-                series[key] = next(rows)
-            else:
-                series[key] = np.asarray(values, dtype=float)
+        self._filled = {
+            key: values if isinstance(values, list) else np.asarray(values, dtype=float)
+            for key, values in zip(self._filling_keys, self._filling, strict=True)
+        }
         self._filling_keys.clear()
         self._filling.clear()
 
