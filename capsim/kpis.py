@@ -389,7 +389,7 @@ def _plain(values: list[object]) -> object:
 
     pandas takes an array of the right type in a third of the instructions of a list.
     """
-    kinds = {type(value) for value in values}
+    kinds = set(map(type, values))
     if kinds == {float}:
         return np.array(values, dtype=np.float64)
     if kinds == {int}:

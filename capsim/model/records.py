@@ -156,8 +156,8 @@ class Recorder:
     _filling: list[list[float] | np.ndarray] = field(default_factory=list, repr=False)
     """The values of each of :attr:`_filling_keys`."""
     _filled: dict[SeriesKey, list[float] | np.ndarray] | None = field(default=None, repr=False)
-    """The values of each series once the run is over (:meth:`freeze`), lists not yet
-    made arrays."""
+    """The values of each series once the run is over (:meth:`freeze`), as registered
+    (lists not yet made arrays, arrays not yet checked for floats)."""
     _series: dict[SeriesKey, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
@@ -172,7 +172,10 @@ class Recorder:
             rows = iter(_float_rows(lists, self.months))
             series = self._series
             for key, values in self._filled.items():
-                series[key] = next(rows) if isinstance(values, list) else values
+                if isinstance(values, list):
+                    series[key] = next(rows)
+                else:
+                    series[key] = np.asarray(values, dtype=float)
             self._filled = None
         return self._series
 
@@ -184,8 +187,9 @@ class Recorder:
         values = filled[key]
         if isinstance(values, list):
             # The conversion of _float_rows for one list (the same bits).
-            values = filled[key] = np.asarray(values, dtype=float)
-        return values
+            array = filled[key] = np.asarray(values, dtype=float)
+            return array
+        return np.asarray(values, dtype=float)  # an array registered: itself, if of floats
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -241,10 +245,7 @@ class Recorder:
         of a run. A key registered twice keeps its first place and its last values, as
         assigning the series in turn to a dict would.
         """
-        self._filled = {
-            key: values if isinstance(values, list) else np.asarray(values, dtype=float)
-            for key, values in zip(self._filling_keys, self._filling, strict=True)
-        }
+        self._filled = dict(zip(self._filling_keys, self._filling, strict=True))
         self._filling_keys.clear()
         self._filling.clear()
 
