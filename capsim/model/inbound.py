@@ -16,9 +16,12 @@ import numpy as np
 
 from capsim.model.arrivals import Arrivals
 from capsim.model.finish_times import FinishTimes
-from capsim.model.records import Recorder
+from capsim.model.records import Recorder, series_keys
 from capsim.model.timebase import count_by_month
 from capsim.scenario.network import Sourcing, SourcingRule
+
+_SERIES = ("inventory", "in_transit", "on_order", "shipped")
+"""A component stock's monthly series, in the order it registers them."""
 
 
 class Source(Protocol):
@@ -76,11 +79,10 @@ class Inbound:
         self.ordered = 0
         """Good components ordered from every source, since the start."""
         self.ordered_from: dict[str, int] = {source.id: 0 for source in self.sources}
-        series, entity = recorder.new_series, f"{buyer}.{component}"
-        self._inventory = series("component_stock", entity, "inventory", holder=component)
-        self._transit = series("component_stock", entity, "in_transit", holder=component)
-        self._on_order = series("component_stock", entity, "on_order", holder=component)
-        self._shipped = series("component_stock", entity, "shipped", holder=component)
+        keys = series_keys("component_stock", f"{buyer}.{component}", _SERIES, holder=component)
+        self._inventory, self._transit, self._on_order, self._shipped = recorder.new_series_group(
+            keys
+        )
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""

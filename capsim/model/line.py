@@ -17,7 +17,7 @@ from capsim.model.contract import Contract
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
-from capsim.model.records import MonthlyIdle, most_idle
+from capsim.model.records import MonthlyIdle, most_idle, series_keys
 from capsim.model.streams import StreamMaker
 from capsim.model.timebase import count_by_month, month_index, month_indices
 from capsim.model.trace import trace
@@ -42,6 +42,18 @@ class Constraint(StrEnum):
 _CAPACITY, _FUNDING, _BACKLOG, _NONE = (
     Constraint.CAPACITY, Constraint.FUNDING, Constraint.BACKLOG, Constraint.NONE,
 )  # fmt: skip
+"""The constraints as module names: read in each month's close (a global is cheaper)."""
+
+_ARRAY_SERIES = ("production", "starts")
+"""A line's monthly series kept as arrays (whole-array updates), in registration order."""
+_LIST_SERIES = (
+    "scrapped",
+    "capacity",
+    "backlog",
+    "production_cost_usd",
+    "below_minimum_sustaining_rate",
+)
+"""Its series kept as lists (one value at a time), registered after them."""
 
 
 class LineState:
@@ -98,16 +110,12 @@ class LineState:
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
-        self._production = np.zeros(months)
-        self._starts = np.zeros(months)
-        recorder.add_array("line", line_id, "production", self._production, system)
-        recorder.add_array("line", line_id, "starts", self._starts, system)
-        series = recorder.new_series
-        self._scrapped = series("line", line_id, "scrapped", system)
-        self._capacity = series("line", line_id, "capacity", system)
-        self._backlog = series("line", line_id, "backlog", system)
-        self._cost = series("line", line_id, "production_cost_usd", system)
-        self._below_msr = series("line", line_id, "below_minimum_sustaining_rate", system)
+        self._production, self._starts = recorder.new_arrays(
+            series_keys("line", line_id, _ARRAY_SERIES, system)
+        )
+        self._scrapped, self._capacity, self._backlog, self._cost, self._below_msr = (
+            recorder.new_series_group(series_keys("line", line_id, _LIST_SERIES, system))
+        )
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
         self._stocks = {component: part.inbound for component, part in kit.parts.items()}

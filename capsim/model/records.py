@@ -36,6 +36,15 @@ def series_key(
     return SeriesKey(entity_kind, entity, metric, system, holder)
 
 
+@lru_cache(maxsize=1 << 12)
+def series_keys(
+    entity_kind: str, entity: str, metrics: tuple[str, ...], system: str = "", holder: str = ""
+) -> tuple[SeriesKey, ...]:
+    """The :func:`series_key` of each of an entity's ``metrics``, in order (one tuple for
+    all the runs of a scenario: each run registers the same series)."""
+    return tuple(series_key(entity_kind, entity, metric, system, holder) for metric in metrics)
+
+
 class MoneyFlow(StrEnum):
     """Kinds of money movement in the ledger."""
 
@@ -134,7 +143,6 @@ class Recorder:
     """Collects a run's records; the model writes, :mod:`capsim.results` reads."""
 
     months: int
-    series: dict[SeriesKey, np.ndarray] = field(default_factory=dict)
     constraints: dict[str, list[str]] = field(default_factory=dict)
     """Line → what bound it, one entry per month."""
     supplier_constraints: dict[str, list[str]] = field(default_factory=dict)
@@ -147,6 +155,41 @@ class Recorder:
     """Keys of the series registered and being filled, in order (twice: the last wins)."""
     _filling: list[list[float] | np.ndarray] = field(default_factory=list, repr=False)
     """The values of each of :attr:`_filling_keys`."""
+    _filled: dict[SeriesKey, list[float] | np.ndarray] | None = field(default=None, repr=False)
+    """The values of each series once the run is over (:meth:`freeze`), as registered
+    (lists not yet made arrays, arrays not yet checked for floats)."""
+    _series: dict[SeriesKey, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def series(self) -> dict[SeriesKey, np.ndarray]:
+        """Every monthly series by its labels, as float arrays, in the order registered
+        (empty until the run is over).
+
+        The lists are made arrays at the first read, all in one pass (see :meth:`freeze`).
+        """
+        if self._filled is not None:
+            lists = [values for values in self._filled.values() if isinstance(values, list)]
+            rows = iter(_float_rows(lists, self.months))
+            series = self._series
+            for key, values in self._filled.items():
+                if isinstance(values, list):
+                    series[key] = next(rows)
+                else:
+                    series[key] = np.asarray(values, dtype=float)
+            self._filled = None
+        return self._series
+
+    def monthly(self, key: SeriesKey) -> np.ndarray:
+        """One series as a float array: ``series[key]``, without making the others arrays."""
+        filled = self._filled
+        if filled is None:
+            return self._series[key]
+        values = filled[key]
+        if isinstance(values, list):
+            # The conversion of _float_rows for one list (the same bits).
+            array = filled[key] = np.asarray(values, dtype=float)
+            return array
+        return np.asarray(values, dtype=float)  # an array registered: itself, if of floats
 
     def new_series(
         self, entity_kind: str, entity: str, metric: str, system: str = "", holder: str = ""
@@ -160,6 +203,24 @@ class Recorder:
         self._filling_keys.append(series_key(entity_kind, entity, metric, system, holder))
         self._filling.append(values)
         return values
+
+    def new_series_group(self, keys: tuple[SeriesKey, ...]) -> list[list[float]]:
+        """Zeroed monthly lists for several series, in the order of ``keys``: what
+        :meth:`new_series` gives for each, registered in one step."""
+        months = self.months
+        lists = [[0.0] * months for _ in keys]
+        self._filling_keys.extend(keys)
+        self._filling.extend(lists)
+        return lists
+
+    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> np.ndarray:
+        """Zeroed monthly float arrays for several series, which the caller fills in place:
+        the rows of one block, one per key in order, each registered as
+        :meth:`add_array` registers an array (one allocation instead of one a series)."""
+        block = np.zeros((len(keys), self.months))
+        self._filling_keys.extend(keys)
+        self._filling.extend(block)  # its rows: views that write to the block
+        return block
 
     def add_array(
         self,
@@ -175,19 +236,16 @@ class Recorder:
         self._filling.append(values)
 
     def freeze(self) -> None:
-        """Turn the filled series into float arrays, once, at the end of the run.
+        """End the filling of the series, once, at the end of the run.
 
         A float array registered with :meth:`add_array` is kept as it is, not copied: the
-        run is over, so nothing writes to it any more.
+        run is over, so nothing writes to it any more. The lists become arrays when first
+        read (:attr:`series`, :meth:`monthly`): a run whose KPIs are all that is read of it
+        makes arrays only of the lists they read, and converting every list cost about 1 %
+        of a run. A key registered twice keeps its first place and its last values, as
+        assigning the series in turn to a dict would.
         """
-        lists = [values for values in self._filling if isinstance(values, list)]
-        rows = iter(_float_rows(lists, self.months))
-        series = self.series
-        for key, values in zip(self._filling_keys, self._filling, strict=True):
-            if isinstance(values, list):
-                series[key] = next(rows)
-            else:
-                series[key] = np.asarray(values, dtype=float)
+        self._filled = dict(zip(self._filling_keys, self._filling, strict=True))
         self._filling_keys.clear()
         self._filling.clear()
 

@@ -31,11 +31,19 @@ from capsim.calendar import Calendar
 from capsim.model.context import Context
 from capsim.model.demand import DemandModel, merge_arrivals
 from capsim.model.landings import Batch, Landing
+from capsim.model.records import series_keys
 from capsim.model.timebase import PHASE_STEP
 from capsim.scenario.demand import Stockpile
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
+
+
+_SERIES = (
+    "stock", "deliveries", "transfers_in", "transfers_out", "demand", "served", "unmet",
+    "backorders",
+)  # fmt: skip
+"""A stockpile's monthly series, in the order it registers them."""
 
 
 @dataclass
@@ -97,14 +105,10 @@ class StockpileState:
         """Queue of (priority, day asked, claim index, units owed)."""
         months = context.calendar.months
         self._last_month = months - 1
-        self._series: dict[str, np.ndarray] = {}
-        for metric in (
-            "stock", "deliveries", "transfers_in", "transfers_out", "demand", "served",
-            "unmet", "backorders",
-        ):  # fmt: skip
-            values = np.zeros(months)
-            self._series[metric] = values
-            context.recorder.add_array("stockpile", stockpile_id, metric, values, *self._labels)
+        keys = series_keys("stockpile", stockpile_id, _SERIES, self.system, self.holder)
+        self._series: dict[str, np.ndarray] = dict(
+            zip(_SERIES, context.recorder.new_arrays(keys), strict=True)
+        )
         self._stock_series = self._series["stock"]
         self._deliveries = self._series["deliveries"]
 

@@ -15,7 +15,7 @@ from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.finish_times import FinishTimes, KnownTimes
 from capsim.model.inbound import Inbound
 from capsim.model.kit import NO_WORK, Kit
-from capsim.model.records import EventRow, MonthlyIdle, most_idle
+from capsim.model.records import EventRow, MonthlyIdle, most_idle, series_keys
 from capsim.model.streams import StreamMaker
 from capsim.model.supply_allocation import Buyer, FairQueue, divide
 from capsim.model.timebase import count_by_month, month_index
@@ -28,6 +28,13 @@ PLANNING_FENCE_MONTHS = 3.0
 
 MAX_OUTAGES = 100_000
 """Outages drawn for one supplier at most, so that no input can make a run unbounded."""
+
+
+_SERIES = (
+    "production", "scrapped", "starts", "backlog", "capacity", "production_cost_usd",
+    "inventory", "in_transit",
+)  # fmt: skip
+"""A supplier's monthly series, in the order it registers them."""
 
 
 class SupplierConstraint:
@@ -111,17 +118,13 @@ class SupplierState:
         self._month_idle: dict[str, float] = {}
         """``_idle[_month]``, looked up once a month rather than at every advance."""
         recorder = context.recorder
-        series = recorder.new_series
-        component = spec.component
         # Lists, not arrays: they take one addition at a time faster.
-        self._made = series("supplier", supplier_id, "production", holder=component)
-        self._scrapped = series("supplier", supplier_id, "scrapped", holder=component)
-        self._starts = series("supplier", supplier_id, "starts", holder=component)
-        self._backlog = series("supplier", supplier_id, "backlog", holder=component)
-        self._capacity = series("supplier", supplier_id, "capacity", holder=component)
-        self._cost = series("supplier", supplier_id, "production_cost_usd", holder=component)
-        self._inventory = series("supplier", supplier_id, "inventory", holder=component)
-        self._transit = series("supplier", supplier_id, "in_transit", holder=component)
+        (
+            self._made, self._scrapped, self._starts, self._backlog, self._capacity,
+            self._cost, self._inventory, self._transit,
+        ) = recorder.new_series_group(
+            series_keys("supplier", supplier_id, _SERIES, holder=spec.component)
+        )  # fmt: skip
         self.constraints = recorder.new_constraint_log(supplier_id, kind="supplier")
         self._record_stops()
 

@@ -28,7 +28,7 @@ from capsim.model.kit import Kit, KitPart
 from capsim.model.line import LineState
 from capsim.model.orders import OrderBook
 from capsim.model.policy import PolicyWiring, ReorderPolicyState
-from capsim.model.records import Recorder
+from capsim.model.records import Recorder, series_keys
 from capsim.model.stockpile import Claim, StockpileState
 from capsim.model.streams import StreamMaker, lazy_stream
 from capsim.model.supplier import SupplierState
@@ -217,10 +217,9 @@ class World:
             draws = lazy_stream(seed, f"demands.{demand_id}", replication)
             model = demand_model(demand_id, spec, self.context, draws)
             destination = model.destination
-            labels = (spec.system, model.holder)
-            arrays = [np.zeros(self.calendar.months) for _ in range(3)]
-            for metric, values in zip(("demand", "served", "unmet"), arrays, strict=True):
-                self.recorder.add_array("demand", demand_id, metric, values, *labels)
+            keys = series_keys("demand", demand_id, ("demand", "served", "unmet"), spec.system,
+                               model.holder)  # fmt: skip
+            arrays = self.recorder.new_arrays(keys)
             claims[(model.holder, spec.system)].append(
                 Claim(
                     model,
