@@ -14,7 +14,7 @@ in a module the workers import, or run serially.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -360,22 +360,7 @@ def _frame(rows: list[dict[str, object]], made: dict[str, object]) -> pd.DataFra
             dated = name in _REGISTRY and _REGISTRY[name].kind is Kind.DATE
             column = np.array(values, dtype="datetime64[s]") if dated else _plain(values)
         columns[name] = column
-    arrays = list(columns.values())
-    if rows and all(isinstance(column, np.ndarray | ExtensionArray) for column in arrays):
-        # Every column is an array already, of one value per row: typed by _plain or as
-        # dates, or labels copied for this table from one pandas made. Built from them
-        # without the checks and conversions of DataFrame(dict), which would leave them as
-        # they are: the same table, in a third of the instructions.
-        return pd.DataFrame._from_arrays(  # type: ignore[attr-defined,no-any-return]
-            arrays, _column_index(tuple(names)), pd.RangeIndex(len(rows)), verify_integrity=False
-        )
     return pd.DataFrame(columns)
-
-
-@lru_cache(maxsize=64)
-def _column_index(names: tuple[str, ...]) -> pd.Index:
-    """The column index of a table of these columns (an index is immutable: tables share it)."""
-    return pd.Index(names)
 
 
 _EXACT = 2**53
