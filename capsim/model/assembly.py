@@ -19,6 +19,11 @@ from capsim.model.finish_times import NONE_FINISHED, FinishTimes
 from capsim.model.kit import NO_WORK, Kit
 
 
+_new = tuple.__new__
+"""Makes a named tuple from its fields, as ``Stretch(...)`` does, without the class's own
+``__new__`` (a function of Python that costs as much again)."""
+
+
 class Stretch(NamedTuple):
     """What a node did between two times."""
 
@@ -39,7 +44,7 @@ class Stretch(NamedTuple):
 
 def _idle(reason: str, capacity: float) -> Stretch:
     """A stretch in which nothing was started: its capacity idle for ``reason``."""
-    return Stretch(0, NONE_FINISHED, 0, {reason: capacity})
+    return _new(Stretch, (0, NONE_FINISHED, 0, {reason: capacity}))
 
 
 def work_stretch(
@@ -61,7 +66,7 @@ def work_stretch(
         if inspection.perfect:
             done = server.work_backlog(start, until, jobs)
             idle_after = {NO_WORK: done.idle_after}
-            return Stretch(done.started - carried, done.finished_at, 0, idle_after)
+            return _new(Stretch, (done.started - carried, done.finished_at, 0, idle_after))
         most, shortest = server.room(start, until), NO_WORK
     else:
         at_hand, shortest = kit.whole_kits(until)
@@ -112,9 +117,9 @@ def work_stretch(
     if stopped_by is not None:
         idle[stopped_by] = idle.get(stopped_by, 0.0) + done.idle_after
     if perfect:
-        return Stretch(newly, done.finished_at, 0, idle)
+        return _new(Stretch, (newly, done.finished_at, 0, idle))
     good = done.finished_at.passed(passes[: done.finished])
-    return Stretch(newly, good, done.finished - good.count, idle)
+    return _new(Stretch, (newly, good, done.finished - good.count, idle))
 
 
 __all__ = ["Stretch", "work_stretch"]

@@ -355,6 +355,10 @@ def _jobs_ended(floor: float, offset: int, reach: float, count: int) -> int:
     return found
 
 
+_new = tuple.__new__
+"""Makes a named tuple from its fields, as ``Work(...)`` does, without the class's own
+``__new__``: a function of Python that costs as much again, at every stretch of work."""
+
 LEVEL_TOLERANCE = 1e-9
 """Capacity units below which two levels are the same (floating-point dust)."""
 
@@ -403,7 +407,7 @@ class RateServer:
         self.free_level = base + finished + (1.0 if self.busy else 0.0)
         times = BackToBackTimes(self.curve, base, 1, finished, until)
         idle_after = max(limit - self.free_level, 0.0) if finished == count else 0.0
-        return Work(started, finished, times, NO_TIMES, idle_after)
+        return _new(Work, (started, finished, times, NO_TIMES, idle_after))
 
     def work(self, start: float, until: float, releases: np.ndarray) -> Work:
         """Work the offered jobs, one start each, from month-time ``start`` to ``until``.
@@ -457,7 +461,7 @@ class RateServer:
             self.free_level = floor + (finished - 1 + offset) if finished else floor
             idle_after = max(limit - self.free_level, 0.0)
         times = BackToBackTimes(curve, floor, offset, finished, until)
-        return Work(started, finished, times, NO_TIMES, idle_after)
+        return _new(Work, (started, finished, times, NO_TIMES, idle_after))
 
     def _worked(
         self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
@@ -489,7 +493,7 @@ class RateServer:
             idle_after = max(limit - self.free_level, 0.0)
         # ``ends`` has served: its finished part becomes their finish times.
         times = by(curve._time_at_ascending(ends[:finished], spare=True), until)
-        return Work(started, finished, KnownTimes(times), gaps, idle_after)
+        return _new(Work, (started, finished, KnownTimes(times), gaps, idle_after))
 
     def _idle(self, start: float, until: float) -> Work:
         """:meth:`work` with no job offered: every unit of capacity is idle.
@@ -499,7 +503,7 @@ class RateServer:
         """
         idle_after = self.idle(start, until)
         self.free_level = max(self.free_level, self.curve.level(start))
-        return Work(0, 0, NONE_FINISHED, NO_TIMES, idle_after)
+        return _new(Work, (0, 0, NONE_FINISHED, NO_TIMES, idle_after))
 
 
 class Work(NamedTuple):
