@@ -18,7 +18,6 @@ from capsim.model.context import Inspection, starts_for
 from capsim.model.finish_times import NONE_FINISHED, FinishTimes
 from capsim.model.kit import NO_WORK, Kit
 
-
 _new = tuple.__new__
 """Makes a named tuple from its fields, as ``Stretch(...)`` does, without the class's own
 ``__new__`` (a function of Python that costs as much again)."""
