@@ -147,7 +147,10 @@ class Contract:
         cap = self.order.max_deliveries_per_month
         if cap is None:
             return self.remaining
-        return max(min(self.remaining, cap - self.built_this_month), 0)
+        # ``max(min(remaining, room), 0)`` written out: no builtin calls on a hot path.
+        remaining, room = self.remaining, cap - self.built_this_month
+        need = room if room < remaining else remaining
+        return 0 if need < 0 else need
 
     def ship(self, finish_times: np.ndarray) -> None:
         """Units built at ``finish_times`` (month-time) leave for the buyer's stockpile."""

@@ -170,7 +170,8 @@ class StockpileState:
             return
         if day > self._time:
             self._incoming.append(Batch.of(np.array([day]), np.array([quantity]), None))
-            self._next_landing = min(self._next_landing, day)
+            if day < self._next_landing:
+                self._next_landing = day
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
@@ -241,7 +242,8 @@ class StockpileState:
                 landed, batch = batch.split(int(batch.days.searchsorted(until, side="right")))
                 due.append(landed)
             kept.append(batch)
-            next_landing = min(next_landing, batch.first)
+            if batch.first < next_landing:  # ``min`` without a builtin call
+                next_landing = batch.first
         self._next_landing = next_landing
         self._incoming = kept
         return Landing(due) if due else None
