@@ -164,16 +164,17 @@ class Contract:
 
     def landed(self, quantity: int, month: int, day: float) -> None:
         """``quantity`` units reached the buyer in ``month``, the first at ``day``."""
+        delivery = self._delivery
         if not self.delivered:
             order = self.order
-            date = self._delivery.timebase.calendar.date(day)
-            self._delivery.events.append(
+            date = delivery.timebase.calendar.date(day)
+            delivery.events.append(
                 EventRow(date, "first_delivery", order.id, order.system, order.buyer, quantity,
                          0.0, day)
             )  # fmt: skip
         self.delivered += quantity
-        self._delivery.on_order.units -= quantity
-        self._delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
+        delivery.on_order.units -= quantity
+        delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
 
 
 __all__ = ["Contract", "Delivery", "OnOrder", "Order"]

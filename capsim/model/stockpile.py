@@ -250,7 +250,8 @@ class StockpileState:
 
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
-        served = self._asked.item(end) - self._asked.item(start)
+        # No arrivals (units landing only): nothing asked, without reading the array.
+        served = self._asked.item(end) - self._asked.item(start) if end > start else 0
         short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
@@ -273,7 +274,7 @@ class StockpileState:
         level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
         if incoming is not None:
             days = self._days[start:end]
-            for batch in incoming.batches:  # units landed by each arrival, batch by batch
+            for batch in incoming:  # units landed by each arrival, batch by batch
                 landed = batch.days.searchsorted(days, side="right")
                 if batch.units is None:  # one each: as many units as days
                     level += landed
@@ -368,7 +369,7 @@ class StockpileState:
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
         timebase = self._context.timebase
-        for batch in incoming.batches:
+        for batch in incoming:
             units = batch.total
             if count_stock:
                 self.stock += units
