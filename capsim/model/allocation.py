@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from capsim.model.contract import needs as contract_needs
 from capsim.registry import registrar
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
     if len(contracts) == 1:
         remaining = contracts[0].remaining
         return [remaining if remaining < units else units]
-    needs = list(map(_need, contracts))
+    needs = contract_needs(contracts)
     needed = sum(needs)
     # A rule's name is a string enum: it finds its rule without being made a plain string.
     rule = ALLOCATION_RULES[line.allocation]
@@ -211,6 +212,4 @@ def _unranked(order: list[int], ranked: list[int]) -> list[int]:
     return list(map(operator.itemgetter(1), sorted(zip(order, ranked, strict=True))))
 
 
-_need = operator.methodcaller("need")
-"""A contract's :meth:`~capsim.model.contract.Contract.need`, mapped over a line's contracts."""
 _priority_key = operator.attrgetter("priority_key")
