@@ -39,12 +39,10 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         left = total
     if left > 0 and min(needs) > 0 and min(weights) > 0:
         # The first round, in which every claimant is active (the usual case): the same
-        # shares, worked out by builtins mapped over the lists rather than by a line of
-        # Python a claimant. ``left * w / whole`` is the same two operations either way.
+        # shares as the loop below, without its lists of the active claimants.
         weight = list(map(float, weights))
         whole = _total(weight)
-        exact = map(operator.truediv, map(operator.mul, repeat(left), weight), repeat(whole))
-        share = _largest_remainder(left, list(exact))
+        share = _largest_remainder(left, [left * w / whole for w in weight])
         if all(map(operator.le, share, needs)):
             # No claimant is capped: each takes its share, which add up to ``left``, and
             # the loop below would end after this round.
@@ -75,6 +73,11 @@ def _largest_remainder(left: int, exact: list[float]) -> list[int]:
         # Largest remainder first; ties to the earlier claimant (the sort is stable).
         # ``share - exact`` is ``-(exact - share)`` to the bit: rounding is symmetric.
         remainders = list(map(operator.sub, share, exact))
+        if extra == 1:
+            # The first of the largest remainders: the first index of the least value,
+            # which is where the stable sort below puts it.
+            share[remainders.index(min(remainders))] += 1
+            return share
         for k in sorted(range(len(exact)), key=remainders.__getitem__)[:extra]:
             share[k] += 1
     return share

@@ -373,9 +373,11 @@ class StockpileState:
             units = batch.total
             if count_stock:
                 self.stock += units
-            month = timebase.recorded_month(batch.first)
-            if month == timebase.recorded_month(batch.last):  # the usual case
-                self._credit(batch.sender, month, units, batch.first)
+            day = batch.first
+            month = timebase.recorded_month(day)
+            # The usual case: all in one month (a batch of one day asks only once).
+            if batch.last == day or month == timebase.recorded_month(batch.last):
+                self._credit(batch.sender, month, units, day)
                 continue
             months = timebase.recorded_months(batch.days)
             unique, first = np.unique(months, return_index=True)
