@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from capsim.model.contract import needs as contract_needs
 from capsim.registry import registrar
 
 if TYPE_CHECKING:
@@ -32,29 +34,53 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
     >>> weighted_fill(10, [3, 100, 100], [1, 1, 2])
     [3, 2, 5]
     """
+    left = sum(needs)
+    if total < left:
+        left = total
+    if left > 0 and min(needs) > 0 and min(weights) > 0:
+        # The first round, in which every claimant is active (the usual case): the same
+        # shares as the loop below, without its lists of the active claimants.
+        weight = list(map(float, weights))
+        whole = _total(weight)
+        share = _largest_remainder(left, [left * w / whole for w in weight])
+        if all(map(operator.le, share, needs)):
+            # No claimant is capped: each takes its share, which add up to ``left``, and
+            # the loop below would end after this round.
+            return share
     given = [0] * len(needs)
-    left = min(total, sum(needs))
     while left > 0:
         active = [i for i, need in enumerate(needs) if need > given[i] and weights[i] > 0]
         if not active:
             break
         weight = [float(weights[i]) for i in active]
         whole = _total(weight)
-        exact = [left * w / whole for w in weight]
-        # Floors and remainders mapped over the lists: builtins, not a line of Python each.
-        share = list(map(math.floor, exact))
-        extra = left - sum(share)
-        if extra:
-            # Largest remainder first; ties to the earlier claimant (the sort is stable).
-            # ``share - exact`` is ``-(exact - share)`` to the bit: rounding is symmetric.
-            remainders = list(map(operator.sub, share, exact))
-            for k in sorted(range(len(active)), key=remainders.__getitem__)[:extra]:
-                share[k] += 1
+        share = _largest_remainder(left, [left * w / whole for w in weight])
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take
             left -= take
     return given
+
+
+def _largest_remainder(left: int, exact: list[float]) -> list[int]:
+    """Whole shares of ``left`` units from their ``exact`` fractional shares: the floors,
+    and one more to the largest remainders (ties to the earlier claimant) until the
+    shares add up to ``left``."""
+    # Floors and remainders mapped over the lists: builtins, not a line of Python each.
+    share = list(map(math.floor, exact))
+    extra = left - sum(share)
+    if extra:
+        # Largest remainder first; ties to the earlier claimant (the sort is stable).
+        # ``share - exact`` is ``-(exact - share)`` to the bit: rounding is symmetric.
+        remainders = list(map(operator.sub, share, exact))
+        if extra == 1:
+            # The first of the largest remainders: the first index of the least value,
+            # which is where the stable sort below puts it.
+            share[remainders.index(min(remainders))] += 1
+            return share
+        for k in sorted(range(len(exact)), key=remainders.__getitem__)[:extra]:
+            share[k] += 1
+    return share
 
 
 def _total(weights: list[float]) -> float:
@@ -95,11 +121,15 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
     unit that was in progress when a cap was reached) goes to contracts with units still
     to build, by priority. A lone contract takes all it has room for, whatever the rule.
     """
+    # Here and below, ``b if b < a else a`` is ``min(a, b)`` without a builtin call.
     if len(contracts) == 1:
-        return [min(units, contracts[0].remaining)]
-    needs = [contract.need() for contract in contracts]
+        remaining = contracts[0].remaining
+        return [remaining if remaining < units else units]
+    needs = contract_needs(contracts)
+    needed = sum(needs)
     # A rule's name is a string enum: it finds its rule without being made a plain string.
-    given = ALLOCATION_RULES[line.allocation](line, contracts, needs, min(units, sum(needs)))
+    rule = ALLOCATION_RULES[line.allocation]
+    given = rule(line, contracts, needs, needed if needed < units else units)
     rest = units - sum(given)
     if rest > 0:
         ranked = _priority_order(contracts)
@@ -120,7 +150,8 @@ def _by_priority(
     """
     given = [0] * len(contracts)
     for index in _priority_order(contracts):
-        take = min(needs[index], units)
+        need = needs[index]
+        take = units if units < need else need
         given[index] = take
         units -= take
         if not units:
@@ -134,11 +165,8 @@ def _proportional(
 ) -> list[int]:
     """In proportion to what each contract may take now (remainders by priority)."""
     order = _priority_order(contracts)
-    ranked = [needs[i] for i in order]
-    given = [0] * len(contracts)
-    for i, take in zip(order, weighted_fill(units, ranked, ranked), strict=True):
-        given[i] = take
-    return given
+    ranked = list(map(needs.__getitem__, order))
+    return _unranked(order, weighted_fill(units, ranked, ranked))
 
 
 @allocation_rule("shares")
@@ -152,13 +180,13 @@ def _by_shares(
     """
     order = _priority_order(contracts)
     buyers = [contracts[i].order.buyer for i in order]
-    ranked_needs = [needs[i] for i in order]
+    ranked_needs = list(map(needs.__getitem__, order))
     by_buyer: dict[str, int] = {}
     for buyer, need in zip(buyers, ranked_needs, strict=True):
         by_buyer[buyer] = by_buyer.get(buyer, 0) + need
     names = sorted(by_buyer)
-    wanted = [by_buyer[name] for name in names]
-    weights = [line.shares.get(name, 0.0) for name in names]
+    wanted = list(map(by_buyer.__getitem__, names))
+    weights = list(map(line.shares.get, names, repeat(0.0)))
     totals = weighted_fill(units, wanted, weights)
     rest = units - sum(totals)
     if rest:  # what the buyers with a share could not use
@@ -167,14 +195,24 @@ def _by_shares(
         totals = [got + more for got, more in zip(totals, extra, strict=True)]
     budget = dict(zip(names, totals, strict=True))
     given = [0] * len(contracts)
-    for position, i in enumerate(order):
-        take = min(ranked_needs[position], budget[buyers[position]])
-        budget[buyers[position]] -= take
+    for i, buyer, need in zip(order, buyers, ranked_needs, strict=True):
+        room = budget[buyer]
+        take = room if room < need else need
+        budget[buyer] -= take
         given[i] = take
     return given
 
 
 def _priority_order(contracts: Sequence[Contract]) -> list[int]:
     """Indices of ``contracts`` by priority, then award time, then id."""
-    keys = [contract.priority_key for contract in contracts]
+    keys = list(map(_priority_key, contracts))
     return sorted(range(len(keys)), key=keys.__getitem__)
+
+
+def _unranked(order: list[int], ranked: list[int]) -> list[int]:
+    """``ranked[k]`` put back at index ``order[k]`` (``order`` a permutation), by sorting
+    the pairs on their index: builtins, not a line of Python a contract."""
+    return list(map(operator.itemgetter(1), sorted(zip(order, ranked, strict=True))))
+
+
+_priority_key = operator.attrgetter("priority_key")

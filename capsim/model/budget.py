@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import simpy
 
@@ -44,9 +45,10 @@ class Obligation:
     by_fiscal_year: dict[int, float] = field(default_factory=dict)
     paid: float = 0.0
 
-    @property
+    @cached_property
     def total(self) -> float:
-        """USD obligated."""
+        """USD obligated (worked out when first asked, once :meth:`Treasury.obligate` has
+        made the obligation: its money by fiscal year does not change after)."""
         return sum(self.by_fiscal_year.values())
 
 
@@ -191,25 +193,35 @@ class Treasury:
 
     def pay(self, obligation: Obligation, amount: float, month: int) -> None:
         """Pay ``amount`` USD against an obligation, charged to its oldest money first."""
+        # Comparisons written out, not ``min``/``max`` calls (each a builtin call on the
+        # path of every delivery): ``min(a, b)`` is ``b if b < a else a`` and
+        # ``max(a, b)`` is ``b if b > a else a``, the same operand whatever the values.
         by_fiscal_year = obligation.by_fiscal_year
-        amount = min(amount, obligation.total - obligation.paid)
         already = obligation.paid
-        obligation.paid += amount
+        outstanding = obligation.total - already
+        if outstanding < amount:
+            amount = outstanding
+        obligation.paid = already + amount
         # Most obligations draw on one fiscal year's money: nothing to sort.
         years: Iterable[tuple[int, float]] = by_fiscal_year.items()
         if len(by_fiscal_year) > 1:
             years = sorted(years)
         for year, obligated in years:
-            share = min(max(obligated - already, 0.0), amount)
-            already = max(already - obligated, 0.0)
+            share = obligated - already
+            if share < 0.0:
+                share = 0.0
+            if amount < share:
+                share = amount
+            already -= obligated
+            if already < 0.0:
+                already = 0.0
             if share > 0:
                 amount -= share
                 self._ledger.append(
                     LedgerRow(
-                        month, obligation.account, year, MoneyFlow.OUTLAID, share,
-                        obligation.reference,
+                        month, obligation.account, year, _OUTLAID, share, obligation.reference
                     )
-                )  # fmt: skip
+                )
 
     def _record(
         self,
@@ -223,6 +235,10 @@ class Treasury:
         """A ledger row, in ``month`` (default: the month the clock is in)."""
         when = self._context.month if month is None else month
         self._ledger.append(LedgerRow(when, account, year, flow, amount, reference))
+
+
+_OUTLAID = MoneyFlow.OUTLAID
+"""The flow of a payment, looked up once (a member of an enum is found by a call)."""
 
 
 def _expired(budget: Budget, year: int, fiscal_year: int) -> bool:

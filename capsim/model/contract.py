@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -122,6 +123,8 @@ class Contract:
     """Units still to be built (a field, not a property: lines read it very often)."""
     built_this_month: int = field(init=False, default=0)
     delivered: int = field(init=False, default=0)
+    monthly_cap: int | None = field(init=False)
+    """Units it may take in a month (``None``: no cap), from its order."""
     priority_key: tuple[int, float, str] = field(init=False)
     """Its rank among a line's contracts, first first: priority (lower number first),
     then award time, then order id."""
@@ -130,6 +133,7 @@ class Contract:
         self.first_delivery = self.awarded + self.order.first_delivery_lag_months
         self.eligible_from = max(self.awarded, self.first_delivery - self._delivery.line_lag_months)
         self.remaining = self.quantity
+        self.monthly_cap = self.order.max_deliveries_per_month
         self.priority_key = (self.order.priority, self.awarded, self.order.id)
 
     @property
@@ -144,10 +148,13 @@ class Contract:
 
     def need(self) -> int:
         """Units the line may build for it now: what remains, within the monthly cap."""
-        cap = self.order.max_deliveries_per_month
+        cap = self.monthly_cap
         if cap is None:
             return self.remaining
-        return max(min(self.remaining, cap - self.built_this_month), 0)
+        # ``max(min(remaining, room), 0)`` written out: no builtin calls on a hot path.
+        remaining, room = self.remaining, cap - self.built_this_month
+        need = room if room < remaining else remaining
+        return 0 if need < 0 else need
 
     def ship(self, finish_times: np.ndarray) -> None:
         """Units built at ``finish_times`` (month-time) leave for the buyer's stockpile."""
@@ -161,16 +168,29 @@ class Contract:
 
     def landed(self, quantity: int, month: int, day: float) -> None:
         """``quantity`` units reached the buyer in ``month``, the first at ``day``."""
+        delivery = self._delivery
         if not self.delivered:
             order = self.order
-            date = self._delivery.timebase.calendar.date(day)
-            self._delivery.events.append(
+            date = delivery.timebase.calendar.date(day)
+            delivery.events.append(
                 EventRow(date, "first_delivery", order.id, order.system, order.buyer, quantity,
                          0.0, day)
             )  # fmt: skip
         self.delivered += quantity
-        self._delivery.on_order.units -= quantity
-        self._delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
+        delivery.on_order.units -= quantity
+        delivery.treasury.pay(self.obligation, quantity * self.order.unit_price, month)
 
 
-__all__ = ["Contract", "Delivery", "OnOrder", "Order"]
+def needs(contracts: Sequence[Contract]) -> list[int]:
+    """:meth:`Contract.need` of each of ``contracts``, in one call.
+
+    A line asks for all its contracts' at every stretch; a contract without a monthly
+    cap needs what remains, read here without a call of its own.
+    """
+    return [
+        contract.remaining if contract.monthly_cap is None else contract.need()
+        for contract in contracts
+    ]
+
+
+__all__ = ["Contract", "Delivery", "OnOrder", "Order", "needs"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -84,14 +84,11 @@ class Batch:
         numbers, each from the same arithmetic on one float. The array sum is made only
         if the days are asked for (most batches land whole, within a month).
         """
-        batch = cls(
-            None,
-            None,
-            sender,
-            timebase.day(month_times.item(0) + lag_months),
-            timebase.day(month_times.item(-1) + lag_months),
-            len(month_times),
-        )
+        count = len(month_times)
+        first = timebase.day(month_times.item(0) + lag_months)
+        # One unit: its day is the first and the last (the same arithmetic, done once).
+        last = first if count == 1 else timebase.day(month_times.item(-1) + lag_months)
+        batch = cls(None, None, sender, first, last, count)
         batch._month_times = month_times
         batch._lag = lag_months
         batch._timebase = timebase
@@ -122,18 +119,22 @@ class Batch:
         )
 
 
-class Landing(NamedTuple):
-    """Units landing in one settling: the due part of each batch, in the order expected."""
+class Landing(list[Batch]):
+    """Units landing in one settling: the due part of each batch, in the order expected.
 
-    batches: list[Batch]
+    A list of the batches (made by the list's own constructor: a stockpile makes one at
+    most settlings that receive anything).
+    """
+
+    __slots__ = ()
 
     def by_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Days and units of every landing, by day (batches in order on one day)."""
-        if len(self.batches) == 1:
-            return self.batches[0].days, self.batches[0].unit_counts()
-        days = np.concatenate([batch.days for batch in self.batches])
+        if len(self) == 1:
+            return self[0].days, self[0].unit_counts()
+        days = np.concatenate([batch.days for batch in self])
         order = np.argsort(days, kind="stable")
-        units = np.concatenate([batch.unit_counts() for batch in self.batches])
+        units = np.concatenate([batch.unit_counts() for batch in self])
         return days[order], units[order]
 
 

@@ -13,7 +13,7 @@ from capsim.model.allocation import allocate
 from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
-from capsim.model.contract import Contract
+from capsim.model.contract import Contract, needs
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
@@ -133,16 +133,20 @@ class LineState:
         if until <= start:
             return
         self._time = until
-        jobs = sum([contract.need() for contract in self._eligible(start)])
+        jobs = sum(needs(self._eligible(start)))
         stretch = work_stretch(self._server, self._inspection, self.kit, start, until, jobs)
-        month = month_index(until, len(self._lost))
+        # The months of the horizon: the production array's length is read without the
+        # call into Python that the idle record's ``len`` makes.
+        month = month_index(until, len(self._production))
         lost = self._lost[month]
         for reason, amount in stretch.idle.items():
             lost[reason] = lost.get(reason, 0.0) + amount
         if stretch.started > 0:
             self._starts[month] += stretch.started
-        self._scrapped[month] += stretch.scrapped
-        self._finish(stretch.finish_times, stretch.scrapped > 0)
+        scrapped = stretch.scrapped
+        if scrapped:  # adding no scrap changes no count
+            self._scrapped[month] += scrapped
+        self._finish(stretch.finish_times, scrapped > 0)
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""

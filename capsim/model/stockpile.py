@@ -175,7 +175,8 @@ class StockpileState:
             return
         if day > self._time:
             self._incoming.append(Batch.of(np.array([day]), np.array([quantity]), None))
-            self._next_landing = min(self._next_landing, day)
+            if day < self._next_landing:
+                self._next_landing = day
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
@@ -246,14 +247,16 @@ class StockpileState:
                 landed, batch = batch.split(int(batch.days.searchsorted(until, side="right")))
                 due.append(landed)
             kept.append(batch)
-            next_landing = min(next_landing, batch.first)
+            if batch.first < next_landing:  # ``min`` without a builtin call
+                next_landing = batch.first
         self._next_landing = next_landing
         self._incoming = kept
         return Landing(due) if due else None
 
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
-        served = self._asked.item(end) - self._asked.item(start)
+        # No arrivals (units landing only): nothing asked, without reading the array.
+        served = self._asked.item(end) - self._asked.item(start) if end > start else 0
         short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
@@ -276,7 +279,7 @@ class StockpileState:
         level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
         if incoming is not None:
             days = self._days[start:end]
-            for batch in incoming.batches:  # units landed by each arrival, batch by batch
+            for batch in incoming:  # units landed by each arrival, batch by batch
                 landed = batch.days.searchsorted(days, side="right")
                 if batch.units is None:  # one each: as many units as days
                     level += landed
@@ -371,13 +374,15 @@ class StockpileState:
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
         timebase = self._context.timebase
-        for batch in incoming.batches:
+        for batch in incoming:
             units = batch.total
             if count_stock:
                 self.stock += units
-            month = timebase.recorded_month(batch.first)
-            if month == timebase.recorded_month(batch.last):  # the usual case
-                self._credit(batch.sender, month, units, batch.first)
+            day = batch.first
+            month = timebase.recorded_month(day)
+            # The usual case: all in one month (a batch of one day asks only once).
+            if batch.last == day or month == timebase.recorded_month(batch.last):
+                self._credit(batch.sender, month, units, day)
                 continue
             months = timebase.recorded_months(batch.days)
             unique, first = np.unique(months, return_index=True)
