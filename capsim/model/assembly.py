@@ -55,8 +55,10 @@ def work_stretch(
     component whose kit came last before each start, or, after the last start, to the
     component that ran out (or to having no work left).
     """
+    # Choices between two numbers as conditional expressions, as in
+    # :mod:`~capsim.model.capacity` (``b if b > a else a`` is ``max(a, b)``).
     carried = int(server.busy)
-    jobs = max(jobs, carried)
+    jobs = carried if carried > jobs else jobs
     if not jobs:
         return _idle(NO_WORK, server.idle(start, until))
     billed = bool(kit.parts)
@@ -69,16 +71,18 @@ def work_stretch(
         most, shortest = server.room(start, until), NO_WORK
     else:
         at_hand, shortest = kit.whole_kits(until)
-        most = min(server.room(start, until), carried + at_hand)
+        room, most = server.room(start, until), carried + at_hand
+        most = most if most < room else room
         if not most:
             # Nothing in progress and a component out: the stretch waited for it throughout.
             return _idle(shortest, server.idle(start, until))
     perfect = inspection.perfect
     if perfect:  # every start passes: a start a unit, and no draws to count
-        passes = inspection.peek(min(jobs, most))
+        passes = inspection.peek(most if most < jobs else jobs)
     else:
         passes = inspection.peek(most)
-        passes = passes[: max(starts_for(passes, jobs), carried)]
+        starts = starts_for(passes, jobs)
+        passes = passes[: carried if carried > starts else starts]
     fresh = len(passes) - carried
     gating: np.ndarray | None = None
     short = kit.short_at(start, fresh) if billed else []

@@ -49,7 +49,8 @@ class Context:
     @property
     def month(self) -> int:
         """Index of the month the clock is in (clamped to the horizon)."""
-        return min(self.timebase.month_of_day(self.env.now), self.calendar.months - 1)
+        month, last = self.timebase.month_of_day(self.env.now), self.calendar.months - 1
+        return last if last < month else month  # min(month, last), without a builtin call
 
 
 class Inspection:

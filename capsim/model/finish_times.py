@@ -128,7 +128,8 @@ class BackToBackTimes(FinishTimes):
         # ``floor + j`` as the array adds it: a small whole number is exact as a float.
         floor, offset, until = self._floor, self._first, self._until
         early, late = self._curve.times_at_levels(floor + (first + offset), floor + (last + offset))
-        return min(early, until), min(late, until)
+        # min(time, until) of each, without builtin calls (the same operands).
+        return (until if until < early else early), (until if until < late else late)
 
     def times(self) -> np.ndarray:
         if self._times is None:

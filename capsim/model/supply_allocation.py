@@ -95,14 +95,15 @@ def divide(
     A supplier with one buyer gives it everything, whatever the rule.
     """
     if len(buyers) == 1:
-        units = min(units, buyers[0].outstanding)
+        outstanding = buyers[0].outstanding
+        units = outstanding if outstanding < units else units  # min(units, outstanding)
         return [(buyers[0], units)] if units else []
     waiting, outstanding = [], 0
     for buyer in buyers:  # a loop: a comprehension's own call costs more for a few buyers
         if buyer.outstanding:
             waiting.append(buyer)
             outstanding += buyer.outstanding
-    units = min(units, outstanding)
+    units = outstanding if outstanding < units else units  # min(units, outstanding)
     if not units:
         return []
     # A rule's name is a string enum: it finds its rule without being made a plain string.

@@ -167,7 +167,8 @@ class TimeBase:
         """Index of the month holding ``day`` (``months`` past the horizon)."""
         if day >= self.end_day:
             return self.months
-        return max(bisect.bisect_right(self._boundary_list, day) - 1, 0)
+        month = bisect.bisect_right(self._boundary_list, day) - 1
+        return 0 if month < 0 else month  # max(month, 0), without a builtin call
 
     def date_day(self, date: dt.date) -> int:
         """Days from the start to ``date``."""
@@ -193,7 +194,11 @@ def month_index(month_time: float, months: int) -> int:
     >>> month_index(1.0, 12), month_index(1.5, 12), month_index(0.0, 12)
     (0, 1, 0)
     """
-    return min(max(math.ceil(month_time) - 1, 0), months - 1)
+    # min(max(month, 0), months - 1), without builtin calls (the same operands)
+    month = math.ceil(month_time) - 1
+    month = 0 if month < 0 else month
+    last = months - 1
+    return last if last < month else month
 
 
 def month_indices(month_times: np.ndarray, months: int) -> np.ndarray:
@@ -221,7 +226,9 @@ def count_by_month(counts: MutableSequence[float] | np.ndarray, month_times: np.
     months = len(counts)
     first = math.ceil(month_times[0])
     if first == math.ceil(month_times[-1]):  # one month: that of the first
-        counts[min(max(first - 1, 0), months - 1)] += len(month_times)
+        month, last = first - 1, months - 1  # min(max(month, 0), last), as in month_index
+        month = 0 if month < 0 else month
+        counts[last if last < month else month] += len(month_times)
     else:
         for month in month_indices(month_times, months).tolist():
             counts[month] += 1.0
