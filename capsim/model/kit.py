@@ -77,7 +77,7 @@ class Kit:
     def replan(self, starts: int) -> None:
         """Order what ``starts`` more starts need (material requirements planning); no
         component is asked for when they are :attr:`covered` already."""
-        starts = max(starts, 0)
+        starts = 0 if starts < 0 else starts  # max(starts, 0), without a builtin call
         if starts <= self.covered:
             return
         for part in self.parts.values():

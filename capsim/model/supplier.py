@@ -156,7 +156,8 @@ class SupplierState:
         orders what the backlog needs from its own sub-tier.
         """
         now = self._context.now_month_time
-        from_stock = min(self.stock, quantity)
+        stock = self.stock
+        from_stock = quantity if quantity < stock else stock  # min(stock, quantity)
         if from_stock:
             self.stock -= from_stock
             shipped = KnownTimes(np.full(from_stock, now))
@@ -287,7 +288,7 @@ class SupplierState:
             return
         now = self._context.now_month_time
         within = math.ceil(self._server.curve.between(now, now + self._horizon) - 1e-9)
-        self.kit.replan(min(starts, within))
+        self.kit.replan(within if within < starts else starts)  # min(starts, within)
 
     def _ship(self, made: FinishTimes) -> None:
         """Good components ``made`` (their finish times): count them, give each to a

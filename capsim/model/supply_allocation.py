@@ -165,7 +165,11 @@ def _first_come(
             placed, quantity = orders[position]
             if position > heads[0][3] and after is not None and (rank, placed, name) > after:
                 break
-            take = min(int(quantity), units, cap)  # ``int`` for mypy: the units are whole
+            # min(quantity, units, cap), without a builtin call (``int`` for mypy: the
+            # units are whole).
+            take = int(quantity)
+            take = units if units < take else take
+            take = cap if cap < take else take
             given += take
             units -= take
             cap -= take
