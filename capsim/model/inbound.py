@@ -138,7 +138,7 @@ class Inbound:
         # On hand and on order together: everything ordered and not yet used.
         shortfall = required + self._buffer - (self.ordered - self.used)
         if shortfall > 0:
-            self._place([(math.nan, shortfall)])
+            self._place([(math.nan, shortfall)], shortfall)
 
     def rebalance(self) -> None:
         """Take back the orders no source has begun, and split them again by the rule.
@@ -150,19 +150,21 @@ class Inbound:
         if len(self.sources) < 2:
             return
         waiting: list[tuple[float, int]] = []
+        quantity = 0
         for source in self.sources:
             taken = source.withdraw(self.buyer)
             units = sum(count for _, count in taken)
             self.ordered -= units
             self.ordered_from[source.id] -= units
             waiting += taken
+            quantity += units
         if waiting:
-            self._place(sorted(waiting))
+            self._place(sorted(waiting), quantity)
 
-    def _place(self, orders: list[tuple[float, int]]) -> None:
-        """Give ``orders`` ((when first placed or NaN for now, units), oldest first) to the
-        sources, split by the rule: the first sources in rule order get the oldest."""
-        quantity = sum(count for _, count in orders)
+    def _place(self, orders: list[tuple[float, int]], quantity: int) -> None:
+        """Give ``orders`` ((when first placed or NaN for now, units), oldest first; their
+        units add up to ``quantity``) to the sources, split by the rule: the first sources
+        in rule order get the oldest."""
         if len(self.sources) == 1:  # the one source takes each order as it is
             source = self.sources[0]
             self.ordered += quantity
