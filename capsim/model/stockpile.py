@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from capsim.calendar import Calendar
 from capsim.model.context import Context
 from capsim.model.demand import DemandModel, merge_arrivals
 from capsim.model.landings import Batch, Landing
@@ -111,10 +110,6 @@ class StockpileState:
         )
         self._stock_series = self._series["stock"]
         self._deliveries = self._series["deliveries"]
-
-    @property
-    def _labels(self) -> tuple[str, str]:
-        return self.system, self.holder
 
     @property
     def backorders(self) -> int:
@@ -418,9 +413,8 @@ class StockpileState:
             arrivals = np.flatnonzero(settled)
             if not len(arrivals):
                 return
-        calendar = self._context.calendar
-        months = calendar.months
-        recorded = _recorded_months_ascending(self._days[arrivals], calendar)
+        months = self._context.calendar.months
+        recorded = self._context.timebase.recorded_months_ascending(self._days[arrivals])
         keys = self._which[arrivals] * months + recorded
         size = len(self._claims) * months
 
@@ -450,27 +444,6 @@ class StockpileState:
         series["served"] += served.sum(axis=0)
         if self._transfers:
             series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
-
-
-def _recorded_months_ascending(days: np.ndarray, calendar: Calendar) -> np.ndarray:
-    """:meth:`TimeBase.recorded_months <capsim.model.timebase.TimeBase.recorded_months>`
-    of ascending ``days``: the same months, found by searching each month's end among
-    the days, not each day among the month ends.
-
-    A month's books record the days after its start (the instant of the start is the
-    month before's) up to its end included, so its days are a run of the ascending days:
-    those after the previous month's end, up to its own. The first month takes the days
-    before too, the last those after the horizon (clamped, as there).
-
-    >>> from capsim.calendar import calendar_for
-    >>> import datetime as dt
-    >>> calendar = calendar_for(dt.date(2024, 1, 1), 3, 10)
-    >>> _recorded_months_ascending(np.array([0.0, 31.0, 31.5, 60.0, 95.0]), calendar).tolist()
-    [0, 0, 1, 1, 2]
-    """
-    ends = np.searchsorted(days, calendar.boundaries[1:-1], side="right")
-    bounds = np.concatenate(([0], ends, [len(days)]))  # of each month's run of days
-    return np.repeat(np.arange(calendar.months), bounds[1:] - bounds[:-1])
 
 
 __all__ = ["Claim", "StockpileState"]

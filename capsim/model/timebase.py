@@ -158,6 +158,24 @@ class TimeBase:
         index = np.searchsorted(self._boundaries[1:], np.asarray(days, dtype=float), side="left")
         return np.minimum(index, self.months - 1)
 
+    def recorded_months_ascending(self, days: np.ndarray) -> np.ndarray:
+        """:meth:`recorded_months` of ascending ``days``: the same months, found by
+        searching each month's end among the days, not each day among the month ends.
+
+        A month's books record the days after its start (the instant of the start is the
+        month before's) up to its end included, so its days are a run of the ascending
+        days: those after the previous month's end, up to its own. The first month takes
+        the days before too, the last those after the horizon (clamped, as there).
+
+        >>> import datetime as dt
+        >>> timebase = timebase_for(dt.date(2024, 1, 1), 3, 10)
+        >>> timebase.recorded_months_ascending(np.array([0.0, 31.0, 31.5, 60.0, 95.0])).tolist()
+        [0, 0, 1, 1, 2]
+        """
+        ends = np.searchsorted(days, self.calendar.boundaries[1:-1], side="right")
+        bounds = np.concatenate(([0], ends, [len(days)]))  # of each month's run of days
+        return np.repeat(np.arange(self.months), bounds[1:] - bounds[:-1])
+
     def recorded_month(self, day: float) -> int:
         """:meth:`recorded_months` of one day."""
         month = bisect.bisect_left(self._boundary_list, day, 1) - 1

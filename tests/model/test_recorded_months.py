@@ -1,4 +1,4 @@
-"""Months recorded for a stockpile's ascending arrival days, as the time base has them."""
+"""Months recorded for ascending days (a stockpile's arrivals), as for any days."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capsim.model.stockpile import _recorded_months_ascending
 from capsim.model.timebase import timebase_for
 
 
@@ -23,6 +22,6 @@ def test_ascending_days_are_recorded_in_the_time_bases_months(
     timebase = timebase_for(dt.date(2024, 1, 1), months, 10)
     array = np.array(days, dtype=float)
     expected = timebase.recorded_months(array)
-    got = _recorded_months_ascending(array, timebase.calendar)
+    got = timebase.recorded_months_ascending(array)
     assert got.dtype == expected.dtype
     assert got.tolist() == expected.tolist()
