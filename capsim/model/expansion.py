@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, MutableSequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -104,25 +104,22 @@ class GrowingCapacity:
         self._months = months
         self.steps: Steps = []
         self.server = RateServer(curve(self.steps))
-        self._monthly_curve: CapacityCurve | None = None
-        """The curve whose months :attr:`_monthly` holds."""
-        self._monthly: tuple[float, ...] = ()
+        self._recorded_curve: CapacityCurve | None = None
+        """The curve whose months :meth:`record` wrote last (none at first)."""
 
-    def in_month(self, month: int) -> float:
-        """Units of capacity in month ``month`` (month-time ``month`` to ``month + 1``), on
-        the curve in effect now."""
-        curve = self.server.curve
-        if curve is not self._monthly_curve:
-            self._monthly_curve, self._monthly = curve, monthly_capacity(curve, self._months)
-        return self._monthly[month]
+    def record(self, series: MutableSequence[float], month: int) -> None:
+        """Write the units of capacity of month ``month`` (month-time ``month`` to
+        ``month + 1``) into ``series``, on the curve in effect now.
 
-    def by_month(self) -> tuple[float, ...]:
-        """Units of capacity in each month of the horizon (:meth:`in_month` of each), on
-        the curve in effect now."""
+        The months after it are written too, when the curve has changed since the last
+        call: a later close on the same curve would write the same value of its month,
+        and an expansion's new curve writes its months from there on again. A month's
+        value is that of the curve at its close.
+        """
         curve = self.server.curve
-        if curve is not self._monthly_curve:
-            self._monthly_curve, self._monthly = curve, monthly_capacity(curve, self._months)
-        return self._monthly
+        if curve is not self._recorded_curve:
+            self._recorded_curve = curve
+            series[month:] = monthly_capacity(curve, self._months)[month:]
 
     def funding(
         self, context: Context, treasury: Treasury

@@ -74,9 +74,6 @@ class LineState:
     a line idle for less than one unit's worth of capacity was bound by capacity.
     """
 
-    _recorded_curve: CapacityCurve | None = None
-    """The curve whose months :meth:`close_month` wrote last (none at first)."""
-
     def __init__(
         self, line_id: str, spec: Line, kit: Kit, context: Context, rng: StreamMaker
     ) -> None:
@@ -150,14 +147,7 @@ class LineState:
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
-        curve = self._server.curve
-        if curve is not self._recorded_curve:
-            # This month and the rest of the horizon, on the curve in effect now: each
-            # later close would write the same value of its month (in_month of the same
-            # curve) until an expansion changes the curve, and then writes its months
-            # from there on again. A month's value is that of the curve at its close.
-            self._recorded_curve = curve
-            self._capacity[month:] = self.capacity.by_month()[month:]
+        self.capacity.record(self._capacity, month)
         # One pass over the contracts: the backlog, whether one is built out, and their
         # monthly caps opened again (nothing below reads a contract's month's units).
         backlog = 0

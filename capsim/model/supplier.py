@@ -63,9 +63,6 @@ class SupplierState:
     supplier's own sub-tier: material requirements planning explodes it down the tiers.
     """
 
-    _recorded_curve: CapacityCurve | None = None
-    """The curve whose months :meth:`close_month` wrote last (none at first)."""
-
     def __init__(self, supplier_id: str, spec: Supplier, context: Context, rng: StreamMaker):
         self.id = supplier_id
         self.spec = spec
@@ -242,13 +239,7 @@ class SupplierState:
 
     def close_month(self, month: int) -> None:
         """Record the end-of-month state and what bound the month."""
-        curve = self._server.curve
-        if curve is not self._recorded_curve:
-            # This month and the rest of the horizon, on the curve in effect now (as a
-            # line records its capacity): later closes on the same curve would write the
-            # same values, and an expansion's new curve writes its months again.
-            self._recorded_curve = curve
-            self._capacity[month:] = self.capacity.by_month()[month:]
+        self.capacity.record(self._capacity, month)
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
