@@ -59,23 +59,24 @@ def work_stretch(
     # :mod:`~capsim.model.capacity` (``b if b > a else a`` is ``max(a, b)``).
     carried = int(server.busy)
     jobs = carried if carried > jobs else jobs
+    begin, limit = server.levels(start, until)  # the stretch, as capacity levels
     if not jobs:
-        return _idle(NO_WORK, server.idle(start, until))
+        return _idle(NO_WORK, server.idle(begin, limit))
     billed = bool(kit.parts)
     if not billed:
         # Without a bill of materials no start waits for a kit: the kit is not asked.
         if inspection.perfect:
-            done = server.work_backlog(start, until, jobs)
+            done = server.work_backlog(begin, limit, until, jobs)
             idle_after = {NO_WORK: done.idle_after}
             return _new(Stretch, (done.started - carried, done.finished_at, 0, idle_after))
-        most, shortest = server.room(start, until), NO_WORK
+        most, shortest = server.room(begin, limit), NO_WORK
     else:
         at_hand, shortest = kit.whole_kits(until)
-        room, most = server.room(start, until), carried + at_hand
+        room, most = server.room(begin, limit), carried + at_hand
         most = most if most < room else room
         if not most:
             # Nothing in progress and a component out: the stretch waited for it throughout.
-            return _idle(shortest, server.idle(start, until))
+            return _idle(shortest, server.idle(begin, limit))
     perfect = inspection.perfect
     if perfect:  # every start passes: a start a unit, and no draws to count
         passes = inspection.peek(most if most < jobs else jobs)
@@ -88,13 +89,13 @@ def work_stretch(
     short = kit.short_at(start, fresh) if billed else []
     if not short:
         # Every kit is here by the start (always so without a bill): no start waits.
-        done = server.work_ready(start, until, len(passes))
+        done = server.work_ready(begin, limit, until, len(passes))
     else:
         ready, gating = kit.ready_times(fresh, short)
         releases = np.maximum(ready, start)
         if carried:
             releases = np.concatenate(([start], releases))
-        done = server.work(start, until, releases)
+        done = server.work(begin, limit, until, releases)
     # What stops the next start: no work left, or the component with the fewest kits.
     stopped_by = None
     if done.idle_after:

@@ -390,6 +390,11 @@ class RateServer:
     Jobs are units (with the starts each needs). The caller offers the jobs waiting, in
     order, the one in progress (if any) first; the server remembers only the capacity
     level at which that one ends. Capacity not used while idle is lost, as on a line.
+
+    A stretch of work, from month-time ``start`` to ``until``, is given to each method as
+    the curve's levels at its ends, ``begin = curve.level(start)`` and ``limit =
+    curve.level(until)`` (:meth:`levels`): a stretch asks the server several things, and
+    the levels are looked up once for all of them.
     """
 
     def __init__(self, curve: CapacityCurve) -> None:
@@ -399,36 +404,38 @@ class RateServer:
         self.busy = False
         """Whether a job is in progress (the first offered; it ends at ``free_level``)."""
 
-    def _free_from(self, start: float) -> float:
-        """The level from which a server not busy can work at ``start``: the later of
-        when it became free and ``start`` (``max(free_level, level(start))``)."""
-        level = self.curve.level(start)
-        free = self.free_level
-        return level if level > free else free
+    def levels(self, start: float, until: float) -> tuple[float, float]:
+        """The capacity levels at month-times ``start`` and ``until``, on the curve now."""
+        level = self.curve.level
+        return level(start), level(until)
 
-    def room(self, start: float, until: float) -> int:
-        """Most jobs that can be worked on between ``start`` and ``until``."""
-        floor = self.free_level if self.busy else self._free_from(start)
-        room = math.floor(self.curve.level(until) - floor + LEVEL_TOLERANCE)
+    def room(self, begin: float, limit: float) -> int:
+        """Most jobs that can be worked on in the stretch from level ``begin`` to ``limit``."""
+        free = self.free_level
+        # The level the work goes on from: ``free`` when busy, else max(free, begin).
+        floor = begin if not self.busy and begin > free else free
+        room = math.floor(limit - floor + LEVEL_TOLERANCE)
         return (0 if room < 0 else room) + 1 + self.busy
 
-    def idle(self, start: float, until: float) -> float:
-        """Capacity units idle from ``start`` to ``until`` with nothing to do."""
+    def idle(self, begin: float, limit: float) -> float:
+        """Capacity units idle in the stretch from level ``begin`` to ``limit`` with
+        nothing to do."""
         if self.busy:
             return 0.0
-        idle = self.curve.level(until) - self._free_from(start)
+        free = self.free_level
+        idle = limit - (begin if begin > free else free)
         return 0.0 if idle < 0.0 else idle
 
-    def work_backlog(self, start: float, until: float, count: int) -> Work:
-        """:meth:`work` for ``count`` one-unit jobs all ready by ``start``, in closed form.
+    def work_backlog(self, begin: float, limit: float, until: float, count: int) -> Work:
+        """:meth:`work` for ``count`` one-unit jobs all ready by the stretch's start, in
+        closed form.
 
         The jobs follow one another without a gap, so job ``k`` (the one in progress is
         the first) ends at ``base + k``. Capacity is idle after the last job only when
         all ``count`` are done.
         """
-        curve = self.curve
-        limit = curve.level(until)
-        base = self.free_level - 1.0 if self.busy else self._free_from(start)
+        free = self.free_level
+        base = free - 1.0 if self.busy else (begin if begin > free else free)
         finished = math.floor(limit - base + LEVEL_TOLERANCE)
         finished = 0 if finished < 0 else finished
         finished = count if count < finished else finished
@@ -443,31 +450,31 @@ class RateServer:
         idle_after = 0.0 if idle_after < 0.0 else idle_after
         return _new(Work, (started, finished, times, NO_TIMES, idle_after))
 
-    def work(self, start: float, until: float, releases: np.ndarray) -> Work:
-        """Work the offered jobs, one start each, from month-time ``start`` to ``until``.
+    def work(self, begin: float, limit: float, until: float, releases: np.ndarray) -> Work:
+        """Work the offered jobs, one start each, in the stretch to month-time ``until``.
 
         ``releases`` are the month-times at which the jobs are ready, in order (ignored for
         the job in progress).
         """
         if not self.busy and not len(releases):
-            return self._idle(start, until)
+            return self._idle(begin, limit)
         curve = self.curve
         carried = int(self.busy)
+        floor = self.free_level
         if carried:
-            floor = self.free_level
             release_levels = curve._levels_ascending(releases[1:])
             ends = np.concatenate(([floor], completion_levels(floor, release_levels)))
         else:
-            floor = self._free_from(start)
+            floor = begin if begin > floor else floor
             release_levels = curve._levels_ascending(releases)
             ends = completion_levels(floor, release_levels)
-        return self._worked(until, ends, floor, release_levels)
+        return self._worked(limit, until, ends, floor, release_levels)
 
-    def work_ready(self, start: float, until: float, count: int) -> Work:
-        """:meth:`work` for ``count`` one-start jobs all ready by ``start`` (the one in
-        progress, if any, first): the same arithmetic, in closed form.
+    def work_ready(self, begin: float, limit: float, until: float, count: int) -> Work:
+        """:meth:`work` for ``count`` one-start jobs all ready by the stretch's start (the
+        one in progress, if any, first): the same arithmetic, in closed form.
 
-        Jobs ready by ``start`` never wait for release, so each begins as the one before
+        Jobs ready by the start never wait for release, so each begins as the one before
         it ends: job ``j`` ends at level ``floor + j + offset`` (offset 0 for the job in
         progress, which ends at ``floor``; 1 otherwise) and begins one unit before. The
         two searches of :meth:`_worked` over those levels become searches over ``j``,
@@ -478,11 +485,11 @@ class RateServer:
         """
         carried = int(self.busy)
         if not carried and not count:
-            return self._idle(start, until)
-        curve = self.curve
-        floor = self.free_level if carried else self._free_from(start)
+            return self._idle(begin, limit)
+        floor = self.free_level
+        if not carried and begin > floor:
+            floor = begin
         offset = 1 - carried
-        limit = curve.level(until)
         # Jobs begun: those whose first level lies below the limit (by the tolerance).
         started = _jobs_begun(floor, offset, limit - LEVEL_TOLERANCE, count)
         finished = _jobs_ended(floor, offset, limit + LEVEL_TOLERANCE, count)
@@ -495,17 +502,16 @@ class RateServer:
             self.free_level = floor + (finished - 1 + offset) if finished else floor
             idle_after = limit - self.free_level
             idle_after = 0.0 if idle_after < 0.0 else idle_after
-        times = BackToBackTimes(curve, floor, offset, finished, until)
+        times = BackToBackTimes(self.curve, floor, offset, finished, until)
         return _new(Work, (started, finished, times, NO_TIMES, idle_after))
 
     def _worked(
-        self, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
+        self, limit: float, until: float, ends: np.ndarray, floor: float, release_levels: np.ndarray
     ) -> Work:
         """Settle a call of :meth:`work`: jobs end at capacity levels ``ends`` and begin
         one unit before; the server was free from level ``floor``. ``release_levels`` of
         the jobs not in progress give the gaps before each."""
         curve = self.curve
-        limit = curve.level(until)
         carried = int(self.busy)
         finished = int(ends.searchsorted(limit + LEVEL_TOLERANCE, side="right"))
         # A job has begun once some capacity has gone into it, its begin level
@@ -531,14 +537,15 @@ class RateServer:
         times = by(curve._time_at_ascending(ends[:finished], spare=True), until)
         return _new(Work, (started, finished, KnownTimes(times), gaps, idle_after))
 
-    def _idle(self, start: float, until: float) -> Work:
+    def _idle(self, begin: float, limit: float) -> Work:
         """:meth:`work` with no job offered: every unit of capacity is idle.
 
         A line waiting for kits offers nothing about half the time; this skips the
         twenty array operations of :meth:`work` on empty arrays.
         """
-        idle_after = self.idle(start, until)
-        self.free_level = self._free_from(start)
+        idle_after = self.idle(begin, limit)
+        free = self.free_level
+        self.free_level = begin if begin > free else free
         return _new(Work, (0, 0, NONE_FINISHED, NO_TIMES, idle_after))
 
 

@@ -202,7 +202,7 @@ class SupplierState:
         if not self.backlog and not server.busy:
             # Nothing ordered: the stretch is idle, with no need to work it out (the curve
             # keeps the level at the start from the stretch before).
-            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(start, until)
+            idle[NO_WORK] = idle.get(NO_WORK, 0.0) + server.idle(*server.levels(start, until))
             return
         month = self._month
         started, finished_at, scrapped, waited = work_stretch(

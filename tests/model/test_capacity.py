@@ -51,8 +51,8 @@ def test_the_closed_form_for_a_backlog_matches_the_recursion(
     time = 0.0
     for step in steps:
         until = time + step
-        a = closed.work_backlog(time, until, left_closed)
-        b = general.work(time, until, np.full(left_general, time))
+        a = closed.work_backlog(*closed.levels(time, until), until, left_closed)
+        b = general.work(*general.levels(time, until), until, np.full(left_general, time))
         assert (a.started, a.finished) == (b.started, b.finished)
         assert np.allclose(a.finish_times, b.finish_times)
         assert (closed.busy, closed.free_level) == (general.busy, general.free_level)
@@ -112,7 +112,7 @@ def test_the_closed_form_for_ready_jobs_is_bit_for_bit_the_array_form(
     for step, count in zip(steps, counts, strict=False):
         until = time + step
         offered = max(count, int(closed.busy))
-        a = closed.work_ready(time, until, offered)
+        a = closed.work_ready(*closed.levels(time, until), until, offered)
         b = _ready_by_arrays(arrays, time, until, offered)
         assert (a.started, a.finished, a.idle_after) == (b.started, b.finished, b.idle_after)
         assert a.finish_times.tobytes() == b.finish_times.tobytes()
