@@ -101,7 +101,8 @@ def work_stretch(
     if done.idle_after:
         passing = len(passes) if perfect else np.count_nonzero(passes)
         stopped_by = NO_WORK if passing >= jobs else shortest
-    inspection.take(done.finished)
+    if not perfect:  # a yield of 1 draws nothing, and takes no draws
+        inspection.take(done.finished)
     newly = done.started - carried
     idle: dict[str, float] = {}
     if newly > 0 and billed:

@@ -37,10 +37,6 @@ from capsim.model.finish_times import (
 from capsim.model.timebase import TimeBase
 from capsim.scenario.base import Interpolation, RatePoint
 
-RECENT_LEVELS = 64
-"""Levels a curve keeps (:meth:`CapacityCurve.level`), forgotten all at once when full."""
-
-
 class CapacityCurve:
     """The capacity level ``C(t)`` of one line or supplier, in units, at month-time ``t``.
 
@@ -66,8 +62,6 @@ class CapacityCurve:
         self._level_list = self._levels.tolist()
         self._rate_list = self._rates.tolist()
         self._slope_list = self._slopes.tolist()
-        self._recent: dict[float, float] = {}
-        """Levels of recent times (:meth:`level`)."""
 
     @classmethod
     def constant(cls, rate: float) -> CapacityCurve:
@@ -96,14 +90,7 @@ class CapacityCurve:
         return _schedule_curve(schedule, timebase, interpolation, tuple(steps), tuple(outages))
 
     def level(self, time: float) -> float:
-        """Units of capacity from month-time 0 to ``time``.
-
-        The levels of recent times are kept: a node asks for the level at each end of a
-        stretch several times (room, work, idle), and again as the next one starts.
-        """
-        known = self._recent.get(time)
-        if known is not None:
-            return known
+        """Units of capacity from month-time 0 to ``time``."""
         k = bisect.bisect_right(self._knot_list, time) - 1
         if k < 0:  # max(k, 0) (see the module's note)
             k = 0
@@ -113,9 +100,6 @@ class CapacityCurve:
             + self._rate_list[k] * width
             + 0.5 * self._slope_list[k] * width * width
         )
-        if len(self._recent) >= RECENT_LEVELS:
-            self._recent.clear()
-        self._recent[time] = level
         return level
 
     def between(self, begin: float, end: float) -> float:
@@ -195,7 +179,7 @@ class CapacityCurve:
         ``spare`` levels may be overwritten (:meth:`_time_at_on_piece`).
         """
         if len(levels):
-            piece = self._piece_of_levels(float(levels[0]), float(levels[-1]))
+            piece = self._piece_of_levels(levels.item(0), levels.item(-1))
             if piece is not None:
                 return self._time_at_on_piece(levels, piece, spare)
         return self.time_at(levels)
@@ -208,8 +192,8 @@ class CapacityCurve:
         """
         if len(times):
             knots = self._knot_list
-            k = bisect.bisect_right(knots, float(times[0])) - 1
-            end = bisect.bisect_right(knots, float(times[-1])) - 1
+            k = bisect.bisect_right(knots, times.item(0)) - 1
+            end = bisect.bisect_right(knots, times.item(-1)) - 1
             if (0 if k < 0 else k) == (0 if end < 0 else end):
                 k = 0 if k < 0 else k
                 width = times - knots[k]
@@ -340,7 +324,8 @@ def completion_levels(free_level: float, release_levels: np.ndarray) -> np.ndarr
     start: np.ndarray = release_levels - whole_numbers(0, count)  # ``total - 1.0``, exactly
     # The running maximum carries the free level from the first job on: raising only
     # the first gives every later maximum the same value as raising them all.
-    start[0] = max(start.item(0), free_level)
+    first = start.item(0)
+    start[0] = free_level if free_level > first else first  # max(first, free_level)
     np.maximum.accumulate(start, out=start)
     start += total
     return start
@@ -399,15 +384,31 @@ class RateServer:
 
     def __init__(self, curve: CapacityCurve) -> None:
         self.curve = curve
+        """The capacity curve worked at (changed only by :meth:`switch_curve`)."""
         self.free_level = 0.0
         """Capacity level at which the server last became free (or will, when busy)."""
         self.busy = False
         """Whether a job is in progress (the first offered; it ends at ``free_level``)."""
+        self._last_until = math.nan
+        self._last_limit = math.nan
+        """The end of the last stretch :meth:`levels` was asked for, and its level."""
+
+    def switch_curve(self, curve: CapacityCurve) -> None:
+        """Work at ``curve`` from now on (a funded expansion's new curve)."""
+        self.curve = curve
+        self._last_until = math.nan  # a level of the old curve is not one of the new
 
     def levels(self, start: float, until: float) -> tuple[float, float]:
-        """The capacity levels at month-times ``start`` and ``until``, on the curve now."""
+        """The capacity levels at month-times ``start`` and ``until``, on the curve now.
+
+        A node's stretches follow one another, so the level at a stretch's start is
+        usually the one worked out at the end of the stretch before: it is kept.
+        """
         level = self.curve.level
-        return level(start), level(until)
+        begin = self._last_limit if start == self._last_until else level(start)
+        limit = level(until)
+        self._last_until, self._last_limit = until, limit
+        return begin, limit
 
     def room(self, begin: float, limit: float) -> int:
         """Most jobs that can be worked on in the stretch from level ``begin`` to ``limit``."""
@@ -519,7 +520,7 @@ class RateServer:
         # and of the rest (a unit's capacity apart) at most the first.
         below = limit - LEVEL_TOLERANCE
         started = finished
-        while started < len(ends) and float(ends[started]) - 1.0 < below:
+        while started < len(ends) and ends.item(started) - 1.0 < below:
             started += 1
         started = carried if carried > started else started
         fresh = started - carried  # at least 0: started is at least carried
@@ -527,10 +528,10 @@ class RateServer:
         gaps = np.maximum(release_levels[:fresh] - previous[:fresh], 0.0)
         self.busy = started > finished
         if self.busy:
-            self.free_level = float(ends[finished])
+            self.free_level = ends.item(finished)
             idle_after = 0.0
         else:
-            self.free_level = float(ends[finished - 1]) if finished else floor
+            self.free_level = ends.item(finished - 1) if finished else floor
             idle_after = limit - self.free_level
             idle_after = 0.0 if idle_after < 0.0 else idle_after
         # ``ends`` has served: its finished part becomes their finish times.

@@ -134,7 +134,7 @@ class GrowingCapacity:
 
     def _add(self, effective: float, rate: float) -> None:
         self.steps.append((effective, rate))
-        self.server.curve = self._curve(self.steps)
+        self.server.switch_curve(self._curve(self.steps))
 
 
 __all__ = ["AddCapacity", "Expanded", "GrowingCapacity", "fund_expansion", "monthly_capacity"]

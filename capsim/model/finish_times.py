@@ -40,7 +40,7 @@ def by(times: np.ndarray, until: float) -> np.ndarray:
     """Finish times (ascending, a new array) no later than ``until``: a level reached
     within the capacity tolerance of the limit counts as done by ``until``. Only the
     last time can be past it, so the others are left alone."""
-    if len(times) and times[-1] > until:
+    if len(times) and times.item(-1) > until:
         np.minimum(times, until, out=times)
     return times
 
