@@ -37,6 +37,7 @@ from capsim.model.finish_times import (
 from capsim.model.timebase import TimeBase
 from capsim.scenario.base import Interpolation, RatePoint
 
+
 class CapacityCurve:
     """The capacity level ``C(t)`` of one line or supplier, in units, at month-time ``t``.
 
@@ -62,6 +63,13 @@ class CapacityCurve:
         self._level_list = self._levels.tolist()
         self._rate_list = self._rates.tolist()
         self._slope_list = self._slopes.tolist()
+        self._flat = [
+            slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate
+            for rate, slope in zip(self._rate_list, self._slope_list, strict=True)
+        ]
+        """Whether each piece is flat at a positive rate whose square's root is the rate
+        itself (barring overflow, always): there the root of :meth:`time_at` is
+        ``rest / rate`` bit for bit (:meth:`_time_at_on_piece`)."""
 
     @classmethod
     def constant(cls, rate: float) -> CapacityCurve:
@@ -134,11 +142,9 @@ class CapacityCurve:
         :meth:`_time_at_on_piece`, worked out once for the piece.
         """
         k = self._piece_of_levels(low, high)
-        if k is not None:
-            rate, slope = self._rate_list[k], self._slope_list[k]
-            if slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate:
-                below, knot = self._level_list[k], self._knot_list[k]
-                return (low - below) / rate + knot, (high - below) / rate + knot
+        if k is not None and self._flat[k]:
+            rate, below, knot = self._rate_list[k], self._level_list[k], self._knot_list[k]
+            return (low - below) / rate + knot, (high - below) / rate + knot
         return self.time_at_level(low), self.time_at_level(high)
 
     def levels(self, times: np.ndarray) -> np.ndarray:
@@ -213,7 +219,14 @@ class CapacityCurve:
         """The piece past whose start every level from ``low`` to ``high`` is reached."""
         levels = self._level_list
         k = bisect.bisect_left(levels, low) - 1
-        return k if k >= 0 and k == bisect.bisect_left(levels, high) - 1 else None
+        if k < 0:
+            return None
+        # ``bisect_left(levels, high) - 1 == k``, read off the piece's two ends: every
+        # level up to the k-th lies below ``high``, and the next (if any) does not.
+        following = k + 1
+        if following == len(levels):
+            return k if levels[k] < high else None
+        return k if levels[k] < high and levels[following] >= high else None
 
     def _time_at_on_piece(self, levels: np.ndarray, k: int, spare: bool = False) -> np.ndarray:
         """:meth:`time_at` of levels all reached past the start of piece ``k``.
@@ -225,7 +238,7 @@ class CapacityCurve:
         needs), a flat piece works the times out in it, without new arrays.
         """
         rate, slope = self._rate_list[k], self._slope_list[k]
-        if slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate:
+        if self._flat[k]:
             # The root's 2·rest / (rate + rate) is rest / rate bit for bit: doubling is
             # exact, and equal quotients round alike. (The square root of a square is
             # the number itself in binary floating point, barring overflow: checked.)
