@@ -37,6 +37,34 @@ from capsim.model.finish_times import (
 from capsim.model.timebase import TimeBase
 from capsim.scenario.base import Interpolation, RatePoint
 
+_ZERO = np.array(0.0)
+_TWO = np.array(2.0)
+"""Numbers of the ramp's root as 0-d arrays (see :class:`_Piece`), read-only."""
+_ZERO.flags.writeable = _TWO.flags.writeable = False
+
+
+class _Piece(NamedTuple):
+    """One piece of a curve: its numbers as 0-d arrays.
+
+    An array operation with a Python float converts the float to an array first, at a
+    cost of about a third of the operation; the paths that work out every unit's level
+    or time keep the numbers they use as arrays, made once for the piece. The arithmetic
+    is the same (float64 either way), and so is every result, bit for bit.
+    """
+
+    below: np.ndarray
+    """The level at the piece's start."""
+    rate: np.ndarray
+    """The rate at its start."""
+    knot: np.ndarray
+    """The month-time of its start."""
+    half_slope: np.ndarray
+    """``0.5 * slope``."""
+    twice_slope: np.ndarray
+    """``2.0 * slope``."""
+    rate_squared: np.ndarray
+    """``rate * rate``."""
+
 
 class CapacityCurve:
     """The capacity level ``C(t)`` of one line or supplier, in units, at month-time ``t``.
@@ -63,6 +91,8 @@ class CapacityCurve:
         self._level_list = self._levels.tolist()
         self._rate_list = self._rates.tolist()
         self._slope_list = self._slopes.tolist()
+        self._pieces: dict[int, _Piece] = {}
+        """Pieces' numbers as 0-d arrays, by piece (:meth:`_piece`)."""
         self._flat = [
             slope == 0.0 and rate > 0.0 and math.sqrt(rate * rate) == rate
             for rate, slope in zip(self._rate_list, self._slope_list, strict=True)
@@ -202,15 +232,15 @@ class CapacityCurve:
             end = bisect.bisect_right(knots, times.item(-1)) - 1
             if (0 if k < 0 else k) == (0 if end < 0 else end):
                 k = 0 if k < 0 else k
-                width = times - knots[k]
-                slope = self._slope_list[k]
-                if not slope:
+                piece = self._piece(k)
+                width = times - piece.knot
+                if not self._slope_list[k]:
                     # A flat piece: its slope's term is +0.0, and adding it changes no
                     # level (none is -0.0: levels start at +0.0 and never fall).
-                    flat: np.ndarray = self._level_list[k] + self._rate_list[k] * width
+                    flat: np.ndarray = piece.below + piece.rate * width
                     return flat
                 on_piece: np.ndarray = (
-                    self._level_list[k] + self._rate_list[k] * width + 0.5 * slope * width**2
+                    piece.below + piece.rate * width + piece.half_slope * width**2
                 )
                 return on_piece
         return self.levels(times)
@@ -242,36 +272,51 @@ class CapacityCurve:
             # The root's 2·rest / (rate + rate) is rest / rate bit for bit: doubling is
             # exact, and equal quotients round alike. (The square root of a square is
             # the number itself in binary floating point, barring overflow: checked.)
+            piece = self._piece(k)
             if spare:  # the same three operations, in place (addition commutes exactly)
-                levels -= self._level_list[k]
-                levels /= rate
-                levels += self._knot_list[k]
+                levels -= piece.below
+                levels /= piece.rate
+                levels += piece.knot
                 return levels
-            width = (levels - self._level_list[k]) / rate
-            flat: np.ndarray = self._knot_list[k] + width
+            width = (levels - piece.below) / piece.rate
+            flat: np.ndarray = piece.knot + width
             return flat
-        rest: np.ndarray = levels - self._level_list[k]
         if slope == 0.0 and rate > 0.0:
+            rest: np.ndarray = levels - self._level_list[k]
             width = 2.0 * rest / (rate + math.sqrt(rate * rate))
         elif rate > 0.0:
             # A ramp from a positive rate: the denominator is at least the rate, so no
             # division needs guarding. The same operations, in place in two arrays (each
             # sum and product commutes exactly).
-            denominator = rest * (2.0 * slope)
-            denominator += rate * rate
-            np.maximum(denominator, 0.0, out=denominator)
+            piece = self._piece(k)
+            rest = levels - piece.below
+            denominator = rest * piece.twice_slope
+            denominator += piece.rate_squared
+            np.maximum(denominator, _ZERO, out=denominator)
             np.sqrt(denominator, out=denominator)
-            denominator += rate
-            rest *= 2.0
+            denominator += piece.rate
+            rest *= _TWO
             rest /= denominator
-            rest += self._knot_list[k]
+            rest += piece.knot
             return rest
         else:
+            rest = levels - self._level_list[k]
             denominator = rate + np.sqrt(np.maximum(rate * rate + 2.0 * slope * rest, 0.0))
             width = np.full(len(levels), np.inf)
             np.divide(2.0 * rest, denominator, out=width, where=denominator > 0.0)
         result: np.ndarray = self._knot_list[k] + width
         return result
+
+    def _piece(self, k: int) -> _Piece:
+        """Piece ``k``'s numbers as 0-d arrays (made when first asked for)."""
+        piece = self._pieces.get(k)
+        if piece is None:
+            rate, slope = self._rate_list[k], self._slope_list[k]
+            piece = self._pieces[k] = _Piece(
+                *map(np.array, (self._level_list[k], rate, self._knot_list[k], 0.5 * slope,
+                                2.0 * slope, rate * rate))
+            )  # fmt: skip
+        return piece
 
     def rate(self, time: float) -> float:
         """The rate at ``time``, in units per month."""
