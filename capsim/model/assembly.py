@@ -78,18 +78,19 @@ def work_stretch(
             # Nothing in progress and a component out: the stretch waited for it throughout.
             return _idle(shortest, server.idle(begin, limit))
     perfect = inspection.perfect
-    if perfect:  # every start passes: a start a unit, and no draws to count
-        passes = inspection.peek(most if most < jobs else jobs)
+    if perfect:  # every start passes: a start a unit, and no draws to look at
+        offered = most if most < jobs else jobs
     else:
         passes = inspection.peek(most)
         starts = starts_for(passes, jobs)
-        passes = passes[: carried if carried > starts else starts]
-    fresh = len(passes) - carried
+        offered = carried if carried > starts else starts
+        passes = passes[:offered]
+    fresh = offered - carried
     gating: np.ndarray | None = None
     short = kit.short_at(start, fresh) if billed else []
     if not short:
         # Every kit is here by the start (always so without a bill): no start waits.
-        done = server.work_ready(begin, limit, until, len(passes))
+        done = server.work_ready(begin, limit, until, offered)
     else:
         ready, gating = kit.ready_times(fresh, short)
         releases = np.maximum(ready, start)
@@ -99,7 +100,7 @@ def work_stretch(
     # What stops the next start: no work left, or the component with the fewest kits.
     stopped_by = None
     if done.idle_after:
-        passing = len(passes) if perfect else np.count_nonzero(passes)
+        passing = offered if perfect else np.count_nonzero(passes)
         stopped_by = NO_WORK if passing >= jobs else shortest
     if not perfect:  # a yield of 1 draws nothing, and takes no draws
         inspection.take(done.finished)
