@@ -103,8 +103,49 @@ def priority_fill(total: int, needs: Sequence[int]) -> list[int]:
     return given
 
 
-AllocationFunction = Callable[["Line", Sequence["Contract"], Sequence[int], int], list[int]]
-"""How a line divides ``units`` between contracts with these needs (in the given order)."""
+class Claimants(list["Contract"]):
+    """The contracts that may take a line's output now, in priority order (lower number
+    first, then award time, then order id), and what the rules derive from them.
+
+    A line keeps one while its eligible contracts stand (until one is awarded, built out
+    or becomes eligible): their order, and the layout of their buyers, are worked out
+    once for the stretches that divide units among them, not at every one.
+    """
+
+    order: list[int] | None
+    """Where each, in turn, stands in the line's own list (``None``: in the same place)."""
+
+    def __init__(self, contracts: Sequence[Contract]) -> None:
+        keys = list(map(_priority_key, contracts))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        super().__init__(map(contracts.__getitem__, order))
+        self.order = None if order == list(range(len(order))) else order
+        self._buyers: _Buyers | None = None
+
+    def buyers(self, line: Line) -> _Buyers:
+        """The buyers of the contracts, and their shares of ``line``'s output."""
+        if self._buyers is None:
+            self._buyers = _Buyers(line, self)
+        return self._buyers
+
+
+class _Buyers:
+    """The buyers of some contracts (by name), which is each contract's, and the share
+    each has of a line's output (``0.0`` for a buyer without one)."""
+
+    __slots__ = ("names", "of_contract", "weights")
+
+    def __init__(self, line: Line, contracts: Sequence[Contract]) -> None:
+        buyers = [contract.order.buyer for contract in contracts]
+        self.names = sorted(set(buyers))
+        index = {name: position for position, name in enumerate(self.names)}
+        self.of_contract = list(map(index.__getitem__, buyers))
+        self.weights = list(map(line.shares.get, self.names, repeat(0.0)))
+
+
+AllocationFunction = Callable[["Line", Claimants, Sequence[int], int], list[int]]
+"""How a line divides ``units`` between contracts (in priority order) with these needs;
+units for each contract, in the same order."""
 
 ALLOCATION_RULES: dict[str, AllocationFunction] = {}
 """Allocation rules by the name a scenario gives in ``lines.<id>.allocation``."""
@@ -114,12 +155,13 @@ allocation_rule = registrar(ALLOCATION_RULES)
 """Register an allocation rule under a name (a value of ``AllocationRule``)."""
 
 
-def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]:
+def allocate(line: Line, contracts: Claimants, units: int) -> list[int]:
     """Units of a line's output for each contract, by the line's rule, whole and complete.
 
     The rule divides what the contracts may take now (their needs); anything left (a
     unit that was in progress when a cap was reached) goes to contracts with units still
     to build, by priority. A lone contract takes all it has room for, whatever the rule.
+    The units are returned in the line's own order of the contracts.
     """
     # Here and below, ``b if b < a else a`` is ``min(a, b)`` without a builtin call.
     if len(contracts) == 1:
@@ -132,11 +174,10 @@ def allocate(line: Line, contracts: Sequence[Contract], units: int) -> list[int]
     given = rule(line, contracts, needs, needed if needed < units else units)
     rest = units - sum(given)
     if rest > 0:
-        ranked = _priority_order(contracts)
-        room = [contracts[i].remaining - given[i] for i in ranked]
-        for position, extra in enumerate(priority_fill(rest, room)):
-            given[ranked[position]] += extra
-    return given
+        room = [contract.remaining - got for contract, got in zip(contracts, given, strict=True)]
+        given = list(map(operator.add, given, priority_fill(rest, room)))
+    order = contracts.order
+    return given if order is None else _unranked(order, given)
 
 
 @allocation_rule("priority")
@@ -145,12 +186,11 @@ def _by_priority(
 ) -> list[int]:
     """Contracts in priority order (lower number first), then award time, then id.
 
-    :func:`priority_fill` in place, over the contracts in their ranks: it stops when the
-    units run out, as the contracts after would each take none.
+    :func:`priority_fill`, which stops when the units run out, as the contracts after
+    would each take none.
     """
-    given = [0] * len(contracts)
-    for index in _priority_order(contracts):
-        need = needs[index]
+    given = [0] * len(needs)
+    for index, need in enumerate(needs):
         take = units if units < need else need
         given[index] = take
         units -= take
@@ -164,49 +204,34 @@ def _proportional(
     line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
 ) -> list[int]:
     """In proportion to what each contract may take now (remainders by priority)."""
-    order = _priority_order(contracts)
-    ranked = list(map(needs.__getitem__, order))
-    return _unranked(order, weighted_fill(units, ranked, ranked))
+    return weighted_fill(units, needs, needs)
 
 
 @allocation_rule("shares")
-def _by_shares(
-    line: Line, contracts: Sequence[Contract], needs: Sequence[int], units: int
-) -> list[int]:
+def _by_shares(line: Line, contracts: Claimants, needs: Sequence[int], units: int) -> list[int]:
     """Fixed shares per buyer; within a buyer by priority; unused shares to the others.
 
     A buyer's share is for the buyer, however many contracts it has open. What a buyer
     cannot use goes to the others by weight, then to buyers without a share.
     """
-    order = _priority_order(contracts)
-    buyers = [contracts[i].order.buyer for i in order]
-    ranked_needs = list(map(needs.__getitem__, order))
-    by_buyer: dict[str, int] = {}
-    for buyer, need in zip(buyers, ranked_needs, strict=True):
-        by_buyer[buyer] = by_buyer.get(buyer, 0) + need
-    names = sorted(by_buyer)
-    wanted = list(map(by_buyer.__getitem__, names))
-    weights = list(map(line.shares.get, names, repeat(0.0)))
-    totals = weighted_fill(units, wanted, weights)
+    buyers = contracts.buyers(line)
+    of_contract = buyers.of_contract
+    wanted = [0] * len(buyers.names)
+    for buyer, need in zip(of_contract, needs, strict=True):
+        wanted[buyer] += need
+    totals = weighted_fill(units, wanted, buyers.weights)
     rest = units - sum(totals)
     if rest:  # what the buyers with a share could not use
         left = [need - got for need, got in zip(wanted, totals, strict=True)]
         extra = priority_fill(rest, left)
         totals = [got + more for got, more in zip(totals, extra, strict=True)]
-    budget = dict(zip(names, totals, strict=True))
-    given = [0] * len(contracts)
-    for i, buyer, need in zip(order, buyers, ranked_needs, strict=True):
-        room = budget[buyer]
+    given = []
+    for buyer, need in zip(of_contract, needs, strict=True):
+        room = totals[buyer]
         take = room if room < need else need
-        budget[buyer] -= take
-        given[i] = take
+        totals[buyer] = room - take
+        given.append(take)
     return given
-
-
-def _priority_order(contracts: Sequence[Contract]) -> list[int]:
-    """Indices of ``contracts`` by priority, then award time, then id."""
-    keys = list(map(_priority_key, contracts))
-    return sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def _unranked(order: list[int], ranked: list[int]) -> list[int]:

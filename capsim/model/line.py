@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from capsim.model.allocation import allocate
+from capsim.model.allocation import Claimants, allocate
 from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
@@ -99,6 +99,9 @@ class LineState:
         """The month-time at which they were found."""
         self._next_eligible = math.inf
         """The earliest month-time from which a contract not among those may be built."""
+        self._claimants: Claimants | None = None
+        """Those contracts laid out for the allocation rule, once it has divided units
+        among them (``None`` until then, and once they are found again)."""
         self._after_scrap = False
         self.orders: OrderBook | None = None
         """The order book, to tell a line waiting for money from one without orders."""
@@ -202,6 +205,7 @@ class LineState:
                 elif contract.eligible_from < later:
                     later = contract.eligible_from
         self._eligible_now = eligible
+        self._claimants = None
         self._eligible_since = time
         self._next_eligible = later
         return eligible
@@ -212,7 +216,10 @@ class LineState:
         if count:
             count_by_month(self._production, times)
             eligible = self._eligible(times.item(-1))
-            given = allocate(self.spec, eligible, count)
+            claimants = self._claimants
+            if claimants is None:
+                claimants = self._claimants = Claimants(eligible)
+            given = allocate(self.spec, claimants, count)
             offset = 0
             for contract, units in zip(eligible, given, strict=True):
                 if units:
