@@ -13,7 +13,7 @@ from capsim.model.allocation import Claimants, allocate
 from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
-from capsim.model.contract import Contract, needs
+from capsim.model.contract import Contract, needed
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
@@ -133,7 +133,7 @@ class LineState:
         if until <= start:
             return
         self._time = until
-        jobs = sum(needs(self._eligible(start)))
+        jobs = needed(self._eligible(start))
         stretch = work_stretch(self._server, self._inspection, self.kit, start, until, jobs)
         # The months of the horizon: the production array's length is read without the
         # call into Python that the idle record's ``len`` makes.
