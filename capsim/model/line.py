@@ -176,7 +176,14 @@ class LineState:
             self._below_msr[month] = float(self._production.item(month) < minimum)
         constraint = self._binding(self._lost.close(month), backlog)
         self._constraints.append(constraint)
-        self.traces.append(trace(self.id, constraint, month, self._stocks))
+        # A constraint that is not one of the line's components (capacity, money, orders,
+        # none) ends its trace at the line: the pair ``trace`` returns, without its call.
+        stocks = self._stocks
+        self.traces.append(
+            trace(self.id, constraint, month, stocks)
+            if constraint in stocks
+            else (self.id, constraint)
+        )
         self.kit.close_month(month)
         if built_out:  # a contract is done: it leaves the line
             self.contracts = [contract for contract in self.contracts if contract.remaining]
