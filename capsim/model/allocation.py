@@ -41,8 +41,7 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         # The first round, in which every claimant is active (the usual case): the same
         # shares as the loop below, without its lists of the active claimants.
         weight = list(map(float, weights))
-        whole = _total(weight)
-        share = _largest_remainder(left, [left * w / whole for w in weight])
+        share = _largest_remainder(left, _exact_shares(left, weight))
         if all(map(operator.le, share, needs)):
             # No claimant is capped: each takes its share, which add up to ``left``, and
             # the loop below would end after this round.
@@ -53,8 +52,7 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         if not active:
             break
         weight = [float(weights[i]) for i in active]
-        whole = _total(weight)
-        share = _largest_remainder(left, [left * w / whole for w in weight])
+        share = _largest_remainder(left, _exact_shares(left, weight))
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take
@@ -83,10 +81,13 @@ def _largest_remainder(left: int, exact: list[float]) -> list[int]:
     return share
 
 
-def _total(weights: list[float]) -> float:
-    """The sum of ``weights`` as numpy sums an array of them (in order below eight
-    terms, pairwise from eight), so that shares do not depend on how they are summed."""
-    return sum(weights) if len(weights) < 8 else float(np.sum(weights))
+def _exact_shares(left: int, weights: list[float]) -> list[float]:
+    """``left * weight / whole`` for each of ``weights``, ``whole`` their sum as numpy sums
+    an array of them (in order below eight terms, pairwise from eight), so that shares do
+    not depend on how they are summed. The operators are mapped over the weights
+    (builtins, not a comprehension's own call; the same operations)."""
+    whole = sum(weights) if len(weights) < 8 else float(np.sum(weights))
+    return list(map(operator.truediv, map(operator.mul, repeat(left), weights), repeat(whole)))
 
 
 def priority_fill(total: int, needs: Sequence[int]) -> list[int]:
