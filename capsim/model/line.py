@@ -44,9 +44,10 @@ _CAPACITY, _FUNDING, _BACKLOG, _NONE = (
 )  # fmt: skip
 """The constraints as module names: read in each month's close (a global is cheaper)."""
 
-_ARRAY_SERIES = ("production", "starts")
-"""A line's monthly series kept as arrays (whole-array updates), in registration order."""
+_ARRAY_SERIES = ("production",)
+"""A line's monthly series kept as an array (whole-array updates), registered first."""
 _LIST_SERIES = (
+    "starts",
     "scrapped",
     "capacity",
     "backlog",
@@ -110,12 +111,19 @@ class LineState:
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
-        self._production, self._starts = recorder.new_arrays(
+        (self._production,) = recorder.new_arrays(
             series_keys("line", line_id, _ARRAY_SERIES, system)
         )
-        self._scrapped, self._capacity, self._backlog, self._cost, self._below_msr = (
-            recorder.new_series_group(series_keys("line", line_id, _LIST_SERIES, system))
-        )
+        # Starts are added one stretch at a time: a list's item is a Python float, which
+        # adds a whole number as an array's item does, without numpy's scalars.
+        (
+            self._starts,
+            self._scrapped,
+            self._capacity,
+            self._backlog,
+            self._cost,
+            self._below_msr,
+        ) = recorder.new_series_group(series_keys("line", line_id, _LIST_SERIES, system))
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
         self._stocks = {component: part.inbound for component, part in kit.parts.items()}
@@ -165,7 +173,7 @@ class LineState:
         spec = self.spec
         learning = spec.learning_curve
         if learning is not None:  # the count of starts serves only the cost
-            starts = int(self._starts.item(month))
+            starts = int(self._starts[month])
             self._cost[month] = batch_cost(learning, self._started_total, starts)
             self._started_total += starts
         minimum = spec.minimum_sustaining_rate
