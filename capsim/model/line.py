@@ -44,9 +44,8 @@ _CAPACITY, _FUNDING, _BACKLOG, _NONE = (
 )  # fmt: skip
 """The constraints as module names: read in each month's close (a global is cheaper)."""
 
-_ARRAY_SERIES = ("production",)
-"""A line's monthly series kept as an array (whole-array updates), registered first."""
-_LIST_SERIES = (
+_SERIES = (
+    "production",
     "starts",
     "scrapped",
     "capacity",
@@ -54,7 +53,9 @@ _LIST_SERIES = (
     "production_cost_usd",
     "below_minimum_sustaining_rate",
 )
-"""Its series kept as lists (one value at a time), registered after them."""
+"""A line's monthly series, in registration order: lists, written one value at a time
+(a list's item is a Python float, which adds a whole number as an array's does, without
+numpy's scalars)."""
 
 
 class LineState:
@@ -111,19 +112,15 @@ class LineState:
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
-        (self._production,) = recorder.new_arrays(
-            series_keys("line", line_id, _ARRAY_SERIES, system)
-        )
-        # Starts are added one stretch at a time: a list's item is a Python float, which
-        # adds a whole number as an array's item does, without numpy's scalars.
         (
+            self._production,
             self._starts,
             self._scrapped,
             self._capacity,
             self._backlog,
             self._cost,
             self._below_msr,
-        ) = recorder.new_series_group(series_keys("line", line_id, _LIST_SERIES, system))
+        ) = recorder.new_series_group(series_keys("line", line_id, _SERIES, system))
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
         self._stocks = {component: part.inbound for component, part in kit.parts.items()}
@@ -143,7 +140,7 @@ class LineState:
         self._time = until
         jobs = needed(self._eligible(start))
         stretch = work_stretch(self._server, self._inspection, self.kit, start, until, jobs)
-        # The months of the horizon: the production array's length is read without the
+        # The months of the horizon: the production series' length is read without the
         # call into Python that the idle record's ``len`` makes.
         month = month_index(until, len(self._production))
         lost = self._lost[month]
@@ -181,7 +178,7 @@ class LineState:
             # A month's production is a count of finished units (those no contract took
             # come off the count they were added to), never negative: below a minimum of
             # zero never, and the series stays at its 0.0.
-            self._below_msr[month] = float(self._production.item(month) < minimum)
+            self._below_msr[month] = float(self._production[month] < minimum)
         constraint = self._binding(self._lost.close(month), backlog)
         self._constraints.append(constraint)
         # A constraint that is not one of the line's components (capacity, money, orders,
@@ -251,8 +248,9 @@ class LineState:
 
     def _unassigned(self, times: np.ndarray) -> None:
         """Units finished with no contract left to take them (a contract cut short)."""
-        if len(times):
-            np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
+        production = self._production
+        for month in month_indices(times, len(production)).tolist():
+            production[month] -= 1.0
 
     def _binding(self, lost: Mapping[str, float], backlog: int) -> str:
         """What bound the month, given its idle units by reason and the units the
