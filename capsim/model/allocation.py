@@ -40,8 +40,7 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
     if left > 0 and min(needs) > 0 and min(weights) > 0:
         # The first round, in which every claimant is active (the usual case): the same
         # shares as the loop below, without its lists of the active claimants.
-        weight = list(map(float, weights))
-        share = _largest_remainder(left, _exact_shares(left, weight))
+        share = _largest_remainder(left, list(map(float, weights)))
         if all(map(operator.le, share, needs)):
             # No claimant is capped: each takes its share, which add up to ``left``, and
             # the loop below would end after this round.
@@ -51,8 +50,7 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
         active = [i for i, need in enumerate(needs) if need > given[i] and weights[i] > 0]
         if not active:
             break
-        weight = [float(weights[i]) for i in active]
-        share = _largest_remainder(left, _exact_shares(left, weight))
+        share = _largest_remainder(left, [float(weights[i]) for i in active])
         for position, i in enumerate(active):
             take = min(share[position], needs[i] - given[i])
             given[i] += take
@@ -60,34 +58,43 @@ def weighted_fill(total: int, needs: Sequence[int], weights: Sequence[float]) ->
     return given
 
 
-def _largest_remainder(left: int, exact: list[float]) -> list[int]:
-    """Whole shares of ``left`` units from their ``exact`` fractional shares: the floors,
-    and one more to the largest remainders (ties to the earlier claimant) until the
-    shares add up to ``left``."""
-    # Floors and remainders mapped over the lists: builtins, not a line of Python each.
-    share = list(map(math.floor, exact))
-    extra = left - sum(share)
+def _largest_remainder(left: int, weights: list[float]) -> list[int]:
+    """Whole shares of ``left`` units in proportion to ``weights``: the floors of the exact
+    shares, and one more to the largest remainders (ties to the earlier claimant) until
+    the shares add up to ``left``.
+
+    The exact share of a weight is ``left * weight / whole``, ``whole`` the weights' sum as
+    numpy sums an array of them (in order below eight terms, pairwise from eight), so that
+    shares do not depend on how they are summed. One loop over the few claimants works
+    out the exact shares, their floors and remainders (cheaper than a builtin call for
+    each list).
+    """
+    whole = sum(weights) if len(weights) < 8 else float(np.sum(weights))
+    share = []
+    remainders = []
+    given = 0
+    for weight in weights:
+        exact = left * weight / whole
+        floor = _floor(exact)
+        share.append(floor)
+        # ``floor - exact`` is ``-(exact - floor)`` to the bit: rounding is symmetric.
+        remainders.append(floor - exact)
+        given += floor
+    extra = left - given
     if extra:
-        # Largest remainder first; ties to the earlier claimant (the sort is stable).
-        # ``share - exact`` is ``-(exact - share)`` to the bit: rounding is symmetric.
-        remainders = list(map(operator.sub, share, exact))
         if extra == 1:
             # The first of the largest remainders: the first index of the least value,
             # which is where the stable sort below puts it.
             share[remainders.index(min(remainders))] += 1
             return share
-        for k in sorted(range(len(exact)), key=remainders.__getitem__)[:extra]:
+        # Largest remainder first; ties to the earlier claimant (the sort is stable).
+        for k in sorted(range(len(share)), key=remainders.__getitem__)[:extra]:
             share[k] += 1
     return share
 
 
-def _exact_shares(left: int, weights: list[float]) -> list[float]:
-    """``left * weight / whole`` for each of ``weights``, ``whole`` their sum as numpy sums
-    an array of them (in order below eight terms, pairwise from eight), so that shares do
-    not depend on how they are summed. The operators are mapped over the weights
-    (builtins, not a comprehension's own call; the same operations)."""
-    whole = sum(weights) if len(weights) < 8 else float(np.sum(weights))
-    return list(map(operator.truediv, map(operator.mul, repeat(left), weights), repeat(whole)))
+_floor = math.floor
+"""``math.floor``, looked up once."""
 
 
 def priority_fill(total: int, needs: Sequence[int]) -> list[int]:
