@@ -120,14 +120,18 @@ class Claimants(list["Contract"]):
     once for the stretches that divide units among them, not at every one.
     """
 
-    order: list[int] | None
-    """Where each, in turn, stands in the line's own list (``None``: in the same place)."""
+    ranks: list[int] | None
+    """Where each of the line's contracts, in the line's own order, stands among these
+    (``None``: in the same place)."""
 
     def __init__(self, contracts: Sequence[Contract]) -> None:
         keys = list(map(_priority_key, contracts))
         order = sorted(range(len(keys)), key=keys.__getitem__)
         super().__init__(map(contracts.__getitem__, order))
-        self.order = None if order == list(range(len(order))) else order
+        positions = list(range(len(order)))
+        # The inverse of the order, by sorting the positions on it (builtins, not a line
+        # of Python a contract).
+        self.ranks = None if order == positions else sorted(positions, key=order.__getitem__)
         self._buyers: _Buyers | None = None
 
     def buyers(self, line: Line) -> _Buyers:
@@ -184,8 +188,8 @@ def allocate(line: Line, contracts: Claimants, units: int) -> list[int]:
     if rest > 0:
         room = [contract.remaining - got for contract, got in zip(contracts, given, strict=True)]
         given = list(map(operator.add, given, priority_fill(rest, room)))
-    order = contracts.order
-    return given if order is None else _unranked(order, given)
+    ranks = contracts.ranks
+    return given if ranks is None else list(map(given.__getitem__, ranks))
 
 
 @allocation_rule("priority")
@@ -240,12 +244,6 @@ def _by_shares(line: Line, contracts: Claimants, needs: Sequence[int], units: in
         totals[buyer] = room - take
         given.append(take)
     return given
-
-
-def _unranked(order: list[int], ranked: list[int]) -> list[int]:
-    """``ranked[k]`` put back at index ``order[k]`` (``order`` a permutation), by sorting
-    the pairs on their index: builtins, not a line of Python a contract."""
-    return list(map(operator.itemgetter(1), sorted(zip(order, ranked, strict=True))))
 
 
 _priority_key = operator.attrgetter("priority_key")
