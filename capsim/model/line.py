@@ -151,7 +151,9 @@ class LineState:
         scrapped = stretch.scrapped
         if scrapped:  # adding no scrap changes no count
             self._scrapped[month] += scrapped
-        self._finish(stretch.finish_times, scrapped > 0)
+        times = stretch.finish_times
+        if len(times) or scrapped:  # else nothing to count, hand over or replan
+            self._finish(times, scrapped > 0)
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
@@ -235,7 +237,8 @@ class LineState:
             offset = 0
             for contract, units in zip(eligible, given, strict=True):
                 if units:
-                    contract.ship(times[offset : offset + units])
+                    # A contract taking every unit takes the array itself, not a view of it.
+                    contract.ship(times if units == count else times[offset : offset + units])
                     offset += units
                     if not contract.remaining:  # built out: no longer eligible
                         self._eligible_now = None
