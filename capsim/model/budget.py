@@ -83,10 +83,14 @@ class Treasury:
             account: context.recorder.new_series("account", account, "available_usd")
             for account in budgets
         }
-        self._closing = [
-            (series, self._balances[account]) for account, series in self._available.items()
-        ]
-        """Each account's series of balances and its balances (updated in place)."""
+        self._unobligated = {
+            account: sum(balances.values()) for account, balances in self._balances.items()
+        }
+        """Each account's balances summed, worked out again whenever they change: read at
+        every month's close and every question of what an account can pay, they change
+        only with money events (the same sum of the same balances, in the same order)."""
+        self._closing = list(self._available.items())
+        """Each account and its series of balances."""
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """Process: lapse and appropriate money at each date it happens, in date order."""
@@ -122,10 +126,13 @@ class Treasury:
 
     def _lapse(self, account: str, budget: Budget, fiscal_year: int) -> None:
         balances = self._balances[account]
-        for year in [year for year in balances if _expired(budget, year, fiscal_year)]:
+        expired = [year for year in balances if _expired(budget, year, fiscal_year)]
+        for year in expired:
             lapsed = balances.pop(year)
             if lapsed > MONEY_TOLERANCE:
                 self._record(account, year, MoneyFlow.LAPSED, lapsed, "")
+        if expired:
+            self._sum_balances(account)
 
     def _appropriate(self, account: str, budget: Budget, day: int, fiscal_year: int) -> None:
         arrived = False
@@ -145,17 +152,23 @@ class Treasury:
             )  # fmt: skip
             arrived = True
         if arrived:
+            self._sum_balances(account)
             arrival, self._arrivals[account] = self._arrivals[account], self._env.event()
             arrival.succeed()
 
     def close_month(self, month: int) -> None:
         """Record each account's unobligated balance at the end of ``month``."""
-        for series, balances in self._closing:
-            series[month] = sum(balances.values())  # what ``available`` returns
+        unobligated = self._unobligated
+        for account, series in self._closing:
+            series[month] = unobligated[account]  # what ``available`` returns
 
     def available(self, account: str) -> float:
         """Unobligated USD an account can obligate now."""
-        return sum(self._balances[account].values())
+        return self._unobligated[account]
+
+    def _sum_balances(self, account: str) -> None:
+        """The account's balances changed: sum them again."""
+        self._unobligated[account] = sum(self._balances[account].values())
 
     def funds_arrived(self, account: str) -> simpy.Event:
         """An event that fires at the account's next appropriation."""
@@ -189,6 +202,7 @@ class Treasury:
             self._record(account, year, MoneyFlow.OBLIGATED, take, reference, month)
             if remaining <= money_tolerance(amount):
                 break
+        self._sum_balances(account)
         return obligation
 
     def pay(self, obligation: Obligation, amount: float, month: int) -> None:
@@ -218,8 +232,9 @@ class Treasury:
             if share > 0:
                 amount -= share
                 self._ledger.append(
-                    LedgerRow(
-                        month, obligation.account, year, _OUTLAID, share, obligation.reference
+                    _new_row(
+                        LedgerRow,
+                        (month, obligation.account, year, _OUTLAID, share, obligation.reference),
                     )
                 )
 
@@ -239,6 +254,10 @@ class Treasury:
 
 _OUTLAID = MoneyFlow.OUTLAID
 """The flow of a payment, looked up once (a member of an enum is found by a call)."""
+
+_new_row = tuple.__new__
+"""A ledger row made from all its fields, without the named tuple's own ``__new__`` (a
+function of Python that costs as much again, at every payment)."""
 
 
 def _expired(budget: Budget, year: int, fiscal_year: int) -> bool:

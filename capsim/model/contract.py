@@ -184,13 +184,24 @@ class Contract:
 def needs(contracts: Sequence[Contract]) -> list[int]:
     """:meth:`Contract.need` of each of ``contracts``, in one call.
 
-    A line asks for all its contracts' at every stretch; a contract without a monthly
-    cap needs what remains, read here without a call of its own.
+    A line asks for them at every stretch it divides among several contracts; a
+    contract without a monthly cap needs what remains, read here without a call of its
+    own. A loop, not a comprehension: the comprehension's own call costs more than the
+    loop over a line's few contracts saves.
     """
-    return [
-        contract.remaining if contract.monthly_cap is None else contract.need()
-        for contract in contracts
-    ]
+    given = []
+    for contract in contracts:
+        given.append(contract.remaining if contract.monthly_cap is None else contract.need())
+    return given
 
 
-__all__ = ["Contract", "Delivery", "OnOrder", "Order", "needs"]
+def needed(contracts: Sequence[Contract]) -> int:
+    """The sum of :func:`needs` (the units a line may start for them now), without its
+    list: a line asks at every stretch."""
+    total = 0
+    for contract in contracts:
+        total += contract.remaining if contract.monthly_cap is None else contract.need()
+    return total
+
+
+__all__ = ["Contract", "Delivery", "OnOrder", "Order", "needed", "needs"]

@@ -83,12 +83,20 @@ class Batch:
         them ``timebase.day`` of the first and last month-time plus the lag: the same
         numbers, each from the same arithmetic on one float. The array sum is made only
         if the days are asked for (most batches land whole, within a month).
+
+        Made without a call of ``__init__`` (every unit a line ships comes this way): its
+        fields are set here, the days and units to ``None`` as ``__init__`` would.
         """
         count = len(month_times)
         first = timebase.day(month_times.item(0) + lag_months)
         # One unit: its day is the first and the last (the same arithmetic, done once).
-        last = first if count == 1 else timebase.day(month_times.item(-1) + lag_months)
-        batch = cls(None, None, sender, first, last, count)
+        batch = _new_batch(cls)
+        batch.first = first
+        batch.last = first if count == 1 else timebase.day(month_times.item(-1) + lag_months)
+        batch.total = count
+        batch.sender = sender
+        batch.units = None
+        batch._days = None
         batch._month_times = month_times
         batch._lag = lag_months
         batch._timebase = timebase
@@ -117,6 +125,10 @@ class Batch:
         return Batch.of(days[:count], units[:count], self.sender), Batch.of(
             days[count:], units[count:], self.sender
         )
+
+
+_new_batch = object.__new__
+"""A batch without its fields (``Batch`` has slots and no ``__new__`` of its own)."""
 
 
 class Landing(list[Batch]):

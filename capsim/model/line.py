@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from capsim.model.allocation import allocate
+from capsim.model.allocation import Claimants, allocate
 from capsim.model.assembly import work_stretch
 from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
-from capsim.model.contract import Contract, needs
+from capsim.model.contract import Contract, needed
 from capsim.model.expansion import Expanded, GrowingCapacity
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
@@ -44,16 +44,18 @@ _CAPACITY, _FUNDING, _BACKLOG, _NONE = (
 )  # fmt: skip
 """The constraints as module names: read in each month's close (a global is cheaper)."""
 
-_ARRAY_SERIES = ("production", "starts")
-"""A line's monthly series kept as arrays (whole-array updates), in registration order."""
-_LIST_SERIES = (
+_SERIES = (
+    "production",
+    "starts",
     "scrapped",
     "capacity",
     "backlog",
     "production_cost_usd",
     "below_minimum_sustaining_rate",
 )
-"""Its series kept as lists (one value at a time), registered after them."""
+"""A line's monthly series, in registration order: lists, written one value at a time
+(a list's item is a Python float, which adds a whole number as an array's does, without
+numpy's scalars)."""
 
 
 class LineState:
@@ -99,6 +101,9 @@ class LineState:
         """The month-time at which they were found."""
         self._next_eligible = math.inf
         """The earliest month-time from which a contract not among those may be built."""
+        self._claimants: Claimants | None = None
+        """Those contracts laid out for the allocation rule, once it has divided units
+        among them (``None`` until then, and once they are found again)."""
         self._after_scrap = False
         self.orders: OrderBook | None = None
         """The order book, to tell a line waiting for money from one without orders."""
@@ -107,12 +112,15 @@ class LineState:
         self._started_total = 0
         system = spec.system
         recorder = context.recorder
-        self._production, self._starts = recorder.new_arrays(
-            series_keys("line", line_id, _ARRAY_SERIES, system)
-        )
-        self._scrapped, self._capacity, self._backlog, self._cost, self._below_msr = (
-            recorder.new_series_group(series_keys("line", line_id, _LIST_SERIES, system))
-        )
+        (
+            self._production,
+            self._starts,
+            self._scrapped,
+            self._capacity,
+            self._backlog,
+            self._cost,
+            self._below_msr,
+        ) = recorder.new_series_group(series_keys("line", line_id, _SERIES, system))
         self._constraints = recorder.new_constraint_log(line_id)
         self.traces = recorder.new_trace_log(line_id)
         self._stocks = {component: part.inbound for component, part in kit.parts.items()}
@@ -130,9 +138,9 @@ class LineState:
         if until <= start:
             return
         self._time = until
-        jobs = sum(needs(self._eligible(start)))
+        jobs = needed(self._eligible(start))
         stretch = work_stretch(self._server, self._inspection, self.kit, start, until, jobs)
-        # The months of the horizon: the production array's length is read without the
+        # The months of the horizon: the production series' length is read without the
         # call into Python that the idle record's ``len`` makes.
         month = month_index(until, len(self._production))
         lost = self._lost[month]
@@ -143,7 +151,9 @@ class LineState:
         scrapped = stretch.scrapped
         if scrapped:  # adding no scrap changes no count
             self._scrapped[month] += scrapped
-        self._finish(stretch.finish_times, scrapped > 0)
+        times = stretch.finish_times
+        if len(times) or scrapped:  # else nothing to count, hand over or replan
+            self._finish(times, scrapped > 0)
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
@@ -162,7 +172,7 @@ class LineState:
         spec = self.spec
         learning = spec.learning_curve
         if learning is not None:  # the count of starts serves only the cost
-            starts = int(self._starts.item(month))
+            starts = int(self._starts[month])
             self._cost[month] = batch_cost(learning, self._started_total, starts)
             self._started_total += starts
         minimum = spec.minimum_sustaining_rate
@@ -170,10 +180,17 @@ class LineState:
             # A month's production is a count of finished units (those no contract took
             # come off the count they were added to), never negative: below a minimum of
             # zero never, and the series stays at its 0.0.
-            self._below_msr[month] = float(self._production.item(month) < minimum)
+            self._below_msr[month] = float(self._production[month] < minimum)
         constraint = self._binding(self._lost.close(month), backlog)
         self._constraints.append(constraint)
-        self.traces.append(trace(self.id, constraint, month, self._stocks))
+        # A constraint that is not one of the line's components (capacity, money, orders,
+        # none) ends its trace at the line: the pair ``trace`` returns, without its call.
+        stocks = self._stocks
+        self.traces.append(
+            trace(self.id, constraint, month, stocks)
+            if constraint in stocks
+            else (self.id, constraint)
+        )
         self.kit.close_month(month)
         if built_out:  # a contract is done: it leaves the line
             self.contracts = [contract for contract in self.contracts if contract.remaining]
@@ -202,6 +219,7 @@ class LineState:
                 elif contract.eligible_from < later:
                     later = contract.eligible_from
         self._eligible_now = eligible
+        self._claimants = None
         self._eligible_since = time
         self._next_eligible = later
         return eligible
@@ -212,11 +230,15 @@ class LineState:
         if count:
             count_by_month(self._production, times)
             eligible = self._eligible(times.item(-1))
-            given = allocate(self.spec, eligible, count)
+            claimants = self._claimants
+            if claimants is None:
+                claimants = self._claimants = Claimants(eligible)
+            given = allocate(self.spec, claimants, count)
             offset = 0
             for contract, units in zip(eligible, given, strict=True):
                 if units:
-                    contract.ship(times[offset : offset + units])
+                    # A contract taking every unit takes the array itself, not a view of it.
+                    contract.ship(times if units == count else times[offset : offset + units])
                     offset += units
                     if not contract.remaining:  # built out: no longer eligible
                         self._eligible_now = None
@@ -229,8 +251,9 @@ class LineState:
 
     def _unassigned(self, times: np.ndarray) -> None:
         """Units finished with no contract left to take them (a contract cut short)."""
-        if len(times):
-            np.add.at(self._production, month_indices(times, len(self._lost)), -1.0)
+        production = self._production
+        for month in month_indices(times, len(production)).tolist():
+            production[month] -= 1.0
 
     def _binding(self, lost: Mapping[str, float], backlog: int) -> str:
         """What bound the month, given its idle units by reason and the units the

@@ -120,13 +120,22 @@ class OrderBook:
         )
         eligible_day = context.timebase.day(contract.eligible_from)
         if eligible_day > context.env.now:
-            context.env.process(self._wake(at(eligible_day, Phase.DELIVERY)))
+            self._wake(at(eligible_day, Phase.DELIVERY))
         return contract
 
-    def _wake(self, time: float) -> Generator[simpy.Event, None, None]:
-        """Process: sync the model at ``time``, so that a line starts work exactly then."""
+    def _wake(self, time: float) -> None:
+        """Sync the model at ``time``, so that a line starts work exactly then.
+
+        A timeout that syncs when it fires, not a process of its own (a process's start,
+        its own events and its end cost several times as much): wakes are the only events
+        at their phase of a day, and syncing again at one time does nothing, so which
+        comes first among them, and when the timeout is made, changes nothing.
+        """
         env = self._context.env
-        yield env.timeout(max(time - env.now, 0.0))
+        env.timeout(max(time - env.now, 0.0)).callbacks.append(self._sync)
+
+    def _sync(self, _woken: simpy.Event) -> None:
+        """Sync the model (a wake's timeout fired)."""
         self._context.sync()
 
 

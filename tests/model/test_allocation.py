@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from capsim.model.allocation import priority_fill, weighted_fill
+from capsim.model.allocation import Claimants, allocate, priority_fill, weighted_fill
 from tests.model.model_builders import (
     ALLY,
     ALLY_STOCKPILE,
@@ -133,3 +134,26 @@ def test_shares_are_per_buyer_not_per_contract(scenario: dict[str, Any]) -> None
     ally = metric(results, "stockpile", ALLY_STOCKPILE, "deliveries")
     assert army[1:6] == [5.0] * 5
     assert ally[1:6] == [5.0] * 5
+
+
+def test_claimants_are_in_priority_order_and_units_come_back_in_the_lines() -> None:
+    """A rule sees the contracts by priority; allocate answers in the line's own order."""
+
+    def contract(priority: int, awarded: float, order_id: str, remaining: int) -> Any:
+        return SimpleNamespace(
+            priority_key=(priority, awarded, order_id),
+            remaining=remaining,
+            monthly_cap=None,
+            order=SimpleNamespace(buyer="army"),
+        )
+
+    late = contract(0, 2.0, "b", 5)
+    urgent = contract(0, 1.0, "c", 3)
+    routine = contract(1, 0.0, "a", 10)
+    line_order = [routine, late, urgent]
+    claimants = Claimants(line_order)
+    assert list(claimants) == [urgent, late, routine]
+    spec = SimpleNamespace(allocation="priority", shares={})
+    # urgent takes its 3, late its 5, routine the 1 left: in the line's order.
+    assert allocate(spec, claimants, 9) == [1, 5, 3]
+    assert Claimants([urgent, late]).ranks is None  # already in priority order
