@@ -10,6 +10,7 @@ its shipping times and lead time gets its arrival times then, if ever).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 
 import numpy as np
@@ -37,6 +38,9 @@ class Arrivals:
         """The last month-time of each batch."""
         self._ends: list[int] = []
         """Units in each batch and all those before it."""
+        self.last = -math.inf
+        """The month-time by which every unit has arrived (the last batch's last; minus
+        infinity with none): :meth:`by` of it or any later time is :func:`len`."""
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
@@ -88,6 +92,9 @@ class Arrivals:
         self._leads.append(lead)
         self._firsts.append(first)
         lasts.append(last)
+        # The new last batch ends last: it begins after every batch before it, or took
+        # in all those it overlapped.
+        self.last = last
 
     def _times(self, k: int) -> np.ndarray:
         """The arrival month-times of batch ``k``, the lead time added now if not yet."""

@@ -86,7 +86,10 @@ class Inbound:
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
-        return self.arrivals.by(until) - self.used
+        arrivals = self.arrivals
+        if until >= arrivals.last:  # every component shipped here has arrived: no search
+            return self._arrivals_count - self.used
+        return arrivals.by(until) - self.used
 
     @property
     def on_order(self) -> int:
@@ -95,9 +98,10 @@ class Inbound:
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
-        arrivals = self.arrivals
-        arrived = arrivals.by(month + 1.0)
+        arrivals, end = self.arrivals, month + 1.0
         shipped = self._arrivals_count
+        # Every component shipped has arrived by the last arrival: no search (as on_hand).
+        arrived = shipped if end >= arrivals.last else arrivals.by(end)
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
         self._on_order[month] = self.ordered - shipped  # self.on_order
