@@ -243,7 +243,8 @@ class SupplierState:
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
-        self._transit[month] = self._in_transit(month + 1.0)
+        # Nothing on the way (an idle supplier's usual month): none in transit, no call.
+        self._transit[month] = self._in_transit(month + 1.0) if self._on_the_way else 0
         idle = self._idle.close(month)
         self.constraints.append(self._binding(month, idle))
         if month == self._month:  # the next stretch is in the next month, normally
@@ -351,9 +352,12 @@ class SupplierState:
         return 0
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:
-        total = sum(idle.values())
+        if len(idle) == 1:  # the usual month: its one reason is the most idle, without a sum
+            [(reason, total)] = idle.items()
+        else:
+            total = sum(idle.values())
+            reason = most_idle(idle) if total >= 1.0 - 1e-9 else NO_WORK
         if total >= 1.0 - 1e-9:
-            reason = most_idle(idle)
             return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
         if not self.stops or not self.backlog:
             return SupplierConstraint.CAPACITY
