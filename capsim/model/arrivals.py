@@ -74,10 +74,11 @@ class Arrivals:
             return
         if span is not None:
             first, last = span
-        elif lead is None:
-            first, last = times.span()
         else:
-            first, last = (time + lead.item() for time in times.span())
+            first, last = times.span()
+            if lead is not None:  # the sums ``times + lead`` would hold
+                shift = lead.item()
+                first, last = first + shift, last + shift
         lasts, ends = self._lasts, self._ends
         if lasts and first < lasts[-1]:
             cut = bisect_right(lasts, first)
