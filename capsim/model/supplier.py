@@ -248,11 +248,16 @@ class SupplierState:
         idle = self._idle.close(month)
         self.constraints.append(self._binding(month, idle))
         if month == self._month:  # the next stretch is in the next month, normally
-            if month + 1 < self._months:
-                # The closed month's record, emptied, is the next month's: one dict a run.
+            following = month + 1
+            if following < self._months:
+                # The next month opened as :meth:`_open_month` opens it, without the call
+                # (once a month for every supplier); the closed month's record, emptied,
+                # is the next month's (one dict a run).
                 idle.clear()
-                self._idle.setdefault(month + 1, idle)
-                self._open_month(month + 1)
+                self._month = following
+                self._month_begin = float(following)
+                self._month_end = following + 1.0 if following < self._months - 1 else math.inf
+                self._month_idle = self._idle.setdefault(following, idle)
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
         if self.kit.parts:  # its own stocks of sub-tier components
