@@ -10,6 +10,7 @@ its shipping times and lead time gets its arrival times then, if ever).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 
 import numpy as np
@@ -37,6 +38,9 @@ class Arrivals:
         """The last month-time of each batch."""
         self._ends: list[int] = []
         """Units in each batch and all those before it."""
+        self.last = -math.inf
+        """The month-time by which every unit has arrived (the last batch's last; minus
+        infinity with none): :meth:`by` of it or any later time is :func:`len`."""
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
@@ -70,10 +74,11 @@ class Arrivals:
             return
         if span is not None:
             first, last = span
-        elif lead is None:
-            first, last = times.span()
         else:
-            first, last = (time + lead.item() for time in times.span())
+            first, last = times.span()
+            if lead is not None:  # the sums ``times + lead`` would hold
+                shift = lead.item()
+                first, last = first + shift, last + shift
         lasts, ends = self._lasts, self._ends
         if lasts and first < lasts[-1]:
             cut = bisect_right(lasts, first)
@@ -88,6 +93,9 @@ class Arrivals:
         self._leads.append(lead)
         self._firsts.append(first)
         lasts.append(last)
+        # The new last batch ends last: it begins after every batch before it, or took
+        # in all those it overlapped.
+        self.last = last
 
     def _times(self, k: int) -> np.ndarray:
         """The arrival month-times of batch ``k``, the lead time added now if not yet."""

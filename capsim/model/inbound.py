@@ -23,6 +23,9 @@ from capsim.scenario.network import Sourcing, SourcingRule
 _SERIES = ("inventory", "in_transit", "on_order", "shipped")
 """A component stock's monthly series, in the order it registers them."""
 
+NOT_ASKED = (-math.inf, 0)
+"""No month-time asked yet, and no components (:attr:`Inbound._latest`)."""
+
 
 class Source(Protocol):
     """What an inbound stock needs of a supplier: take an order, say what it can make."""
@@ -75,6 +78,10 @@ class Inbound:
         self.arrivals = Arrivals()
         self._arrivals_count = 0
         """``len(arrivals)``, kept as a plain number: it is read at every replan and close."""
+        self._latest = NOT_ASKED
+        """The latest month-time :meth:`on_hand` searched the arrivals at since the last
+        shipment came in, and the components arrived by then: a month's close asks again
+        of the month's end what its buyer's last stretch asked."""
         self.used = 0
         self.ordered = 0
         """Good components ordered from every source, since the start."""
@@ -86,7 +93,13 @@ class Inbound:
 
     def on_hand(self, until: float) -> int:
         """Components here and not yet used, at month-time ``until``."""
-        return self.arrivals.by(until) - self.used
+        arrivals = self.arrivals
+        if until >= arrivals.last:  # every component shipped here has arrived: no search
+            return self._arrivals_count - self.used
+        arrived = arrivals.by(until)
+        if until >= self._latest[0]:
+            self._latest = (until, arrived)
+        return arrived - self.used
 
     @property
     def on_order(self) -> int:
@@ -95,9 +108,16 @@ class Inbound:
 
     def close_month(self, month: int) -> None:
         """Record the stock at the end of the month: on hand, on the way, on order."""
-        arrivals = self.arrivals
-        arrived = arrivals.by(month + 1.0)
+        arrivals, end = self.arrivals, month + 1.0
         shipped = self._arrivals_count
+        # Every component shipped has arrived by the last arrival, and the arrivals by the
+        # month's end are known when a stretch ended there: no search.
+        if end >= arrivals.last:
+            arrived = shipped
+        else:
+            latest, arrived = self._latest
+            if latest != end:
+                arrived = arrivals.by(end)
         self._inventory[month] = arrived - self.used
         self._transit[month] = shipped - arrived
         self._on_order[month] = self.ordered - shipped  # self.on_order
@@ -126,6 +146,7 @@ class Inbound:
             self._shipped[month] += count  # count_by_month, without the search
         self.arrivals.add(shipped, span, lead)
         self._arrivals_count += count
+        self._latest = NOT_ASKED  # the arrivals by that time may have changed
 
     def replan(self, required: int) -> None:
         """Order the net requirement: ``required`` plus the buffer stock, less on hand

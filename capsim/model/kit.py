@@ -35,6 +35,7 @@ class Kit:
         self.names = list(self.parts) or [NO_WORK]
         """Components by position, as :meth:`ready_times` reports them."""
         self._stocks = [(part.inbound, part.per_unit) for part in self.parts.values()]
+        """Each component's stock and units a kit, in the order of :attr:`names`."""
         self.covered = -1
         """Starts whose every component is on hand or on order already, at least (none
         known at first): what :meth:`replan` was last asked for, less the starts made
@@ -65,14 +66,14 @@ class Kit:
 
     def use(self, starts: int) -> None:
         """``starts`` kits go into units begun."""
-        for part in self.parts.values():
-            part.inbound.used += starts * part.per_unit
+        for inbound, per_unit in self._stocks:
+            inbound.used += starts * per_unit
         self.covered -= starts
 
     def close_month(self, month: int) -> None:
         """Record each component's stock at the end of the month."""
-        for part in self.parts.values():
-            part.inbound.close_month(month)
+        for inbound, _ in self._stocks:
+            inbound.close_month(month)
 
     def replan(self, starts: int) -> None:
         """Order what ``starts`` more starts need (material requirements planning); no
@@ -80,8 +81,8 @@ class Kit:
         starts = 0 if starts < 0 else starts  # max(starts, 0), without a builtin call
         if starts <= self.covered:
             return
-        for part in self.parts.values():
-            part.inbound.replan(part.per_unit * starts)
+        for inbound, per_unit in self._stocks:
+            inbound.replan(per_unit * starts)
         self.covered = starts
 
     def ready_times(self, count: int, short: list[int]) -> tuple[np.ndarray, np.ndarray | None]:

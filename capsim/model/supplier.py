@@ -243,15 +243,21 @@ class SupplierState:
         self._backlog[month] = self.backlog
         self._cost[month] = self._made[month] * self.spec.price_per_unit
         self._inventory[month] = self.stock
-        self._transit[month] = self._in_transit(month + 1.0)
+        # Nothing on the way (an idle supplier's usual month): none in transit, no call.
+        self._transit[month] = self._in_transit(month + 1.0) if self._on_the_way else 0
         idle = self._idle.close(month)
         self.constraints.append(self._binding(month, idle))
         if month == self._month:  # the next stretch is in the next month, normally
-            if month + 1 < self._months:
-                # The closed month's record, emptied, is the next month's: one dict a run.
+            following = month + 1
+            if following < self._months:
+                # The next month opened as :meth:`_open_month` opens it, without the call
+                # (once a month for every supplier); the closed month's record, emptied,
+                # is the next month's (one dict a run).
                 idle.clear()
-                self._idle.setdefault(month + 1, idle)
-                self._open_month(month + 1)
+                self._month = following
+                self._month_begin = float(following)
+                self._month_end = following + 1.0 if following < self._months - 1 else math.inf
+                self._month_idle = self._idle.setdefault(following, idle)
             else:
                 self._month_end = -math.inf  # none: look it up at the next stretch
         if self.kit.parts:  # its own stocks of sub-tier components
@@ -351,9 +357,12 @@ class SupplierState:
         return 0
 
     def _binding(self, month: int, idle: dict[str, float]) -> str:
-        total = sum(idle.values())
+        if len(idle) == 1:  # the usual month: its one reason is the most idle, without a sum
+            [(reason, total)] = idle.items()
+        else:
+            total = sum(idle.values())
+            reason = most_idle(idle) if total >= 1.0 - 1e-9 else NO_WORK
         if total >= 1.0 - 1e-9:
-            reason = most_idle(idle)
             return SupplierConstraint.NO_ORDERS if reason == NO_WORK else reason
         if not self.stops or not self.backlog:
             return SupplierConstraint.CAPACITY

@@ -132,9 +132,10 @@ buyer id, position among the buyer's orders, buyer)."""
 
 
 def _first_come(
-    buyers: Sequence[Buyer], units: int, key: RankKey, left: dict[str, int] | None = None
+    buyers: Sequence[Buyer], units: int, key: RankKey | None, left: dict[str, int] | None = None
 ) -> Blocks:
-    """Open orders by ``key`` then age: the oldest order of the best-placed buyer first.
+    """Open orders by ``key`` then age: the oldest order of the best-placed buyer first
+    (``key`` ``None``: by age alone, every buyer's rank ``()`` without a call).
 
     ``left`` caps what each buyer may still get (its outstanding orders by default).
     Orders placed at the same time go by buyer id.
@@ -149,11 +150,13 @@ def _first_come(
         for buyer in buyers:  # one loop for both: a buyer has orders while it has units out
             left[buyer.id] = buyer.outstanding
             if buyer.outstanding:
-                heads.append((key(buyer), buyer.orders[0][0], buyer.id, 0, buyer))
+                rank = () if key is None else key(buyer)
+                heads.append((rank, buyer.orders[0][0], buyer.id, 0, buyer))
     else:
         for buyer in buyers:
             if buyer.orders and left[buyer.id]:
-                heads.append((key(buyer), buyer.orders[0][0], buyer.id, 0, buyer))
+                rank = () if key is None else key(buyer)
+                heads.append((rank, buyer.orders[0][0], buyer.id, 0, buyer))
     blocks: Blocks = []
     while units and heads:
         heads.sort()
@@ -185,10 +188,6 @@ def _first_come(
         else:
             del heads[0]
     return blocks
-
-
-def _by_age(buyer: Buyer) -> tuple[int, ...]:
-    return ()
 
 
 def weighted_fair(
@@ -228,7 +227,7 @@ def weighted_fair(
             active = [(buyer, weight) for buyer, weight in active if buyer is not best]
             del credit[best.id]
     rest = [buyer for buyer in buyers if left[buyer.id]]
-    return blocks + _first_come(rest, units, _by_age, left)
+    return blocks + _first_come(rest, units, None, left)
 
 
 @supply_rule("first_come")
@@ -236,7 +235,7 @@ def _by_order_date(
     allocation: SupplyAllocation, buyers: Sequence[Buyer], units: int, queue: FairQueue
 ) -> Blocks:
     """Oldest open order first; orders placed at the same time by buyer id."""
-    return _first_come(buyers, units, _by_age)
+    return _first_come(buyers, units, None)
 
 
 @supply_rule("priority")

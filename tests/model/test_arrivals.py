@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 
 import numpy as np
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ def test_batches_count_as_one_sorted_list(batches: list[list[float]], probes: li
         arrivals.add(np.array(batch, dtype=float))
         units = sorted(units + batch)
         assert len(arrivals) == len(units)
+        assert arrivals.last == (units[-1] if units else -math.inf)
     for until in probes:
         assert arrivals.by(until) == bisect.bisect_right(units, until)
 
