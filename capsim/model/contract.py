@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from capsim.model.budget import Obligation, Treasury
 from capsim.model.records import EventRow
 from capsim.model.timebase import TimeBase
 from capsim.scenario.funding import WhenUnfunded
 
 if TYPE_CHECKING:
+    from capsim.model.finish_times import FinishTimes
     from capsim.model.stockpile import StockpileState
 
 
@@ -156,9 +155,9 @@ class Contract:
         need = room if room < remaining else remaining
         return 0 if need < 0 else need
 
-    def ship(self, finish_times: np.ndarray) -> None:
+    def ship(self, finish_times: FinishTimes) -> None:
         """Units built at ``finish_times`` (month-time) leave for the buyer's stockpile."""
-        count = len(finish_times)
+        count = finish_times.count
         if not count:
             return
         self.remaining -= count

@@ -70,6 +70,13 @@ class FinishTimes:
         """The first and the last unit's finish times (at least one unit)."""
         return self.times_of(0, self.count - 1)
 
+    def part(self, first: int, count: int) -> FinishTimes:
+        """Units ``first`` to ``first + count - 1`` (from 0) only: a line divides a
+        stretch's units between contracts, and each takes its part unworked-out."""
+        if first == 0 and count == self.count:
+            return self
+        return PartTimes(self, first, count)
+
     def passed(self, passes: np.ndarray) -> FinishTimes:
         """Only the units whose entry in ``passes`` (one a unit) is true."""
         good = int(np.count_nonzero(passes))
@@ -142,6 +149,25 @@ class BackToBackTimes(FinishTimes):
                 times = curve._time_at_on_piece(ends, piece, spare=True)
             self._times = by(times, self._until)
         return self._times
+
+
+class PartTimes(FinishTimes):
+    """Units ``first`` to ``first + count - 1`` of ``whole``: their times are those of
+    ``whole``, worked out as it works them out (one unit's alone, or all of them)."""
+
+    __slots__ = ("_first", "_whole")
+
+    def __init__(self, whole: FinishTimes, first: int, count: int) -> None:
+        self.count = count
+        self._whole = whole
+        self._first = first
+
+    def times_of(self, first: int, last: int) -> tuple[float, float]:
+        return self._whole.times_of(self._first + first, self._first + last)
+
+    def times(self) -> np.ndarray:
+        first = self._first
+        return self._whole.times()[first : first + self.count]
 
 
 class PassedTimes(FinishTimes):

@@ -8,6 +8,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
+    from capsim.model.finish_times import FinishTimes
     from capsim.model.timebase import TimeBase
 
 
@@ -36,8 +37,9 @@ class Batch:
     sender: Contract | None
     """The contract that delivers them, or ``None`` for a transfer."""
     _days: np.ndarray | None
-    _month_times: np.ndarray
-    """Month-times its units leave, while their days are not worked out."""
+    _month_times: FinishTimes
+    """Month-times its units leave (their finish times, worked out only if the days
+    are)."""
     _lag: float
     """Months from leaving to landing."""
     _timebase: TimeBase
@@ -71,7 +73,7 @@ class Batch:
     @classmethod
     def at_month_times(
         cls,
-        month_times: np.ndarray,
+        month_times: FinishTimes,
         timebase: TimeBase,
         sender: Contract | None,
         lag_months: float = 0,
@@ -87,12 +89,13 @@ class Batch:
         Made without a call of ``__init__`` (every unit a line ships comes this way): its
         fields are set here, the days and units to ``None`` as ``__init__`` would.
         """
-        count = len(month_times)
-        first = timebase.day(month_times.item(0) + lag_months)
+        count = month_times.count
+        early, late = month_times.span()
+        first = timebase.day(early + lag_months)
         # One unit: its day is the first and the last (the same arithmetic, done once).
         batch = _new_batch(cls)
         batch.first = first
-        batch.last = first if count == 1 else timebase.day(month_times.item(-1) + lag_months)
+        batch.last = first if count == 1 else timebase.day(late + lag_months)
         batch.total = count
         batch.sender = sender
         batch.units = None
@@ -106,7 +109,7 @@ class Batch:
     def days(self) -> np.ndarray:
         """Days its units land, ascending (as its month-times are: finish times, in order)."""
         if self._days is None:
-            self._days = self._timebase.days(self._month_times + self._lag, ascending=True)
+            self._days = self._timebase.days(self._month_times.times() + self._lag, ascending=True)
         return self._days
 
     def unit_counts(self) -> np.ndarray:

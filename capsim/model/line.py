@@ -15,11 +15,12 @@ from capsim.model.capacity import CapacityCurve
 from capsim.model.context import Context, Inspection
 from capsim.model.contract import Contract, needed
 from capsim.model.expansion import Expanded, GrowingCapacity
+from capsim.model.finish_times import FinishTimes
 from capsim.model.kit import NO_WORK, Kit
 from capsim.model.learning import batch_cost
 from capsim.model.records import MonthlyIdle, most_idle, series_keys
 from capsim.model.streams import StreamMaker
-from capsim.model.timebase import count_by_month, month_index, month_indices
+from capsim.model.timebase import count_by_month, count_in_month, month_index, month_indices
 from capsim.model.trace import trace
 from capsim.scenario.production import Line
 
@@ -151,9 +152,9 @@ class LineState:
         scrapped = stretch.scrapped
         if scrapped:  # adding no scrap changes no count
             self._scrapped[month] += scrapped
-        times = stretch.finish_times
-        if len(times) or scrapped:  # else nothing to count, hand over or replan
-            self._finish(times, scrapped > 0)
+        finished = stretch.finished_at
+        if finished.count or scrapped:  # else nothing to count, hand over or replan
+            self._finish(finished, scrapped > 0)
 
     def close_month(self, month: int) -> None:
         """Record the month: output, backlog, cost and what bound it."""
@@ -224,12 +225,14 @@ class LineState:
         self._next_eligible = later
         return eligible
 
-    def _finish(self, times: np.ndarray, scrapped: bool) -> None:
+    def _finish(self, finished: FinishTimes, scrapped: bool) -> None:
         """Count finished good units, hand them to contracts, and replan after a scrap."""
-        count = len(times)
+        count = finished.count
         if count:
-            count_by_month(self._production, times)
-            eligible = self._eligible(times.item(-1))
+            first, last = finished.span()
+            if not count_in_month(self._production, first, last, count):
+                count_by_month(self._production, finished.times())
+            eligible = self._eligible(last)
             claimants = self._claimants
             if claimants is None:
                 claimants = self._claimants = Claimants(eligible)
@@ -237,13 +240,12 @@ class LineState:
             offset = 0
             for contract, units in zip(eligible, given, strict=True):
                 if units:
-                    # A contract taking every unit takes the array itself, not a view of it.
-                    contract.ship(times if units == count else times[offset : offset + units])
+                    contract.ship(finished.part(offset, units))
                     offset += units
                     if not contract.remaining:  # built out: no longer eligible
                         self._eligible_now = None
             if offset < count:
-                self._unassigned(times[offset:])
+                self._unassigned(finished.part(offset, count - offset).times())
         if scrapped:
             self._after_scrap = True
             self._order_components()

@@ -36,6 +36,7 @@ from capsim.scenario.demand import Stockpile
 
 if TYPE_CHECKING:
     from capsim.model.contract import Contract
+    from capsim.model.finish_times import FinishTimes
 
 
 _SERIES = (
@@ -151,10 +152,10 @@ class StockpileState:
         self._day_list = merged.day_list
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
-    def expect(self, month_times: np.ndarray, contract: Contract, lag_months: float = 0) -> None:
-        """Units from ``contract`` landing ``lag_months`` after ``month_times`` (one each;
-        the array is kept, not copied)."""
-        if len(month_times):
+    def expect(self, month_times: FinishTimes, contract: Contract, lag_months: float = 0) -> None:
+        """Units from ``contract`` landing ``lag_months`` after ``month_times`` (one each,
+        at their finish times: kept, and worked out only if the days they land are)."""
+        if month_times.count:
             batch = Batch.at_month_times(month_times, self._context.timebase, contract, lag_months)
             self._incoming.append(batch)
             if batch.first < self._next_landing:

@@ -239,20 +239,35 @@ def count_by_month(counts: MutableSequence[float] | np.ndarray, month_times: np.
     >>> counts
     [2.0, 1.0, 0.0]
     """
-    if not len(month_times):
+    count = len(month_times)
+    if not count or count_in_month(counts, month_times.item(0), month_times.item(-1), count):
         return
-    months = len(counts)
-    first = math.ceil(month_times[0])
-    if first == math.ceil(month_times[-1]):  # one month: that of the first
-        month, last = first - 1, months - 1  # min(max(month, 0), last), as in month_index
-        month = 0 if month < 0 else month
-        counts[last if last < month else month] += len(month_times)
-    else:
-        for month in month_indices(month_times, months).tolist():
-            counts[month] += 1.0
+    for month in month_indices(month_times, len(counts)).tolist():
+        counts[month] += 1.0
+
+
+def count_in_month(
+    counts: MutableSequence[float] | np.ndarray, first: float, last: float, count: int
+) -> bool:
+    """Add ``count`` to the monthly ``counts`` in their month, for ``count`` units at
+    month-times from ``first`` to ``last``, when one month holds them all (the usual
+    case: a stretch of work ends by its month's end); else add nothing and say so.
+
+    >>> counts = [0.0, 0.0]
+    >>> count_in_month(counts, 0.2, 0.9, 5), count_in_month(counts, 0.2, 1.5, 5), counts
+    (True, False, [5.0, 0.0])
+    """
+    month = math.ceil(first)
+    if month != math.ceil(last):
+        return False
+    # min(max(month - 1, 0), last month), as in month_index: the month of the first.
+    month, final = month - 1, len(counts) - 1
+    month = 0 if month < 0 else month
+    counts[final if final < month else month] += count
+    return True
 
 
 __all__ = [
-    "PHASE_STEP", "Phase", "TimeBase", "at", "count_by_month", "month_index", "month_indices",
-    "snap", "timebase_for",
+    "PHASE_STEP", "Phase", "TimeBase", "at", "count_by_month", "count_in_month", "month_index",
+    "month_indices", "snap", "timebase_for",
 ]  # fmt: skip
