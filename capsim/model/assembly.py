@@ -35,11 +35,6 @@ class Stretch(NamedTuple):
     idle: dict[str, float]
     """Capacity units left idle, by reason: a component awaited, or :data:`NO_WORK`."""
 
-    @property
-    def finish_times(self) -> np.ndarray:
-        """Month-times at which good units were finished, in order."""
-        return self.finished_at.times()
-
 
 def _idle(reason: str, capacity: float) -> Stretch:
     """A stretch in which nothing was started: its capacity idle for ``reason``."""
