@@ -334,13 +334,11 @@ class SupplierState:
             buyer.take(count)
             buyer.inbound.receive(made, lead, month, span)
             return
-        times = made.times()
         offset = 0
         for buyer, units in blocks:
             buyer.take(units)
-            end = offset + units
-            buyer.inbound.receive(KnownTimes(times[offset:end]), lead, month)
-            offset = end
+            buyer.inbound.receive(made.part(offset, units), lead, month)
+            offset += units
 
     def _in_transit(self, end: float) -> int:
         """Components shipped that arrive after month-time ``end``."""
