@@ -213,14 +213,14 @@ class Recorder:
         self._filling.extend(lists)
         return lists
 
-    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> np.ndarray:
+    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> list[np.ndarray]:
         """Zeroed monthly float arrays for several series, which the caller fills in place:
         the rows of one block, one per key in order, each registered as
         :meth:`add_array` registers an array (one allocation instead of one a series)."""
-        block = np.zeros((len(keys), self.months))
+        rows = list(np.zeros((len(keys), self.months)))  # views that write to the block
         self._filling_keys.extend(keys)
-        self._filling.extend(block)  # its rows: views that write to the block
-        return block
+        self._filling.extend(rows)  # the caller's rows themselves: no second set of views
+        return rows
 
     def add_array(
         self,

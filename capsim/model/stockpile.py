@@ -44,6 +44,9 @@ _SERIES = (
 )  # fmt: skip
 """A stockpile's monthly series, in the order it registers them."""
 
+_LISTS = 3
+"""The first of :data:`_SERIES` are lists: stock, deliveries and transfers in."""
+
 
 @dataclass
 class Claim:
@@ -80,6 +83,9 @@ class StockpileState:
         self._which = np.empty(0, dtype=np.int64)
         self._asked = np.zeros(1, dtype=np.int64)
         """Units asked by the arrivals before each one (and by all of them, last)."""
+        self._asked_list: list[int] = [0]
+        """The same as Python ints: a settling reads two of them, a list's items cost less
+        than an array's."""
         self._short: list[tuple[int, np.ndarray]] = []
         """(First arrival, units each arrival was short) of each stretch of lost sales the
         stock did not cover: recorded at the end."""
@@ -105,11 +111,16 @@ class StockpileState:
         months = context.calendar.months
         self._last_month = months - 1
         keys = series_keys("stockpile", stockpile_id, _SERIES, self.system, self.holder)
-        self._series: dict[str, np.ndarray] = dict(
-            zip(_SERIES, context.recorder.new_arrays(keys), strict=True)
+        recorder = context.recorder
+        # The series written a month at a time are lists (an item of a list is read and
+        # written in a tenth of the instructions of an array's); those to which the lost
+        # sales are added whole, at the end, are arrays. Registered in the order of _SERIES.
+        self._stock_series, self._deliveries, self._transfers_in = recorder.new_series_group(
+            keys[:_LISTS]
         )
-        self._stock_series = self._series["stock"]
-        self._deliveries = self._series["deliveries"]
+        self._series: dict[str, np.ndarray] = dict(
+            zip(_SERIES[_LISTS:], recorder.new_arrays(keys[_LISTS:]), strict=True)
+        )
 
     @property
     def backorders(self) -> int:
@@ -148,6 +159,7 @@ class StockpileState:
         ]
         self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = merged.asked
+        self._asked_list = merged.asked_list
         self._day_list = merged.day_list
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
@@ -175,7 +187,7 @@ class StockpileState:
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
-        self._series["transfers_in"][month] += quantity
+        self._transfers_in[month] += quantity
         # Backorders wait for the next settling: serving them now could send units
         # round a cycle of transfers without end.
 
@@ -251,7 +263,8 @@ class StockpileState:
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
         # No arrivals (units landing only): nothing asked, without reading the array.
-        served = self._asked.item(end) - self._asked.item(start) if end > start else 0
+        asked = self._asked_list
+        served = asked[end] - asked[start] if end > start else 0
         short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
@@ -271,7 +284,7 @@ class StockpileState:
         instant, before demands draw), reflected at zero."""
         # Whole units throughout: sums taken in another order are the same numbers.
         asked = self._asked
-        level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
+        level = (self.stock + self._asked_list[start]) - asked[start + 1 : end + 1]
         if incoming is not None:
             days = self._days[start:end]
             for batch in incoming:  # units landed by each arrival, batch by batch
@@ -369,14 +382,16 @@ class StockpileState:
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
         timebase = self._context.timebase
+        ends = timebase.recorded_ends
         for batch in incoming:
             units = batch.total
             if count_stock:
                 self.stock += units
             day = batch.first
             month = timebase.recorded_month(day)
-            # The usual case: all in one month (a batch of one day asks only once).
-            if batch.last == day or month == timebase.recorded_month(batch.last):
+            # The usual case: all in one month, that of the first day (the last, not
+            # earlier, is that month's if it is not after the month's last recorded day).
+            if batch.last <= ends[month]:
                 self._credit(batch.sender, month, units, day)
                 continue
             months = timebase.recorded_months(batch.days)
@@ -390,7 +405,7 @@ class StockpileState:
     def _credit(self, sender: Contract | None, month: int, count: float, day: float) -> None:
         """``count`` units from ``sender`` landed in ``month``, the first at ``day``."""
         if sender is None:
-            self._series["transfers_in"][month] += count
+            self._transfers_in[month] += count
         else:
             self._deliveries[month] += count
             sender.landed(int(count), month, day)
