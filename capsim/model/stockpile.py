@@ -48,6 +48,18 @@ _LISTS = 3
 """The first of :data:`_SERIES` are lists: stock, deliveries and transfers in."""
 
 
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+# What a stockpile without demands holds: read-only, like the arrays of a merge of
+# arrivals that replace them, so one of each serves every stockpile.
+_NO_DAYS = _read_only(np.empty(0))
+_NO_COUNTS = _read_only(np.empty(0, dtype=np.int64))
+_NONE_ASKED = _read_only(np.zeros(1, dtype=np.int64))
+
+
 @dataclass
 class Claim:
     """The series one demand fills, and where what it draws goes."""
@@ -73,15 +85,14 @@ class StockpileState:
         self._context = context
         self._time = -math.inf
         self._claims: list[Claim] = []
-        self._days = np.empty(0)
+        self._days = _NO_DAYS
         self._day_list: list[float] = []
         """The same days as Python floats: a settling finds its place among them by bisection,
         which costs less than a numpy call."""
         self._next_day = math.inf
         """Day of the next demand not yet served: most settlings come before it."""
-        self._quantities = np.empty(0, dtype=np.int64)
-        self._which = np.empty(0, dtype=np.int64)
-        self._asked = np.zeros(1, dtype=np.int64)
+        self._quantities = self._which = _NO_COUNTS
+        self._asked = _NONE_ASKED
         """Units asked by the arrivals before each one (and by all of them, last)."""
         self._asked_list: list[int] = [0]
         """The same as Python ints: a settling reads two of them, a list's items cost less
