@@ -8,20 +8,39 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class SeriesKey:
-    """Labels of one monthly series: which entity, which metric."""
+    """Labels of one monthly series: which entity, which metric.
+
+    Its hash is the one a frozen dataclass gives (of its fields' tuple), worked out once
+    when it is made: a run's records are a dict keyed by them, and working it out at each
+    lookup cost several times the lookup.
+    """
 
     entity_kind: str
     entity: str
     metric: str
     system: str = ""
     holder: str = ""
+    _hash: ClassVar[int]
+    """Set on each key (not a field: no part of equality, the repr or a copy)."""
+
+    def __post_init__(self) -> None:
+        labels = (self.entity_kind, self.entity, self.metric, self.system, self.holder)
+        object.__setattr__(self, "_hash", hash(labels))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[SeriesKey], tuple[str, str, str, str, str]]:
+        # Made again from its labels: another process may hash text differently.
+        labels = (self.entity_kind, self.entity, self.metric, self.system, self.holder)
+        return SeriesKey, labels
 
 
 @lru_cache(maxsize=1 << 16)
