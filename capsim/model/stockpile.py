@@ -48,6 +48,10 @@ _LISTS = 3
 """The first of :data:`_SERIES` are lists: stock, deliveries and transfers in."""
 
 
+_NEAR = 64
+"""Arrivals a settling's search looks among first (a month of steady use passes dozens)."""
+
+
 def _read_only(values: np.ndarray) -> np.ndarray:
     values.flags.writeable = False
     return values
@@ -211,7 +215,13 @@ class StockpileState:
         if until >= self._next_day:
             # Days before the cursor were settled by an earlier ``until``: none is later.
             days = self._day_list
-            end = bisect.bisect_right(days, until, start)
+            # A settling passes few arrivals: the search looks first among the next ones
+            # (the same place, if the first after them is later than ``until``).
+            near = start + _NEAR
+            if near < len(days) and days[near] > until:
+                end = bisect.bisect_right(days, until, start, near)
+            else:
+                end = bisect.bisect_right(days, until, start)
             self._next_day = days[end] if end < len(days) else math.inf
         incoming = self._due(until) if until >= self._next_landing else None
         if self._backorders and self.stock > 0 and self._time > -math.inf:

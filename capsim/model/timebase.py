@@ -246,8 +246,9 @@ def count_by_month(counts: MutableSequence[float] | np.ndarray, month_times: np.
     if not len(month_times):
         return
     months = len(counts)
-    first = math.ceil(month_times[0])
-    if first == math.ceil(month_times[-1]):  # one month: that of the first
+    # Python floats (``item``): math.ceil of a numpy scalar looks its method up first.
+    first = math.ceil(month_times.item(0))
+    if first == math.ceil(month_times.item(-1)):  # one month: that of the first
         month, last = first - 1, months - 1  # min(max(month, 0), last), as in month_index
         month = 0 if month < 0 else month
         counts[last if last < month else month] += len(month_times)
