@@ -115,6 +115,8 @@ class StockpileState:
         """The next of those arrivals: most stretches end before it."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
+        self._steady = True
+        """Whether its arrivals are the same every run (none drawn at random)."""
         self._month_end_claims: list[int] = []
         """Claims that draw at month ends (attrition)."""
         self._cursor = 0
@@ -153,6 +155,7 @@ class StockpileState:
         """Take this stockpile's demands (in id order) and merge their arrivals."""
         self._claims = claims
         arrivals = [claim.model.arrivals() for claim in claims]
+        self._steady = not any(part.drawn for part in arrivals)
         self._may_backorder = any(claim.backorder for claim in claims)
         self._month_end_claims = [
             index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
@@ -449,37 +452,85 @@ class StockpileState:
             arrivals = np.flatnonzero(settled)
             if not len(arrivals):
                 return
-        months = self._context.calendar.months
-        recorded = self._context.timebase.recorded_months_ascending(self._days[arrivals])
-        keys = self._which[arrivals] * months + recorded
-        size = len(self._claims) * months
-
-        def by_claim_and_month(units: np.ndarray) -> np.ndarray:
-            totals = np.bincount(keys, weights=units[arrivals], minlength=size)
-            return totals.reshape(len(self._claims), months)
-
-        requested = by_claim_and_month(self._quantities)
-        series = self._series
+        claims, series = self._claims, self._series
+        if self._in_turn or not self._steady:
+            tally = _Tally.of(self, arrivals)
+        else:
+            tally = _steady_tally(self, cursor)
+        requested = tally.requested
         if self._short:
             short = np.zeros(cursor, dtype=np.int64)
             for start, values in self._short:
                 short[start : start + len(values)] = values
-            unmet = by_claim_and_month(short)
+            unmet = tally.by_claim_and_month(short[arrivals])
             served = requested - unmet
-            for claim, lost in zip(self._claims, unmet, strict=True):
+            for claim, lost in zip(claims, unmet, strict=True):
                 claim.unmet += lost
             series["unmet"] += unmet.sum(axis=0)
+            served_total = served.sum(axis=0)
+            moved = served[list(self._transfers)].sum(axis=0) if self._transfers else None
         else:
             # The stock covered every arrival: all served, and no zeros added to the
             # unmet series (adding +0.0 to a count changes nothing).
-            served = requested
-        for claim, asked, got in zip(self._claims, requested, served, strict=True):
+            served, served_total, moved = requested, tally.asked, tally.moved
+        for claim, asked, got in zip(claims, requested, served, strict=True):
             claim.requested += asked
             claim.served += got
-        series["demand"] += requested.sum(axis=0)
-        series["served"] += served.sum(axis=0)
-        if self._transfers:
-            series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
+        series["demand"] += tally.asked
+        series["served"] += served_total
+        if moved is not None:
+            series["transfers_out"] += moved
 
+
+class _Tally:
+    """The arrivals a stockpile served as lost sales, by demand and month: what they
+    asked (read-only), and its sums by month in all and of the transfers."""
+
+    __slots__ = ("asked", "claims", "keys", "months", "moved", "requested")
+
+    def __init__(self, keys: np.ndarray, quantities: np.ndarray, claims: int, months: int,
+                 transfers: list[int]) -> None:  # fmt: skip
+        # Each arrival's demand times the months, plus its month; the demands and months.
+        self.keys, self.claims, self.months = keys, claims, months
+        self.requested = self.by_claim_and_month(quantities)
+        self.asked = self.requested.sum(axis=0)
+        self.moved = self.requested[transfers].sum(axis=0) if transfers else None
+        for values in (self.requested, self.asked, self.moved):
+            if values is not None:
+                values.flags.writeable = False
+
+    @classmethod
+    def of(cls, stockpile: StockpileState, arrivals: slice | np.ndarray) -> _Tally:
+        """The tally of a stockpile's ``arrivals``."""
+        context = stockpile._context
+        months = context.calendar.months
+        days = stockpile._days[arrivals]
+        recorded = context.timebase.recorded_months_ascending(days)
+        keys = stockpile._which[arrivals] * months + recorded
+        quantities = stockpile._quantities[arrivals]
+        return cls(keys, quantities, len(stockpile._claims), months, sorted(stockpile._transfers))
+
+    def by_claim_and_month(self, units: np.ndarray) -> np.ndarray:
+        """``units`` of each arrival summed by demand and month (whole numbers: exact)."""
+        totals = np.bincount(self.keys, weights=units, minlength=self.claims * self.months)
+        return totals.reshape(self.claims, self.months)
+
+
+def _steady_tally(stockpile: StockpileState, cursor: int) -> _Tally:
+    """:meth:`_Tally.of` the first ``cursor`` arrivals of demands that draw nothing at
+    random: the same in every run of a scenario, so worked out once (the merge of the
+    arrivals is shared by the runs, and with it the array of their days)."""
+    days, timebase = stockpile._days, stockpile._context.timebase
+    key = (id(days), cursor, id(timebase))
+    known = _STEADY_TALLIES.get(key)
+    if known is None:
+        if len(_STEADY_TALLIES) >= 64:
+            _STEADY_TALLIES.clear()
+        # Held with the days and time base, so that the ids of the key stay theirs.
+        known = _STEADY_TALLIES[key] = (days, timebase, _Tally.of(stockpile, slice(0, cursor)))
+    return known[2]
+
+
+_STEADY_TALLIES: dict[tuple[int, int, int], tuple[np.ndarray, object, _Tally]] = {}
 
 __all__ = ["Claim", "StockpileState"]
