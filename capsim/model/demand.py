@@ -75,8 +75,6 @@ class MergedArrivals(NamedTuple):
     """The demand (its index among the stockpile's) of each arrival."""
     asked: np.ndarray
     """Units asked by the arrivals before each one (and by all of them, last)."""
-    asked_list: list[int]
-    """The same counts as Python ints (a stockpile reads them one at a time)."""
     moving: list[tuple[int, int]]
     """(Arrival, demand) of each arrival of a transfer, by arrival."""
 
@@ -163,7 +161,7 @@ def _merge(
     asked = np.concatenate(([0], np.cumsum(quantities)))
     for values in (days, quantities, which, asked):
         values.flags.writeable = False
-    return MergedArrivals(days, days.tolist(), quantities, which, asked, asked.tolist(), moving)
+    return MergedArrivals(days, days.tolist(), quantities, which, asked, moving)
 
 
 class DemandModel:

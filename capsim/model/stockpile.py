@@ -98,9 +98,6 @@ class StockpileState:
         self._quantities = self._which = _NO_COUNTS
         self._asked = _NONE_ASKED
         """Units asked by the arrivals before each one (and by all of them, last)."""
-        self._asked_list: list[int] = [0]
-        """The same as Python ints: a settling reads two of them, a list's items cost less
-        than an array's."""
         self._short: list[tuple[int, np.ndarray]] = []
         """(First arrival, units each arrival was short) of each stretch of lost sales the
         stock did not cover: recorded at the end."""
@@ -177,7 +174,6 @@ class StockpileState:
         ]
         self._next_move = self._moving[0][0] if self._moving else math.inf
         self._asked = merged.asked
-        self._asked_list = merged.asked_list
         self._day_list = merged.day_list
         self._next_day = self._day_list[0] if self._day_list else math.inf
 
@@ -287,8 +283,7 @@ class StockpileState:
     def _serve_lost_sales(self, start: int, end: int, incoming: Landing | None) -> None:
         """Serve arrivals ``start`` to ``end`` (excluded), losing what the stock cannot."""
         # No arrivals (units landing only): nothing asked, without reading the array.
-        asked = self._asked_list
-        served = asked[end] - asked[start] if end > start else 0
+        served = self._asked.item(end) - self._asked.item(start) if end > start else 0
         short: np.ndarray | None = None
         if self.stock < served:
             # Units received only add to a stock that covers every arrival: the shortfalls
@@ -308,7 +303,7 @@ class StockpileState:
         instant, before demands draw), reflected at zero."""
         # Whole units throughout: sums taken in another order are the same numbers.
         asked = self._asked
-        level = (self.stock + self._asked_list[start]) - asked[start + 1 : end + 1]
+        level = (self.stock + asked.item(start)) - asked[start + 1 : end + 1]
         if incoming is not None:
             days = self._days[start:end]
             for batch in incoming:  # units landed by each arrival, batch by batch
