@@ -41,8 +41,25 @@ class Arrivals:
 
     @classmethod
     def none(cls) -> Arrivals:
-        """No arrivals."""
-        return cls(np.empty(0), np.empty(0, dtype=np.int64))
+        """No arrivals (one shared object of read-only arrays: see :func:`merge_arrivals`)."""
+        return _no_arrivals() if cls is Arrivals else cls(*_empty_arrays())
+
+    @property
+    def read_only(self) -> bool:
+        """Whether neither of its arrays can be written to (a kind that hands out the same
+        object every run keeps them so)."""
+        return not (self.days.flags.writeable or self.quantities.flags.writeable)
+
+
+def _empty_arrays() -> tuple[np.ndarray, np.ndarray]:
+    days, quantities = np.empty(0), np.empty(0, dtype=np.int64)
+    days.flags.writeable = quantities.flags.writeable = False
+    return days, quantities
+
+
+@lru_cache(maxsize=1)
+def _no_arrivals() -> Arrivals:
+    return Arrivals(*_empty_arrays())
 
 
 class MergedArrivals(NamedTuple):
@@ -74,16 +91,39 @@ def merge_arrivals(
     they are).
 
     Demands that draw nothing at random (steady use, dated transfers) are the same in
-    every run of a scenario: their merge is worked out once for equal arrivals.
+    every run of a scenario: their merge is worked out once for equal arrivals. The kinds
+    that hand out one read-only object for the same arrivals every run find it by the
+    objects themselves (without copying and hashing every arrival's numbers).
     """
     if any(part.drawn for part in arrivals):
         return _merge(arrivals, ranked, transfers)
+    ranked, transfers = tuple(ranked), tuple(transfers)
+    same = all(part.read_only for part in arrivals)
+    if same:
+        # The merge holds its arrivals, so the ids of the key are theirs while it is kept.
+        identity = (tuple(map(id, arrivals)), ranked, transfers)
+        known = _MERGED_OBJECTS.get(identity)
+        if known is not None:
+            return known[1]
     key = tuple(
         (part.days.dtype.str, part.days.tobytes(), part.quantities.dtype.str,
          part.quantities.tobytes())
         for part in arrivals
     )  # fmt: skip
-    return _merge_again(key, tuple(ranked), tuple(transfers))
+    merged = _merge_again(key, ranked, transfers)
+    if same:
+        if len(_MERGED_OBJECTS) >= 64:
+            _MERGED_OBJECTS.clear()
+        _MERGED_OBJECTS[identity] = (tuple(arrivals), merged)
+    return merged
+
+
+_MERGED_OBJECTS: dict[
+    tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]],
+    tuple[tuple[Arrivals, ...], MergedArrivals],
+] = {}
+"""Recent merges of read-only arrivals by the ids of the arrivals, demands ranked and
+transfers (with the arrivals, which keeps their ids theirs)."""
 
 
 @lru_cache(maxsize=16)
@@ -246,11 +286,20 @@ class TransferModel(DemandModel):
         day = context.calendar.day(spec.date)
         if not 0 <= day < context.calendar.boundary_days[-1]:
             return Arrivals.none()
+        time = at(day, Phase.DEMAND)
         context.recorder.events.append(
             EventRow(spec.date, "transfer", self.id, spec.system, spec.from_, spec.quantity, 0.0,
-                     at(day, Phase.DEMAND))
+                     time)
         )  # fmt: skip
-        return Arrivals(np.array([at(day, Phase.DEMAND)]), np.array([spec.quantity]))
+        return _dated_arrival(time, spec.quantity)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _dated_arrival(time: float, quantity: int) -> Arrivals:
+    """One arrival of ``quantity`` at ``time``: one read-only object for every run."""
+    days, quantities = np.array([time]), np.array([quantity])
+    days.flags.writeable = quantities.flags.writeable = False
+    return Arrivals(days, quantities)
 
 
 @demand_kind("consumption")

@@ -8,20 +8,39 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class SeriesKey:
-    """Labels of one monthly series: which entity, which metric."""
+    """Labels of one monthly series: which entity, which metric.
+
+    Its hash is the one a frozen dataclass gives (of its fields' tuple), worked out once
+    when it is made: a run's records are a dict keyed by them, and working it out at each
+    lookup cost several times the lookup.
+    """
 
     entity_kind: str
     entity: str
     metric: str
     system: str = ""
     holder: str = ""
+    _hash: ClassVar[int]
+    """Set on each key (not a field: no part of equality, the repr or a copy)."""
+
+    def __post_init__(self) -> None:
+        labels = (self.entity_kind, self.entity, self.metric, self.system, self.holder)
+        object.__setattr__(self, "_hash", hash(labels))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[SeriesKey], tuple[str, str, str, str, str]]:
+        # Made again from its labels: another process may hash text differently.
+        labels = (self.entity_kind, self.entity, self.metric, self.system, self.holder)
+        return SeriesKey, labels
 
 
 @lru_cache(maxsize=1 << 16)
@@ -213,14 +232,14 @@ class Recorder:
         self._filling.extend(lists)
         return lists
 
-    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> np.ndarray:
+    def new_arrays(self, keys: tuple[SeriesKey, ...]) -> list[np.ndarray]:
         """Zeroed monthly float arrays for several series, which the caller fills in place:
         the rows of one block, one per key in order, each registered as
         :meth:`add_array` registers an array (one allocation instead of one a series)."""
-        block = np.zeros((len(keys), self.months))
+        rows = list(np.zeros((len(keys), self.months)))  # views that write to the block
         self._filling_keys.extend(keys)
-        self._filling.extend(block)  # its rows: views that write to the block
-        return block
+        self._filling.extend(rows)  # the caller's rows themselves: no second set of views
+        return rows
 
     def add_array(
         self,

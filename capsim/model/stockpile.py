@@ -45,6 +45,25 @@ _SERIES = (
 )  # fmt: skip
 """A stockpile's monthly series, in the order it registers them."""
 
+_LISTS = 3
+"""The first of :data:`_SERIES` are lists: stock, deliveries and transfers in."""
+
+
+_NEAR = 64
+"""Arrivals a settling's search looks among first (a month of steady use passes dozens)."""
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+# What a stockpile without demands holds: read-only, like the arrays of a merge of
+# arrivals that replace them, so one of each serves every stockpile.
+_NO_DAYS = _read_only(np.empty(0))
+_NO_COUNTS = _read_only(np.empty(0, dtype=np.int64))
+_NONE_ASKED = _read_only(np.zeros(1, dtype=np.int64))
+
 
 @dataclass
 class Claim:
@@ -71,15 +90,14 @@ class StockpileState:
         self._context = context
         self._time = -math.inf
         self._claims: list[Claim] = []
-        self._days = np.empty(0)
+        self._days = _NO_DAYS
         self._day_list: list[float] = []
         """The same days as Python floats: a settling finds its place among them by bisection,
         which costs less than a numpy call."""
         self._next_day = math.inf
         """Day of the next demand not yet served: most settlings come before it."""
-        self._quantities = np.empty(0, dtype=np.int64)
-        self._which = np.empty(0, dtype=np.int64)
-        self._asked = np.zeros(1, dtype=np.int64)
+        self._quantities = self._which = _NO_COUNTS
+        self._asked = _NONE_ASKED
         """Units asked by the arrivals before each one (and by all of them, last)."""
         self._short: list[tuple[int, np.ndarray]] = []
         """(First arrival, units each arrival was short) of each stretch of lost sales the
@@ -95,6 +113,8 @@ class StockpileState:
         """The next of those arrivals: most stretches end before it."""
         self._may_backorder = False
         """Whether any of its demands backorders what it cannot serve."""
+        self._steady = True
+        """Whether its arrivals are the same every run (none drawn at random)."""
         self._month_end_claims: list[int] = []
         """Claims that draw at month ends (attrition)."""
         self._cursor = 0
@@ -106,11 +126,16 @@ class StockpileState:
         months = context.calendar.months
         self._last_month = months - 1
         keys = series_keys("stockpile", stockpile_id, _SERIES, self.system, self.holder)
-        self._series: dict[str, np.ndarray] = dict(
-            zip(_SERIES, context.recorder.new_arrays(keys), strict=True)
+        recorder = context.recorder
+        # The series written a month at a time are lists (an item of a list is read and
+        # written in a tenth of the instructions of an array's); those to which the lost
+        # sales are added whole, at the end, are arrays. Registered in the order of _SERIES.
+        self._stock_series, self._deliveries, self._transfers_in = recorder.new_series_group(
+            keys[:_LISTS]
         )
-        self._stock_series = self._series["stock"]
-        self._deliveries = self._series["deliveries"]
+        self._series: dict[str, np.ndarray] = dict(
+            zip(_SERIES[_LISTS:], recorder.new_arrays(keys[_LISTS:]), strict=True)
+        )
 
     @property
     def backorders(self) -> int:
@@ -128,6 +153,7 @@ class StockpileState:
         """Take this stockpile's demands (in id order) and merge their arrivals."""
         self._claims = claims
         arrivals = [claim.model.arrivals() for claim in claims]
+        self._steady = not any(part.drawn for part in arrivals)
         self._may_backorder = any(claim.backorder for claim in claims)
         self._month_end_claims = [
             index for index, claim in enumerate(claims) if claim.model.draws_at_month_end
@@ -176,7 +202,7 @@ class StockpileState:
             return
         month = self._context.timebase.recorded_month(day)
         self.stock += quantity
-        self._series["transfers_in"][month] += quantity
+        self._transfers_in[month] += quantity
         # Backorders wait for the next settling: serving them now could send units
         # round a cycle of transfers without end.
 
@@ -189,7 +215,13 @@ class StockpileState:
         if until >= self._next_day:
             # Days before the cursor were settled by an earlier ``until``: none is later.
             days = self._day_list
-            end = bisect.bisect_right(days, until, start)
+            # A settling passes few arrivals: the search looks first among the next ones
+            # (the same place, if the first after them is later than ``until``).
+            near = start + _NEAR
+            if near < len(days) and days[near] > until:
+                end = bisect.bisect_right(days, until, start, near)
+            else:
+                end = bisect.bisect_right(days, until, start)
             self._next_day = days[end] if end < len(days) else math.inf
         incoming = self._due(until) if until >= self._next_landing else None
         if self._backorders and self.stock > 0 and self._time > -math.inf:
@@ -370,14 +402,16 @@ class StockpileState:
     def _land(self, incoming: Landing, count_stock: bool = True) -> None:
         """Record units landing: deliveries paid to their contracts, transfers in."""
         timebase = self._context.timebase
+        ends = timebase.recorded_ends
         for batch in incoming:
             units = batch.total
             if count_stock:
                 self.stock += units
             day = batch.first
             month = timebase.recorded_month(day)
-            # The usual case: all in one month (a batch of one day asks only once).
-            if batch.last == day or month == timebase.recorded_month(batch.last):
+            # The usual case: all in one month, that of the first day (the last, not
+            # earlier, is that month's if it is not after the month's last recorded day).
+            if batch.last <= ends[month]:
                 self._credit(batch.sender, month, units, day)
                 continue
             months = timebase.recorded_months(batch.days)
@@ -391,7 +425,7 @@ class StockpileState:
     def _credit(self, sender: Contract | None, month: int, count: float, day: float) -> None:
         """``count`` units from ``sender`` landed in ``month``, the first at ``day``."""
         if sender is None:
-            self._series["transfers_in"][month] += count
+            self._transfers_in[month] += count
         else:
             self._deliveries[month] += count
             sender.landed(int(count), month, day)
@@ -414,37 +448,85 @@ class StockpileState:
             arrivals = np.flatnonzero(settled)
             if not len(arrivals):
                 return
-        months = self._context.calendar.months
-        recorded = self._context.timebase.recorded_months_ascending(self._days[arrivals])
-        keys = self._which[arrivals] * months + recorded
-        size = len(self._claims) * months
-
-        def by_claim_and_month(units: np.ndarray) -> np.ndarray:
-            totals = np.bincount(keys, weights=units[arrivals], minlength=size)
-            return totals.reshape(len(self._claims), months)
-
-        requested = by_claim_and_month(self._quantities)
-        series = self._series
+        claims, series = self._claims, self._series
+        if self._in_turn or not self._steady:
+            tally = _Tally.of(self, arrivals)
+        else:
+            tally = _steady_tally(self, cursor)
+        requested = tally.requested
         if self._short:
             short = np.zeros(cursor, dtype=np.int64)
             for start, values in self._short:
                 short[start : start + len(values)] = values
-            unmet = by_claim_and_month(short)
+            unmet = tally.by_claim_and_month(short[arrivals])
             served = requested - unmet
-            for claim, lost in zip(self._claims, unmet, strict=True):
+            for claim, lost in zip(claims, unmet, strict=True):
                 claim.unmet += lost
             series["unmet"] += unmet.sum(axis=0)
+            served_total = served.sum(axis=0)
+            moved = served[list(self._transfers)].sum(axis=0) if self._transfers else None
         else:
             # The stock covered every arrival: all served, and no zeros added to the
             # unmet series (adding +0.0 to a count changes nothing).
-            served = requested
-        for claim, asked, got in zip(self._claims, requested, served, strict=True):
+            served, served_total, moved = requested, tally.asked, tally.moved
+        for claim, asked, got in zip(claims, requested, served, strict=True):
             claim.requested += asked
             claim.served += got
-        series["demand"] += requested.sum(axis=0)
-        series["served"] += served.sum(axis=0)
-        if self._transfers:
-            series["transfers_out"] += served[list(self._transfers)].sum(axis=0)
+        series["demand"] += tally.asked
+        series["served"] += served_total
+        if moved is not None:
+            series["transfers_out"] += moved
 
+
+class _Tally:
+    """The arrivals a stockpile served as lost sales, by demand and month: what they
+    asked (read-only), and its sums by month in all and of the transfers."""
+
+    __slots__ = ("asked", "claims", "keys", "months", "moved", "requested")
+
+    def __init__(self, keys: np.ndarray, quantities: np.ndarray, claims: int, months: int,
+                 transfers: list[int]) -> None:  # fmt: skip
+        # Each arrival's demand times the months, plus its month; the demands and months.
+        self.keys, self.claims, self.months = keys, claims, months
+        self.requested = self.by_claim_and_month(quantities)
+        self.asked = self.requested.sum(axis=0)
+        self.moved = self.requested[transfers].sum(axis=0) if transfers else None
+        for values in (self.requested, self.asked, self.moved):
+            if values is not None:
+                values.flags.writeable = False
+
+    @classmethod
+    def of(cls, stockpile: StockpileState, arrivals: slice | np.ndarray) -> _Tally:
+        """The tally of a stockpile's ``arrivals``."""
+        context = stockpile._context
+        months = context.calendar.months
+        days = stockpile._days[arrivals]
+        recorded = context.timebase.recorded_months_ascending(days)
+        keys = stockpile._which[arrivals] * months + recorded
+        quantities = stockpile._quantities[arrivals]
+        return cls(keys, quantities, len(stockpile._claims), months, sorted(stockpile._transfers))
+
+    def by_claim_and_month(self, units: np.ndarray) -> np.ndarray:
+        """``units`` of each arrival summed by demand and month (whole numbers: exact)."""
+        totals = np.bincount(self.keys, weights=units, minlength=self.claims * self.months)
+        return totals.reshape(self.claims, self.months)
+
+
+def _steady_tally(stockpile: StockpileState, cursor: int) -> _Tally:
+    """:meth:`_Tally.of` the first ``cursor`` arrivals of demands that draw nothing at
+    random: the same in every run of a scenario, so worked out once (the merge of the
+    arrivals is shared by the runs, and with it the array of their days)."""
+    days, timebase = stockpile._days, stockpile._context.timebase
+    key = (id(days), cursor, id(timebase))
+    known = _STEADY_TALLIES.get(key)
+    if known is None:
+        if len(_STEADY_TALLIES) >= 64:
+            _STEADY_TALLIES.clear()
+        # Held with the days and time base, so that the ids of the key stay theirs.
+        known = _STEADY_TALLIES[key] = (days, timebase, _Tally.of(stockpile, slice(0, cursor)))
+    return known[2]
+
+
+_STEADY_TALLIES: dict[tuple[int, int, int], tuple[np.ndarray, object, _Tally]] = {}
 
 __all__ = ["Claim", "StockpileState"]

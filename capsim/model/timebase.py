@@ -77,6 +77,10 @@ class TimeBase:
         self._boundary_list: list[float] = self._boundaries.tolist()
         self._length_list: list[float] = self._lengths.tolist()
         self.end_day = float(self._boundaries[-1])
+        self.recorded_ends: list[float] = [*self._boundary_list[1:-1], math.inf]
+        """The last day each month's books record (:meth:`recorded_month`): its end, and
+        everything after the horizon for the last month. A day after a month's first
+        recorded day is that month's if it is not after this."""
 
     def month_time(self, day: float) -> float:
         """Month-time of a day: month index plus the fraction of that month elapsed.
