@@ -192,11 +192,16 @@ class World:
         closing: list[Closing] = [*self._producers, *self._stockpile_order, self.treasury]
         # The same calls every month, looked up once. A supplier without a bill of
         # materials orders nothing in its planning run (it has no sub-tier to order
-        # from): its run is left out, the same as running it.
+        # from), nor does a line without a planning horizon (it orders at awards and
+        # scraps): their runs are left out, the same as running them.
         closes = [node.close_month for node in closing]
         rebalances = [inbound.rebalance for inbound in self._several_sources]
         plans = [
-            *(line.plan for line in self.lines.values()),
+            *(
+                line.plan
+                for line in self.lines.values()
+                if line.spec.planning_horizon_months is not None
+            ),
             *(supplier.plan for supplier in reversed(self._tiers) if supplier.kit.parts),
         ]
         ends = [at(day, Phase.CLOSE) for day in self.calendar.boundary_days[1:]]
