@@ -150,8 +150,10 @@ class CapacityCurve:
         if k < 0:
             k = 0
         last = len(self._knot_list) - 1
-        if last < k:
-            k = last
+        return self._root(level, last if last < k else k)
+
+    def _root(self, level: float, k: int) -> float:
+        """:meth:`time_at_level` of a level reached on piece ``k`` (the piece it finds)."""
         rest = level - self._level_list[k]
         if rest < 0.0:
             rest = 0.0
@@ -169,13 +171,16 @@ class CapacityCurve:
         :meth:`time_at` gives them in an array.
 
         When both lie on one flat piece (almost always), the root is that of
-        :meth:`_time_at_on_piece`, worked out once for the piece.
+        :meth:`_time_at_on_piece`, worked out once for the piece; on one ramp, each is
+        the root on that piece, the one :meth:`time_at_level` would find.
         """
         k = self._piece_of_levels(low, high)
-        if k is not None and self._flat[k]:
+        if k is None:
+            return self.time_at_level(low), self.time_at_level(high)
+        if self._flat[k]:
             rate, below, knot = self._rate_list[k], self._level_list[k], self._knot_list[k]
             return (low - below) / rate + knot, (high - below) / rate + knot
-        return self.time_at_level(low), self.time_at_level(high)
+        return self._root(low, k), self._root(high, k)
 
     def levels(self, times: np.ndarray) -> np.ndarray:
         """:meth:`level` of many times at once."""
