@@ -242,11 +242,16 @@ class CapacityCurve:
                 if not self._slope_list[k]:
                     # A flat piece: its slope's term is +0.0, and adding it changes no
                     # level (none is -0.0: levels start at +0.0 and never fall).
-                    flat: np.ndarray = piece.below + piece.rate * width
+                    flat: np.ndarray = piece.rate * width
+                    flat += piece.below  # ``below + rate * width``: addition commutes
                     return flat
-                on_piece: np.ndarray = (
-                    piece.below + piece.rate * width + piece.half_slope * width**2
-                )
+                # ``below + rate * width + half_slope * width**2``, in two arrays (each sum
+                # and product commutes exactly; ``width**2`` is ``width * width``).
+                on_piece: np.ndarray = piece.rate * width
+                on_piece += piece.below
+                width *= width
+                width *= piece.half_slope
+                on_piece += width
                 return on_piece
         return self.levels(times)
 
