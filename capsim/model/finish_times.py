@@ -140,14 +140,10 @@ class BackToBackTimes(FinishTimes):
 
     def times(self) -> np.ndarray:
         if self._times is None:
-            floor, first, count, curve = self._floor, self._first, self.count, self._curve
-            ends = whole_numbers(first, count) + floor  # ``floor + j``: addition commutes
-            piece = curve._piece_of_levels(floor + first, floor + (count - 1 + first))
-            if piece is None:
-                times = curve.time_at(ends)
-            else:
-                times = curve._time_at_on_piece(ends, piece, spare=True)
-            self._times = by(times, self._until)
+            # ``floor + j``: addition commutes. The levels are new, so the curve may work
+            # the times out in them.
+            ends = whole_numbers(self._first, self.count) + self._floor
+            self._times = by(self._curve._time_at_ascending(ends, spare=True), self._until)
         return self._times
 
 
@@ -199,6 +195,6 @@ class PassedTimes(FinishTimes):
 
 
 __all__ = [
-    "NONE_FINISHED", "BackToBackTimes", "FinishTimes", "KnownTimes", "PassedTimes", "by",
-    "whole_numbers",
+    "NONE_FINISHED", "NO_TIMES", "BackToBackTimes", "FinishTimes", "KnownTimes", "PartTimes",
+    "PassedTimes", "by", "whole_numbers",
 ]  # fmt: skip
